@@ -1,0 +1,1 @@
+//! Gridprice pricing domain.
