@@ -173,6 +173,7 @@ pub fn parse_grid(bytes: &[u8], unit: Unit, currency: Currency) -> Result<CsvGri
         .flexible(true)
         .trim(Trim::All)
         .from_reader(bytes);
+    let mut lines = LineCounter::new(bytes);
     let mut grid = CsvGrid::default();
     let mut record = ByteRecord::new();
     let mut first_record = true;
@@ -180,7 +181,8 @@ pub fn parse_grid(bytes: &[u8], unit: Unit, currency: Currency) -> Result<CsvGri
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                let line = record.position().map_or(0, |position| position.line());
+                let line = lines
+                    .line_of_record_at(record.position().map_or(0, |position| position.byte()));
                 if std::mem::take(&mut first_record) && is_header(&record) {
                     continue;
                 }
@@ -204,7 +206,8 @@ pub fn parse_grid(bytes: &[u8], unit: Unit, currency: Currency) -> Result<CsvGri
             Err(error) => {
                 // Reading from memory only fails on malformed input, after which the reader
                 // cannot be trusted to resynchronise: report it and stop.
-                let line = error.position().map_or(0, |position| position.line());
+                let line =
+                    lines.line_of_record_at(error.position().map_or(0, |position| position.byte()));
                 let problem = LineProblem::Unreadable {
                     reason: error.to_string(),
                 };
@@ -218,6 +221,55 @@ pub fn parse_grid(bytes: &[u8], unit: Unit, currency: Currency) -> Result<CsvGri
         }
     }
     Ok(grid)
+}
+
+/// Turns byte offsets into 1-based line numbers. The csv crate reports a record's start as the
+/// end of the previous record, before any blank lines it skipped, and does not count those
+/// lines; so lines are counted here, moving forward only (linear over the whole file).
+struct LineCounter<'a> {
+    text: &'a [u8],
+    offset: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a [u8]) -> Self {
+        LineCounter {
+            text,
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    /// The line of the first content of a record whose reading started at byte `start`.
+    fn line_of_record_at(&mut self, start: u64) -> u64 {
+        let start =
+            usize::try_from(start).map_or(self.text.len(), |start| start.min(self.text.len()));
+        let rest = self.text.get(start..).unwrap_or_default();
+        let blank = rest
+            .iter()
+            .take_while(|byte| matches!(byte, b'\r' | b'\n'))
+            .count();
+        self.advance_to(start + blank);
+        self.line
+    }
+
+    /// Counts line breaks (LF, CRLF or a lone CR) up to `target`.
+    fn advance_to(&mut self, target: usize) {
+        let Some(passed) = self.text.get(self.offset..target) else {
+            return;
+        };
+        let is_break = |(index, byte): (usize, &u8)| {
+            *byte == b'\n'
+                || (*byte == b'\r' && self.text.get(self.offset + index + 1) != Some(&b'\n'))
+        };
+        self.line += passed
+            .iter()
+            .enumerate()
+            .filter(|&entry| is_break(entry))
+            .count() as u64;
+        self.offset = target;
+    }
 }
 
 /// Parses a CSV file into a matrix: [`parse_grid`] then [`CsvGrid::into_matrix`].
