@@ -1,0 +1,13 @@
+//! The Admin GraphQL API client: typed operations over a paced, retrying transport.
+
+mod client;
+mod error;
+mod operations;
+mod throttle;
+
+pub use client::{AdminClient, ClientOptions, ShopClient};
+pub use error::{AdminError, UserError};
+pub use operations::{
+    documents, Attribute, CreatedDraftOrder, DraftOrderInput, DraftOrderLineItem, Money, Product,
+    ProductPage, ProductSummary, ShopInfo, Variant,
+};

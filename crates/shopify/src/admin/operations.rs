@@ -1,0 +1,589 @@
+//! The typed Admin API operations Gridprice uses. Documents request only the fields read here;
+//! names follow the GraphQL Admin API reference for 2026-10.
+
+use serde::Deserialize;
+use serde_json::{json, Value};
+use url::Url;
+
+use super::client::ShopClient;
+use super::error::{AdminError, UserError};
+use crate::domain::ShopDomain;
+use crate::gid::{DraftOrderGid, ProductGid, VariantGid};
+use crate::webhook::WebhookTopic;
+
+/// The GraphQL documents, public so the local simulator's tests can check them against its schema.
+pub mod documents {
+    pub const SHOP_INFO: &str = "query GridpriceShopInfo {
+  shop {
+    name
+    myshopifyDomain
+    currencyCode
+  }
+}";
+
+    pub const PRODUCT: &str = "query GridpriceProduct($id: ID!) {
+  product(id: $id) {
+    id
+    title
+    handle
+    variants(first: 50) {
+      nodes {
+        id
+        title
+        price
+      }
+    }
+  }
+}";
+
+    pub const SEARCH_PRODUCTS: &str =
+        "query GridpriceSearchProducts($first: Int!, $after: String, $query: String) {
+  products(first: $first, after: $after, query: $query) {
+    nodes {
+      id
+      title
+      handle
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}";
+
+    pub const DRAFT_ORDER_CREATE: &str =
+        "mutation GridpriceDraftOrderCreate($input: DraftOrderInput!) {
+  draftOrderCreate(input: $input) {
+    draftOrder {
+      id
+      name
+      invoiceUrl
+      tags
+      totalPriceSet {
+        shopMoney {
+          amount
+          currencyCode
+        }
+      }
+    }
+    userErrors {
+      field
+      message
+    }
+  }
+}";
+
+    pub const DRAFT_ORDERS_BY_TAG: &str =
+        "query GridpriceDraftOrdersByTag($first: Int!, $query: String!) {
+  draftOrders(first: $first, query: $query) {
+    nodes {
+      id
+      name
+      invoiceUrl
+      tags
+      totalPriceSet {
+        shopMoney {
+          amount
+          currencyCode
+        }
+      }
+    }
+  }
+}";
+
+    pub const WEBHOOK_SUBSCRIPTION_CREATE: &str = "mutation GridpriceWebhookSubscriptionCreate($topic: WebhookSubscriptionTopic!, $webhookSubscription: WebhookSubscriptionInput!) {
+  webhookSubscriptionCreate(topic: $topic, webhookSubscription: $webhookSubscription) {
+    webhookSubscription {
+      id
+    }
+    userErrors {
+      field
+      message
+    }
+  }
+}";
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum OperationKind {
+    /// Read-only: safe to repeat.
+    Query,
+    /// Has effects: repeated only when Shopify certainly did not execute it.
+    Mutation,
+}
+
+/// A document plus what the transport needs to know about it.
+pub(crate) struct Operation {
+    pub name: &'static str,
+    pub document: &'static str,
+    pub kind: OperationKind,
+    /// Planned cost until Shopify has reported the real `requestedQueryCost` once.
+    pub estimated_cost: f64,
+}
+
+const SHOP_INFO: Operation = Operation {
+    name: "GridpriceShopInfo",
+    document: documents::SHOP_INFO,
+    kind: OperationKind::Query,
+    estimated_cost: 1.0,
+};
+const PRODUCT: Operation = Operation {
+    name: "GridpriceProduct",
+    document: documents::PRODUCT,
+    kind: OperationKind::Query,
+    estimated_cost: 52.0,
+};
+const SEARCH_PRODUCTS: Operation = Operation {
+    name: "GridpriceSearchProducts",
+    document: documents::SEARCH_PRODUCTS,
+    kind: OperationKind::Query,
+    estimated_cost: 27.0,
+};
+const DRAFT_ORDER_CREATE: Operation = Operation {
+    name: "GridpriceDraftOrderCreate",
+    document: documents::DRAFT_ORDER_CREATE,
+    kind: OperationKind::Mutation,
+    estimated_cost: 10.0,
+};
+const DRAFT_ORDERS_BY_TAG: Operation = Operation {
+    name: "GridpriceDraftOrdersByTag",
+    document: documents::DRAFT_ORDERS_BY_TAG,
+    kind: OperationKind::Query,
+    estimated_cost: 12.0,
+};
+const WEBHOOK_SUBSCRIPTION_CREATE: Operation = Operation {
+    name: "GridpriceWebhookSubscriptionCreate",
+    document: documents::WEBHOOK_SUBSCRIPTION_CREATE,
+    kind: OperationKind::Mutation,
+    estimated_cost: 10.0,
+};
+
+/// Most draft orders fetched by tag; a reference tag names one order.
+const DRAFT_ORDERS_BY_TAG_LIMIT: u32 = 10;
+/// Shopify's page-size ceiling.
+const MAX_PAGE_SIZE: u32 = 250;
+
+/// An amount in a currency. `amount` is a decimal string (Shopify's `Decimal`/`Money` scalars),
+/// never a float, so no precision is lost on the way.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Money {
+    pub amount: String,
+    pub currency_code: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ShopInfo {
+    pub name: String,
+    pub myshopify_domain: ShopDomain,
+    pub currency_code: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Product {
+    pub id: ProductGid,
+    pub title: String,
+    pub handle: String,
+    /// The first 50 variants.
+    pub variants: Vec<Variant>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Variant {
+    pub id: VariantGid,
+    pub title: String,
+    /// Decimal string in the shop currency.
+    pub price: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct ProductSummary {
+    pub id: ProductGid,
+    pub title: String,
+    pub handle: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProductPage {
+    pub products: Vec<ProductSummary>,
+    pub has_next_page: bool,
+    /// Pass as `after` to get the next page.
+    pub end_cursor: Option<String>,
+}
+
+/// A custom attribute on a line item (`AttributeInput`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attribute {
+    pub key: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DraftOrderLineItem {
+    /// A catalogue variant sold at `price_override` (keeps inventory, images and reporting).
+    Variant {
+        variant_id: VariantGid,
+        quantity: u32,
+        price_override: Money,
+        custom_attributes: Vec<Attribute>,
+    },
+    /// A custom item priced with `originalUnitPriceWithCurrency`.
+    Custom {
+        title: String,
+        quantity: u32,
+        unit_price: Money,
+        custom_attributes: Vec<Attribute>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DraftOrderInput {
+    pub line_items: Vec<DraftOrderLineItem>,
+    pub tags: Vec<String>,
+    pub note: Option<String>,
+}
+
+/// A draft order as Gridprice reads it back, from creation or from a search by tag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreatedDraftOrder {
+    pub id: DraftOrderGid,
+    /// E.g. `#D12`.
+    pub name: String,
+    /// The checkout link for the shopper.
+    pub invoice_url: Option<String>,
+    /// Total in the shop currency (`totalPriceSet.shopMoney`).
+    pub total: Money,
+    pub tags: Vec<String>,
+}
+
+// --- response shapes -------------------------------------------------------------------------
+
+#[derive(Deserialize)]
+struct ShopInfoData {
+    shop: ShopInfo,
+}
+
+#[derive(Deserialize)]
+struct ProductData {
+    product: Option<ProductNode>,
+}
+
+#[derive(Deserialize)]
+struct ProductNode {
+    id: ProductGid,
+    title: String,
+    handle: String,
+    variants: Nodes<Variant>,
+}
+
+#[derive(Deserialize)]
+struct Nodes<T> {
+    nodes: Vec<T>,
+}
+
+#[derive(Deserialize)]
+struct ProductsData {
+    products: ProductConnection,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ProductConnection {
+    nodes: Vec<ProductSummary>,
+    page_info: PageInfo,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PageInfo {
+    has_next_page: bool,
+    end_cursor: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DraftOrderNode {
+    id: DraftOrderGid,
+    name: String,
+    invoice_url: Option<String>,
+    tags: Vec<String>,
+    total_price_set: MoneyBag,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct MoneyBag {
+    shop_money: Money,
+}
+
+impl From<DraftOrderNode> for CreatedDraftOrder {
+    fn from(node: DraftOrderNode) -> Self {
+        Self {
+            id: node.id,
+            name: node.name,
+            invoice_url: node.invoice_url,
+            total: node.total_price_set.shop_money,
+            tags: node.tags,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DraftOrderCreateData {
+    draft_order_create: MutationPayload<DraftOrderNode>,
+}
+
+#[derive(Deserialize)]
+struct DraftOrdersData {
+    #[serde(rename = "draftOrders")]
+    draft_orders: Nodes<DraftOrderNode>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WebhookSubscriptionCreateData {
+    webhook_subscription_create: WebhookSubscriptionPayload,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WebhookSubscriptionPayload {
+    webhook_subscription: Option<IdOnly>,
+    user_errors: Vec<UserError>,
+}
+
+#[derive(Deserialize)]
+struct IdOnly {
+    id: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct MutationPayload<T> {
+    draft_order: Option<T>,
+    user_errors: Vec<UserError>,
+}
+
+// --- operations ------------------------------------------------------------------------------
+
+impl ShopClient<'_> {
+    /// The shop's name, permanent domain and currency.
+    pub async fn shop_info(&self) -> Result<ShopInfo, AdminError> {
+        let data: ShopInfoData = self.execute(&SHOP_INFO, json!({})).await?;
+        Ok(data.shop)
+    }
+
+    /// A product with its first 50 variants; `None` if it does not exist.
+    pub async fn product(&self, id: ProductGid) -> Result<Option<Product>, AdminError> {
+        let data: ProductData = self.execute(&PRODUCT, json!({ "id": id })).await?;
+        Ok(data.product.map(|p| Product {
+            id: p.id,
+            title: p.title,
+            handle: p.handle,
+            variants: p.variants.nodes,
+        }))
+    }
+
+    /// A page of products matching Shopify search syntax `query` (all products when `None`).
+    /// `first` is clamped to 1..=250.
+    pub async fn search_products(
+        &self,
+        query: Option<&str>,
+        first: u32,
+        after: Option<&str>,
+    ) -> Result<ProductPage, AdminError> {
+        let variables = json!({
+            "first": first.clamp(1, MAX_PAGE_SIZE),
+            "after": after,
+            "query": query,
+        });
+        let data: ProductsData = self.execute(&SEARCH_PRODUCTS, variables).await?;
+        Ok(ProductPage {
+            products: data.products.nodes,
+            has_next_page: data.products.page_info.has_next_page,
+            end_cursor: data.products.page_info.end_cursor,
+        })
+    }
+
+    /// Creates a draft order. On `AdminError::OutcomeUnknown` do not call this again blindly:
+    /// look the order up with `draft_orders_by_tag` using a tag unique to this request.
+    pub async fn draft_order_create(
+        &self,
+        input: &DraftOrderInput,
+    ) -> Result<CreatedDraftOrder, AdminError> {
+        let variables = json!({ "input": draft_order_input_json(input) });
+        let data: DraftOrderCreateData = self.execute(&DRAFT_ORDER_CREATE, variables).await?;
+        let payload = data.draft_order_create;
+        if !payload.user_errors.is_empty() {
+            return Err(AdminError::UserErrors(payload.user_errors));
+        }
+        payload.draft_order.map(Into::into).ok_or_else(|| {
+            AdminError::OutcomeUnknown(
+                "draftOrderCreate returned neither an order nor errors".into(),
+            )
+        })
+    }
+
+    /// Draft orders carrying `tag` (at most 10).
+    pub async fn draft_orders_by_tag(
+        &self,
+        tag: &str,
+    ) -> Result<Vec<CreatedDraftOrder>, AdminError> {
+        let variables = json!({
+            "first": DRAFT_ORDERS_BY_TAG_LIMIT,
+            "query": tag_query(tag),
+        });
+        let data: DraftOrdersData = self.execute(&DRAFT_ORDERS_BY_TAG, variables).await?;
+        Ok(data
+            .draft_orders
+            .nodes
+            .into_iter()
+            .map(Into::into)
+            .collect())
+    }
+
+    /// Subscribes `uri` to `topic` for this shop; returns the subscription's GID. Apps that
+    /// declare subscriptions in `shopify.app.toml` do not need this.
+    pub async fn webhook_subscription_create(
+        &self,
+        topic: &WebhookTopic,
+        uri: &Url,
+    ) -> Result<String, AdminError> {
+        let variables = json!({
+            "topic": topic.graphql_enum(),
+            "webhookSubscription": { "uri": uri.as_str() },
+        });
+        let data: WebhookSubscriptionCreateData = self
+            .execute(&WEBHOOK_SUBSCRIPTION_CREATE, variables)
+            .await?;
+        let payload = data.webhook_subscription_create;
+        if !payload.user_errors.is_empty() {
+            return Err(AdminError::UserErrors(payload.user_errors));
+        }
+        payload.webhook_subscription.map(|s| s.id).ok_or_else(|| {
+            AdminError::OutcomeUnknown(
+                "webhookSubscriptionCreate returned neither a subscription nor errors".into(),
+            )
+        })
+    }
+}
+
+/// `DraftOrderInput` variables. Optional fields are omitted rather than sent as null.
+fn draft_order_input_json(input: &DraftOrderInput) -> Value {
+    let mut out = json!({
+        "lineItems": input.line_items.iter().map(line_item_json).collect::<Vec<_>>(),
+        "tags": input.tags,
+    });
+    if let Some(note) = &input.note {
+        out["note"] = json!(note);
+    }
+    out
+}
+
+fn line_item_json(item: &DraftOrderLineItem) -> Value {
+    match item {
+        DraftOrderLineItem::Variant {
+            variant_id,
+            quantity,
+            price_override,
+            custom_attributes,
+        } => json!({
+            "variantId": variant_id,
+            "quantity": quantity,
+            "priceOverride": money_json(price_override),
+            "customAttributes": attributes_json(custom_attributes),
+        }),
+        DraftOrderLineItem::Custom {
+            title,
+            quantity,
+            unit_price,
+            custom_attributes,
+        } => json!({
+            "title": title,
+            "quantity": quantity,
+            "originalUnitPriceWithCurrency": money_json(unit_price),
+            "customAttributes": attributes_json(custom_attributes),
+        }),
+    }
+}
+
+fn money_json(money: &Money) -> Value {
+    json!({ "amount": money.amount, "currencyCode": money.currency_code })
+}
+
+fn attributes_json(attributes: &[Attribute]) -> Value {
+    attributes
+        .iter()
+        .map(|a| json!({ "key": a.key, "value": a.value }))
+        .collect()
+}
+
+/// Shopify search syntax for an exact tag: quoted, with `\` and `"` escaped.
+fn tag_query(tag: &str) -> String {
+    let escaped = tag.replace('\\', "\\\\").replace('"', "\\\"");
+    format!("tag:\"{escaped}\"")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn draft_order_input_uses_shopify_field_names() {
+        let input = DraftOrderInput {
+            line_items: vec![
+                DraftOrderLineItem::Variant {
+                    variant_id: VariantGid::from_numeric(7).unwrap(),
+                    quantity: 2,
+                    price_override: Money {
+                        amount: "123.45".into(),
+                        currency_code: "USD".into(),
+                    },
+                    custom_attributes: vec![Attribute {
+                        key: "Width".into(),
+                        value: "120 cm".into(),
+                    }],
+                },
+                DraftOrderLineItem::Custom {
+                    title: "Glass panel".into(),
+                    quantity: 1,
+                    unit_price: Money {
+                        amount: "10.00".into(),
+                        currency_code: "USD".into(),
+                    },
+                    custom_attributes: vec![],
+                },
+            ],
+            tags: vec!["gridprice".into(), "gridprice-ref-1".into()],
+            note: None,
+        };
+        assert_eq!(
+            draft_order_input_json(&input),
+            json!({
+                "lineItems": [
+                    {
+                        "variantId": "gid://shopify/ProductVariant/7",
+                        "quantity": 2,
+                        "priceOverride": { "amount": "123.45", "currencyCode": "USD" },
+                        "customAttributes": [{ "key": "Width", "value": "120 cm" }],
+                    },
+                    {
+                        "title": "Glass panel",
+                        "quantity": 1,
+                        "originalUnitPriceWithCurrency": { "amount": "10.00", "currencyCode": "USD" },
+                        "customAttributes": [],
+                    },
+                ],
+                "tags": ["gridprice", "gridprice-ref-1"],
+            })
+        );
+    }
+
+    #[test]
+    fn tag_queries_are_quoted() {
+        assert_eq!(tag_query("gridprice-ref-1"), "tag:\"gridprice-ref-1\"");
+        assert_eq!(tag_query("a\"b\\c"), "tag:\"a\\\"b\\\\c\"");
+    }
+}
