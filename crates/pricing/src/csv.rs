@@ -13,12 +13,12 @@ use std::borrow::Cow;
 use std::fmt;
 
 use ::csv::{ByteRecord, ReaderBuilder, Trim, Writer};
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 use thiserror::Error;
 
 use crate::currency::Currency;
 use crate::dimension::{Dimension, DimensionError, Unit};
-use crate::matrix::{MatrixProblem, OutOfRangePolicy, PriceMatrix};
+use crate::matrix::{serialize_display, MatrixProblem, OutOfRangePolicy, PriceMatrix};
 use crate::money::{Money, MoneyError};
 
 /// The largest CSV file accepted: 1 MiB.
@@ -83,13 +83,6 @@ impl fmt::Display for LineError {
             None => write!(f, "line {}: {}", self.line, self.problem),
         }
     }
-}
-
-fn serialize_display<T: fmt::Display, S: Serializer>(
-    value: &T,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    serializer.collect_str(value)
 }
 
 /// Why a CSV file could not become a matrix.

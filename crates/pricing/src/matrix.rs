@@ -126,7 +126,8 @@ pub enum MatrixProblem {
     },
 }
 
-fn serialize_display<T: fmt::Display, S: Serializer>(
+/// Serialises an error field as its message: clients show it, they do not parse it.
+pub(crate) fn serialize_display<T: fmt::Display, S: Serializer>(
     value: &T,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
