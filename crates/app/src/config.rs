@@ -1,0 +1,188 @@
+//! Configuration from the environment (12-factor), optionally seeded from a file of
+//! `KEY=VALUE` lines that uses the same names. The environment wins over the file. Every
+//! problem names the setting, so an operator knows what to fix.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use crate::db::DatabaseUrl;
+
+pub const DATA_DIR: &str = "GRIDPRICE_DATA_DIR";
+pub const DATABASE_URL: &str = "DATABASE_URL";
+pub const BIND: &str = "GRIDPRICE_BIND";
+pub const LOG_FORMAT: &str = "GRIDPRICE_LOG_FORMAT";
+
+const DEFAULT_DATA_DIR: &str = ".gridprice";
+const DEFAULT_BIND: &str = "127.0.0.1:8080";
+const SQLITE_FILE_NAME: &str = "gridprice.db";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{setting} is required")]
+    Missing { setting: &'static str },
+    #[error("{setting} is invalid: {reason}")]
+    Invalid { setting: &'static str, reason: String },
+    #[error("cannot read the configuration file {path}: {reason}")]
+    File { path: String, reason: String },
+}
+
+/// Where settings come from: the process environment over an optional file.
+#[derive(Debug, Clone, Default)]
+pub struct ConfigSource {
+    values: HashMap<String, String>,
+}
+
+impl ConfigSource {
+    pub fn from_environment(file: Option<&Path>) -> Result<Self, ConfigError> {
+        let mut values = HashMap::new();
+        if let Some(path) = file {
+            let file_error = |reason: String| ConfigError::File {
+                path: path.display().to_string(),
+                reason,
+            };
+            for item in dotenvy::from_path_iter(path).map_err(|e| file_error(e.to_string()))? {
+                let (key, value) = item.map_err(|e| file_error(e.to_string()))?;
+                values.insert(key, value);
+            }
+        }
+        values.extend(std::env::vars());
+        Ok(Self { values })
+    }
+
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let values = pairs.into_iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
+        Self { values }
+    }
+
+    /// A non-empty value, or `None`.
+    pub fn get(&self, setting: &str) -> Option<&str> {
+        self.values.get(setting).map(|v| v.trim()).filter(|v| !v.is_empty())
+    }
+
+    pub fn parse<T>(&self, setting: &'static str) -> Result<Option<T>, ConfigError>
+    where
+        T: FromStr,
+        T::Err: std::fmt::Display,
+    {
+        self.get(setting)
+            .map(|raw| {
+                raw.parse().map_err(|e: T::Err| ConfigError::Invalid {
+                    setting,
+                    reason: e.to_string(),
+                })
+            })
+            .transpose()
+    }
+
+    pub fn require<T>(&self, setting: &'static str) -> Result<T, ConfigError>
+    where
+        T: FromStr,
+        T::Err: std::fmt::Display,
+    {
+        self.parse(setting)?.ok_or(ConfigError::Missing { setting })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+impl FromStr for LogFormat {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "text" => Ok(Self::Text),
+            "json" => Ok(Self::Json),
+            other => Err(format!("expected text or json, got {other:?}")),
+        }
+    }
+}
+
+/// Where the app keeps its data and how it reaches its database.
+#[derive(Debug, Clone)]
+pub struct StorageConfig {
+    pub data_dir: PathBuf,
+    pub database_url: DatabaseUrl,
+}
+
+impl StorageConfig {
+    pub fn from_source(source: &ConfigSource) -> Result<Self, ConfigError> {
+        let data_dir = source.get(DATA_DIR).unwrap_or(DEFAULT_DATA_DIR);
+        Self::in_data_dir(source, Path::new(data_dir))
+    }
+
+    /// As [`StorageConfig::from_source`] with the data directory chosen by the caller.
+    pub fn in_data_dir(source: &ConfigSource, data_dir: &Path) -> Result<Self, ConfigError> {
+        let database_url = match source.parse::<DatabaseUrl>(DATABASE_URL)? {
+            Some(url) => url,
+            None => DatabaseUrl::sqlite_file(&data_dir.join(SQLITE_FILE_NAME)),
+        };
+        Ok(Self { data_dir: data_dir.to_path_buf(), database_url })
+    }
+}
+
+/// Everything `gridprice serve` needs.
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    pub bind: SocketAddr,
+    pub storage: StorageConfig,
+}
+
+impl ServeConfig {
+    pub fn from_source(source: &ConfigSource) -> Result<Self, ConfigError> {
+        let bind = source.parse(BIND)?.unwrap_or_else(default_bind);
+        Ok(Self { bind, storage: StorageConfig::from_source(source)? })
+    }
+}
+
+fn default_bind() -> SocketAddr {
+    DEFAULT_BIND.parse().expect("the default bind address is valid")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_to_a_sqlite_file_in_the_data_directory() {
+        let config = ServeConfig::from_source(&ConfigSource::default()).unwrap();
+        assert_eq!(config.bind.to_string(), DEFAULT_BIND);
+        assert_eq!(format!("{:?}", config.storage.database_url), "sqlite:.gridprice/gridprice.db");
+    }
+
+    #[test]
+    fn errors_name_the_setting() {
+        let source = ConfigSource::from_pairs([(DATABASE_URL, "mysql://x")]);
+        let error = StorageConfig::from_source(&source).unwrap_err().to_string();
+        assert!(error.starts_with("DATABASE_URL is invalid"), "{error}");
+
+        let source = ConfigSource::from_pairs([(BIND, "nowhere")]);
+        let error = ServeConfig::from_source(&source).unwrap_err().to_string();
+        assert!(error.starts_with("GRIDPRICE_BIND is invalid"), "{error}");
+    }
+
+    #[test]
+    fn postgres_urls_are_accepted_and_their_passwords_never_printed() {
+        let source = ConfigSource::from_pairs([(DATABASE_URL, "postgres://u:s3cret@db:5433/app")]);
+        let config = StorageConfig::from_source(&source).unwrap();
+        let shown = format!("{:?}", config.database_url);
+        assert_eq!(shown, "postgres://db:5433/app");
+    }
+
+    #[test]
+    fn the_environment_wins_over_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("gridprice.env");
+        std::fs::write(&file, "GRIDPRICE_TEST_ONLY_SETTING=from-file\n").unwrap();
+        let source = ConfigSource::from_environment(Some(&file)).unwrap();
+        assert_eq!(source.get("GRIDPRICE_TEST_ONLY_SETTING"), Some("from-file"));
+        let missing = ConfigSource::from_environment(Some(&dir.path().join("absent")));
+        assert!(missing.unwrap_err().to_string().contains("absent"));
+    }
+}

@@ -1,0 +1,29 @@
+//! Row of `stores`.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "stores")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    #[sea_orm(unique)]
+    pub shop: String,
+    pub access_token_ciphertext: Option<String>,
+    pub scopes: Option<String>,
+    pub installed_at: Option<DateTimeUtc>,
+    pub uninstalled_at: Option<DateTimeUtc>,
+    pub reauth_required_at: Option<DateTimeUtc>,
+    pub unit_preference: String,
+    pub out_of_range_default: String,
+    pub currency: String,
+    pub total_draft_orders_created: i64,
+    pub line_item_mode: String,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,18 @@
+//! Gridprice: made-to-measure pricing for Shopify.
+//!
+//! Features live in their own modules (stores, matrices, products, options, draft_orders,
+//! storefront), each with its storage beside it; `db` owns the connection and migrations,
+//! `http` the server, `cli` the `gridprice` command.
+
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod draft_orders;
+pub mod http;
+pub mod matrices;
+pub mod options;
+pub mod products;
+pub mod storefront;
+pub mod stores;
+pub mod telemetry;
+pub mod wire;

@@ -1,0 +1,3 @@
+//! Products: which matrix prices which Shopify product.
+
+pub mod storage;

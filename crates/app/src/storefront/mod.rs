@@ -1,0 +1,3 @@
+//! The storefront API v1 (DESIGN §5): what storefronts and the `quote` command answer.
+
+pub mod price;

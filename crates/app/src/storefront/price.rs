@@ -1,0 +1,157 @@
+//! The v1 price response, wire-compatible with QuoteFlow v1: prices as numbers in major units,
+//! plus Gridprice's exact additions (`unitPriceMinor`, `totalMinor`, `money`).
+
+use pricing::{Dimension, MatrixRange, Modifier, Money, Quote, Unit};
+use serde::Serialize;
+
+use crate::matrices::MatrixId;
+use crate::wire::DecimalNumber;
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PriceResponse {
+    pub price: DecimalNumber,
+    pub currency: &'static str,
+    pub dimensions: Dimensions,
+    pub quantity: u32,
+    pub total: DecimalNumber,
+    pub matrix: MatrixSummary,
+    pub dimension_range: DimensionRange,
+    pub base_price: DecimalNumber,
+    pub option_modifiers: Vec<AppliedModifier>,
+    pub unit_price_minor: i64,
+    pub total_minor: i64,
+    pub money: ExactMoney,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Dimensions {
+    pub width: DecimalNumber,
+    pub height: DecimalNumber,
+    pub unit: Unit,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MatrixSummary {
+    pub id: Option<MatrixId>,
+    pub name: String,
+    pub unit: Unit,
+    /// The breakpoints the size was priced at, in the matrix unit.
+    pub width_breakpoint: DecimalNumber,
+    pub height_breakpoint: DecimalNumber,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DimensionRange {
+    pub min_width: DecimalNumber,
+    pub max_width: DecimalNumber,
+    pub min_height: DecimalNumber,
+    pub max_height: DecimalNumber,
+    pub unit: Unit,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppliedModifier {
+    pub option_group: String,
+    pub choice: String,
+    pub modifier_type: &'static str,
+    /// Major units for `FIXED`, percent for `PERCENTAGE`.
+    pub modifier_value: DecimalNumber,
+    pub applied_amount: DecimalNumber,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExactMoney {
+    pub unit_price: String,
+    pub total: String,
+    pub currency_code: &'static str,
+}
+
+/// One option as priced: its names and its modifier, in the order given to the quote.
+#[derive(Debug, Clone)]
+pub struct PricedOption {
+    pub group: String,
+    pub choice: String,
+    pub modifier: Modifier,
+}
+
+/// What was asked and of which matrix, beside the quote that answered it.
+#[derive(Debug, Clone)]
+pub struct PricedRequest<'a> {
+    pub matrix_id: Option<MatrixId>,
+    pub matrix_name: &'a str,
+    pub range: MatrixRange,
+    pub width: Dimension,
+    pub height: Dimension,
+    pub options: &'a [PricedOption],
+}
+
+impl PriceResponse {
+    pub fn new(request: &PricedRequest<'_>, quote: &Quote) -> Self {
+        let currency = quote.currency();
+        let option_modifiers = request
+            .options
+            .iter()
+            .zip(quote.modifier_amounts())
+            .map(|(option, amount)| applied_modifier(option, *amount))
+            .collect();
+        Self {
+            price: major(quote.unit_price()),
+            currency: currency.code(),
+            dimensions: Dimensions {
+                width: DecimalNumber(request.width.value()),
+                height: DecimalNumber(request.height.value()),
+                unit: request.width.unit(),
+            },
+            quantity: quote.quantity().get(),
+            total: major(quote.total()),
+            matrix: MatrixSummary {
+                id: request.matrix_id,
+                name: request.matrix_name.to_owned(),
+                unit: quote.unit(),
+                width_breakpoint: DecimalNumber(quote.width_breakpoint().value()),
+                height_breakpoint: DecimalNumber(quote.height_breakpoint().value()),
+            },
+            dimension_range: DimensionRange {
+                min_width: DecimalNumber(request.range.min_width.value()),
+                max_width: DecimalNumber(request.range.max_width.value()),
+                min_height: DecimalNumber(request.range.min_height.value()),
+                max_height: DecimalNumber(request.range.max_height.value()),
+                unit: quote.unit(),
+            },
+            base_price: major(quote.base()),
+            option_modifiers,
+            unit_price_minor: quote.unit_price().minor(),
+            total_minor: quote.total().minor(),
+            money: ExactMoney {
+                unit_price: quote.unit_price().to_string(),
+                total: quote.total().to_string(),
+                currency_code: currency.code(),
+            },
+        }
+    }
+}
+
+fn major(money: Money) -> DecimalNumber {
+    DecimalNumber(money.to_decimal())
+}
+
+fn applied_modifier(option: &PricedOption, amount: Money) -> AppliedModifier {
+    let (modifier_type, modifier_value) = match option.modifier {
+        Modifier::Fixed(minor) => ("FIXED", Money::from_minor(minor, amount.currency()).to_decimal()),
+        Modifier::Percentage(points) => {
+            ("PERCENTAGE", rust_decimal::Decimal::new(i64::from(points.get()), 2).normalize())
+        }
+    };
+    AppliedModifier {
+        option_group: option.group.clone(),
+        choice: option.choice.clone(),
+        modifier_type,
+        modifier_value: DecimalNumber(modifier_value),
+        applied_amount: major(amount),
+    }
+}
