@@ -176,19 +176,19 @@ mod tests {
 
     #[test]
     fn rejects_wrong_kind_and_malformed_ids() {
-        let wrong = |e: &'static str| Err(GidError::WrongFormat { expected: e });
+        let wrong = |e: &'static str| GidError::WrongFormat { expected: e };
         assert_eq!(
             ProductGid::parse("gid://shopify/ProductVariant/1"),
-            wrong("Product")
+            Err(wrong("Product"))
         );
         assert_eq!(
             VariantGid::parse("gid://shopify/Product/1"),
-            wrong("ProductVariant")
+            Err(wrong("ProductVariant"))
         );
-        assert_eq!(DraftOrderGid::parse("77"), wrong("DraftOrder"));
+        assert_eq!(DraftOrderGid::parse("77"), Err(wrong("DraftOrder")));
         assert_eq!(
             ProductGid::parse("gid://shopify/Product1"),
-            wrong("Product")
+            Err(wrong("Product"))
         );
         for bad in [
             "",

@@ -285,7 +285,8 @@ mod tests {
         assert_eq!(cb.code, "0907a61c0c8d55e99db179b68161bc00");
         assert_eq!(cb.state, "nonce-123");
         assert_eq!(cb.timestamp, at(NOW));
-        let reordered: Vec<&str> = valid_query().split('&').rev().collect();
+        let query = valid_query();
+        let reordered: Vec<&str> = query.split('&').rev().collect();
         assert!(verify_callback(&reordered.join("&"), &secret(), at(NOW), MAX_AGE).is_ok());
     }
 

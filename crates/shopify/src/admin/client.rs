@@ -18,7 +18,7 @@ use tokio::time::Instant;
 
 use super::error::AdminError;
 use super::operations::{Operation, OperationKind};
-use super::throttle::{Throttle, ThrottleStatus};
+use super::throttle::{Reservation, Throttle, ThrottleStatus};
 use crate::credentials::{AccessToken, ApiVersion};
 use crate::domain::ShopDomain;
 use crate::http_body::{read_limited, BodyError};
@@ -151,7 +151,8 @@ impl ShopClient<'_> {
         let deadline = Instant::now() + inner.options.retry_budget;
         let mut retries = 0u32;
         loop {
-            self.pace(operation, deadline).await?;
+            // Held until this attempt's response has been recorded.
+            let _reservation = self.pace(operation, deadline).await?;
             let error = match self.attempt(operation, &body).await {
                 Ok(data) => return self.decode(operation, data),
                 Err(Failure::Fatal(error)) => return Err(error),
@@ -177,11 +178,15 @@ impl ShopClient<'_> {
 
     /// Waits until the bucket should hold the call's cost, or fails with `Throttled` if that is
     /// past the deadline (nothing was sent, so this is safe for mutations too).
-    async fn pace(&self, operation: &Operation, deadline: Instant) -> Result<(), AdminError> {
+    async fn pace(
+        &self,
+        operation: &Operation,
+        deadline: Instant,
+    ) -> Result<Reservation, AdminError> {
         let throttle = &self.client.inner.throttle;
         let cost = throttle.expected_cost(operation.name, operation.estimated_cost);
         let now = Instant::now();
-        let wait = throttle
+        let (wait, reservation) = throttle
             .reserve(
                 self.shop,
                 cost,
@@ -193,7 +198,7 @@ impl ShopClient<'_> {
             tracing::debug!(operation = operation.name, shop = %self.shop, ?wait, "pacing");
             tokio::time::sleep(wait).await;
         }
-        Ok(())
+        Ok(reservation)
     }
 
     async fn attempt(&self, operation: &Operation, body: &Value) -> Result<Value, Failure> {

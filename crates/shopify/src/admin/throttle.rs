@@ -1,14 +1,15 @@
 //! Client-side pacing from Shopify's calculated query cost.
 //!
 //! Every response carries `extensions.cost.throttleStatus` (`maximumAvailable`,
-//! `currentlyAvailable`, `restoreRate` per second) for the app+shop bucket. We remember it with
-//! the instant it was seen, estimate what has refilled since, and before a call wait just long
-//! enough for the call's expected cost (the `requestedQueryCost` last seen for that operation) to
-//! fit. The expected cost is reserved at once so concurrent calls for a shop queue up instead of
-//! all spending the same points.
+//! `currentlyAvailable`, `restoreRate` per second) for the app+shop bucket. We keep the latest
+//! one with the instant it was seen and, before a call, estimate what has been restored since and
+//! wait just long enough for the call's expected cost (the `requestedQueryCost` last seen for
+//! that operation) to fit. Calls that are waiting or in flight hold a `Reservation` of their cost,
+//! so concurrent calls for a shop queue up instead of all spending the same points; Shopify's own
+//! numbers replace the estimate as each response arrives.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use serde::Deserialize;
@@ -26,30 +27,32 @@ pub(crate) struct ThrottleStatus {
 
 #[derive(Debug, Clone, Copy)]
 struct Bucket {
+    /// As Shopify last reported it.
     status: ThrottleStatus,
     seen_at: Instant,
+    /// Points promised to calls that are waiting or in flight.
+    reserved: f64,
 }
 
 impl Bucket {
-    fn available_at(&self, at: Instant) -> f64 {
+    fn restored_at(&self, at: Instant) -> f64 {
         let elapsed = at.saturating_duration_since(self.seen_at).as_secs_f64();
-        let refilled = self.status.currently_available + self.status.restore_rate * elapsed;
-        refilled.min(self.status.maximum_available)
+        let restored = self.status.currently_available + self.status.restore_rate * elapsed;
+        restored.min(self.status.maximum_available)
     }
 
-    /// Time from `now` until `cost` points are available. Reservations may have moved
-    /// `seen_at` into the future; nothing is sent before it.
+    /// Time from `now` until `cost` fits after everything already reserved.
     fn wait_for(&self, cost: f64, now: Instant) -> Duration {
-        let from = now.max(self.seen_at);
-        let queued = from - now;
-        let missing = cost - self.available_at(from);
         // A cost above the bucket size can never fit, and without a restore rate we cannot
         // predict; both are left for Shopify to answer.
-        if missing <= 0.0 || cost > self.status.maximum_available || self.status.restore_rate <= 0.0
-        {
-            return queued;
+        if cost > self.status.maximum_available || self.status.restore_rate <= 0.0 {
+            return Duration::ZERO;
         }
-        queued + Duration::from_secs_f64(missing / self.status.restore_rate)
+        let missing = self.reserved + cost - self.restored_at(now);
+        if missing <= 0.0 {
+            return Duration::ZERO;
+        }
+        Duration::from_secs_f64(missing / self.status.restore_rate)
     }
 }
 
@@ -65,10 +68,26 @@ pub(crate) struct Throttle {
     state: Arc<Mutex<State>>,
 }
 
+/// Points held for one call; released when dropped (after its response has been recorded).
+pub(crate) struct Reservation {
+    state: Arc<Mutex<State>>,
+    held: Option<(ShopDomain, f64)>,
+}
+
+impl Drop for Reservation {
+    fn drop(&mut self) {
+        if let Some((shop, cost)) = self.held.take() {
+            if let Some(bucket) = lock(&self.state).buckets.get_mut(&shop) {
+                bucket.reserved = (bucket.reserved - cost).max(0.0);
+            }
+        }
+    }
+}
+
 impl Throttle {
     /// The cost to plan for: what Shopify last requested for this operation, else `estimate`.
     pub fn expected_cost(&self, operation: &'static str, estimate: f64) -> f64 {
-        let state = self.lock();
+        let state = lock(&self.state);
         state
             .learned_costs
             .get(operation)
@@ -76,30 +95,34 @@ impl Throttle {
             .unwrap_or(estimate)
     }
 
-    /// How long to wait before sending a call of `cost`, reserving the points if the wait fits
-    /// in `max_wait`. `Err(wait)` means it does not fit and nothing was reserved.
+    /// How long to wait before sending a call of `cost`, with a reservation to hold until its
+    /// response is recorded. `Err(wait)` if the wait exceeds `max_wait`; nothing is reserved then.
     pub fn reserve(
         &self,
         shop: &ShopDomain,
         cost: f64,
         now: Instant,
         max_wait: Duration,
-    ) -> Result<Duration, Duration> {
-        let mut state = self.lock();
+    ) -> Result<(Duration, Reservation), Duration> {
+        let mut state = lock(&self.state);
+        let mut reservation = Reservation {
+            state: self.state.clone(),
+            held: None,
+        };
+        // Nothing known yet: send, and let the first response tell us about the bucket.
         let Some(bucket) = state.buckets.get_mut(shop) else {
-            return Ok(Duration::ZERO); // Nothing known yet: the first response will tell us.
+            return Ok((Duration::ZERO, reservation));
         };
         let wait = bucket.wait_for(cost, now);
         if wait > max_wait {
             return Err(wait);
         }
-        let send_at = now + wait;
-        bucket.status.currently_available = bucket.available_at(send_at) - cost;
-        bucket.seen_at = send_at;
-        Ok(wait)
+        bucket.reserved += cost;
+        reservation.held = Some((shop.clone(), cost));
+        Ok((wait, reservation))
     }
 
-    /// Records what Shopify reported; its numbers replace our estimate.
+    /// Records what Shopify reported; its numbers replace our estimate of the bucket.
     pub fn record(
         &self,
         shop: &ShopDomain,
@@ -108,27 +131,27 @@ impl Throttle {
         status: Option<ThrottleStatus>,
         now: Instant,
     ) {
-        let mut state = self.lock();
+        let mut state = lock(&self.state);
         if let Some(cost) = requested_cost {
             state.learned_costs.insert(operation, cost);
         }
         if let Some(status) = status {
-            state.buckets.insert(
-                shop.clone(),
-                Bucket {
-                    status,
-                    seen_at: now,
-                },
-            );
+            let reserved = state.buckets.get(shop).map_or(0.0, |b| b.reserved);
+            let bucket = Bucket {
+                status,
+                seen_at: now,
+                reserved,
+            };
+            state.buckets.insert(shop.clone(), bucket);
         }
     }
+}
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
-        // The state is plain numbers, valid even if a holder panicked.
-        self.state
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
+fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
+    // The state is plain numbers, valid even if a holder panicked.
+    state
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 #[cfg(test)]
@@ -149,62 +172,108 @@ mod tests {
 
     const NO_LIMIT: Duration = Duration::from_secs(3600);
 
-    #[tokio::test(start_paused = true)]
-    async fn unknown_shop_does_not_wait() {
-        let t = Throttle::default();
-        assert_eq!(
-            t.reserve(&shop(), 50.0, Instant::now(), NO_LIMIT),
-            Ok(Duration::ZERO)
-        );
+    fn wait(
+        t: &Throttle,
+        cost: f64,
+        max_wait: Duration,
+    ) -> Result<(Duration, Reservation), Duration> {
+        t.reserve(&shop(), cost, Instant::now(), max_wait)
     }
 
     #[tokio::test(start_paused = true)]
-    async fn waits_exactly_for_the_missing_points() {
+    async fn unknown_shop_does_not_wait() {
         let t = Throttle::default();
-        let now = Instant::now();
-        t.record(&shop(), "op", None, status(1000.0, 10.0, 50.0), now);
-        // 10 available, 60 needed, 50/s restore: 1 second.
-        assert_eq!(
-            t.reserve(&shop(), 60.0, now, NO_LIMIT),
-            Ok(Duration::from_secs(1))
+        assert_eq!(wait(&t, 50.0, NO_LIMIT).unwrap().0, Duration::ZERO);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn waits_exactly_for_the_missing_points_behind_earlier_reservations() {
+        let t = Throttle::default();
+        t.record(
+            &shop(),
+            "op",
+            None,
+            status(1000.0, 10.0, 50.0),
+            Instant::now(),
         );
-        // That reservation spent the bucket at t+1s; the next 50 points need one more second.
+        // 10 available, 60 needed, 50/s restore: 1 second.
+        let (first, _held) = wait(&t, 60.0, NO_LIMIT).unwrap();
+        assert_eq!(first, Duration::from_secs(1));
+        // Behind the first reservation the next 50 points need one more second.
+        let (second, _held2) = wait(&t, 50.0, NO_LIMIT).unwrap();
+        assert_eq!(second, Duration::from_secs(2));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn dropping_a_reservation_releases_its_points() {
+        let t = Throttle::default();
+        t.record(
+            &shop(),
+            "op",
+            None,
+            status(1000.0, 10.0, 50.0),
+            Instant::now(),
+        );
+        drop(wait(&t, 60.0, NO_LIMIT).unwrap());
+        assert_eq!(wait(&t, 60.0, NO_LIMIT).unwrap().0, Duration::from_secs(1));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn reservations_survive_a_newer_report() {
+        let t = Throttle::default();
+        t.record(
+            &shop(),
+            "op",
+            None,
+            status(1000.0, 10.0, 50.0),
+            Instant::now(),
+        );
+        let _held = wait(&t, 10.0, NO_LIMIT).unwrap();
+        t.record(
+            &shop(),
+            "op",
+            None,
+            status(1000.0, 10.0, 50.0),
+            Instant::now(),
+        );
         assert_eq!(
-            t.reserve(&shop(), 50.0, now, NO_LIMIT),
-            Ok(Duration::from_secs(2))
+            wait(&t, 10.0, NO_LIMIT).unwrap().0,
+            Duration::from_millis(200)
         );
     }
 
     #[tokio::test(start_paused = true)]
     async fn restores_over_time_up_to_the_maximum() {
         let t = Throttle::default();
-        let start = Instant::now();
-        t.record(&shop(), "op", None, status(100.0, 0.0, 10.0), start);
+        t.record(
+            &shop(),
+            "op",
+            None,
+            status(100.0, 0.0, 10.0),
+            Instant::now(),
+        );
         tokio::time::advance(Duration::from_secs(60)).await;
         // Capped at 100 even though 600 would have been restored.
-        assert_eq!(
-            t.reserve(&shop(), 100.0, Instant::now(), NO_LIMIT),
-            Ok(Duration::ZERO)
-        );
-        assert_eq!(
-            t.reserve(&shop(), 20.0, Instant::now(), NO_LIMIT),
-            Ok(Duration::from_secs(2))
-        );
+        let (now, _held) = wait(&t, 100.0, NO_LIMIT).unwrap();
+        assert_eq!(now, Duration::ZERO);
+        assert_eq!(wait(&t, 20.0, NO_LIMIT).unwrap().0, Duration::from_secs(2));
     }
 
     #[tokio::test(start_paused = true)]
     async fn refuses_waits_beyond_the_budget_without_reserving() {
         let t = Throttle::default();
-        let now = Instant::now();
-        t.record(&shop(), "op", None, status(100.0, 0.0, 10.0), now);
-        assert_eq!(
-            t.reserve(&shop(), 50.0, now, Duration::from_secs(1)),
-            Err(Duration::from_secs(5))
+        t.record(
+            &shop(),
+            "op",
+            None,
+            status(100.0, 0.0, 10.0),
+            Instant::now(),
         );
         assert_eq!(
-            t.reserve(&shop(), 50.0, now, NO_LIMIT),
-            Ok(Duration::from_secs(5))
+            wait(&t, 50.0, Duration::from_secs(1)).err(),
+            Some(Duration::from_secs(5))
         );
+        assert_eq!(wait(&t, 50.0, NO_LIMIT).unwrap().0, Duration::from_secs(5));
     }
 
     #[tokio::test(start_paused = true)]
@@ -217,10 +286,7 @@ mod tests {
             status(100.0, 0.0, 10.0),
             Instant::now(),
         );
-        assert_eq!(
-            t.reserve(&shop(), 500.0, Instant::now(), NO_LIMIT),
-            Ok(Duration::ZERO)
-        );
+        assert_eq!(wait(&t, 500.0, NO_LIMIT).unwrap().0, Duration::ZERO);
     }
 
     #[tokio::test(start_paused = true)]
