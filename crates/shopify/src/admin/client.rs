@@ -151,9 +151,11 @@ impl ShopClient<'_> {
         let deadline = Instant::now() + inner.options.retry_budget;
         let mut retries = 0u32;
         loop {
-            // Held until this attempt's response has been recorded.
-            let _reservation = self.pace(operation, deadline).await?;
-            let error = match self.attempt(operation, &body).await {
+            // Held until this attempt's response has been recorded, released before any backoff.
+            let reservation = self.pace(operation, deadline).await?;
+            let outcome = self.attempt(operation, &body).await;
+            drop(reservation);
+            let error = match outcome {
                 Ok(data) => return self.decode(operation, data),
                 Err(Failure::Fatal(error)) => return Err(error),
                 Err(Failure::Retry(error)) => error,
