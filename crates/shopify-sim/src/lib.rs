@@ -1,1 +1,36 @@
-//! Local Shopify simulator.
+//! A local Shopify for development and tests (DESIGN §7): OAuth and token exchange, session
+//! tokens, the Admin GraphQL subset Gridprice uses with Shopify's cost model and throttling,
+//! fault injection, signed webhooks and a seeded demo shop, all over real HTTP.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), shopify_sim::SimError> {
+//! use shopify_sim::{SimConfig, Simulator, DEMO_SHOP};
+//! let sim = Simulator::start(SimConfig::default(), "127.0.0.1:0".parse().unwrap()).await?;
+//! println!("GraphQL at {}/admin/api/2026-10/graphql.json", sim.shop_url(DEMO_SHOP));
+//! sim.shutdown().await;
+//! # Ok(()) }
+//! ```
+
+mod config;
+mod control;
+mod error;
+mod faults;
+mod graphql;
+mod money;
+mod oauth;
+mod seed;
+mod server;
+mod session_token;
+mod signing;
+mod state;
+mod webhooks;
+
+pub use config::{SimConfig, DEFAULT_API_VERSION, DEFAULT_BUCKET_SIZE, DEFAULT_RESTORE_RATE};
+pub use error::SimError;
+pub use seed::{DEMO_PRODUCT_ID, DEMO_SHOP, DEMO_VARIANT_ID};
+pub use server::{SimHandle, Simulator};
+
+/// The GraphQL schema in SDL, as validated against every incoming document.
+pub fn schema_sdl() -> String {
+    graphql::schema::build_schema().sdl()
+}

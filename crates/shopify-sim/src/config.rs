@@ -1,0 +1,114 @@
+//! Start-up configuration of the simulator and the part of it that can change at run time.
+
+use serde::{Deserialize, Serialize};
+
+/// The Admin API version the simulator speaks by default (DESIGN §7 pins the app to it).
+pub const DEFAULT_API_VERSION: &str = "2026-10";
+
+/// Shopify's documented bucket for the Standard plan: 100 points restored per second,
+/// observed as `maximumAvailable: 2000` in live responses.
+pub const DEFAULT_BUCKET_SIZE: u32 = 2000;
+/// Points restored per second (Standard plan).
+pub const DEFAULT_RESTORE_RATE: u32 = 100;
+
+/// How the simulator is started. Every field has a development default so
+/// `SimConfig::default()` gives a working local Shopify.
+#[derive(Debug, Clone)]
+pub struct SimConfig {
+    /// The app's client id (`client_id`, session token `aud`).
+    pub api_key: String,
+    /// The app's client secret: signs callbacks, session tokens and webhooks.
+    pub api_secret: String,
+    /// Where the app lives: OAuth redirects must start with it and webhooks go there.
+    pub app_url: String,
+    /// Leaky bucket capacity in cost points, per (shop, app).
+    pub bucket_size: u32,
+    /// Points restored per second.
+    pub restore_rate: u32,
+    /// Admin API versions answered; any other version in the URL is a 404.
+    pub api_versions: Vec<String>,
+    /// Scopes granted by token exchange (Shopify grants the app's configured scopes).
+    pub scopes: String,
+    /// Seed of the random generator behind the `errorRate` fault, for reproducible runs.
+    pub rng_seed: u64,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        Self {
+            api_key: "gridprice-dev-api-key".to_owned(),
+            api_secret: "gridprice-dev-api-secret".to_owned(),
+            app_url: "http://127.0.0.1:8080".to_owned(),
+            bucket_size: DEFAULT_BUCKET_SIZE,
+            restore_rate: DEFAULT_RESTORE_RATE,
+            api_versions: ["2025-07", "2025-10", "2026-01", "2026-04", "2026-07", DEFAULT_API_VERSION]
+                .map(str::to_owned)
+                .to_vec(),
+            scopes: "write_draft_orders,read_products".to_owned(),
+            rng_seed: 0x5eed,
+        }
+    }
+}
+
+/// The settings `/_sim/config` reads and changes while the simulator runs.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RuntimeConfig {
+    pub api_key: String,
+    pub app_url: String,
+    pub bucket_size: u32,
+    pub restore_rate: u32,
+    pub api_versions: Vec<String>,
+}
+
+impl RuntimeConfig {
+    pub(crate) fn from_config(config: &SimConfig) -> Self {
+        Self {
+            api_key: config.api_key.clone(),
+            app_url: config.app_url.trim_end_matches('/').to_owned(),
+            bucket_size: config.bucket_size,
+            restore_rate: config.restore_rate,
+            api_versions: config.api_versions.clone(),
+        }
+    }
+
+    /// Applies a partial update; the caller has validated it.
+    pub(crate) fn apply(&mut self, update: ConfigUpdate) {
+        if let Some(app_url) = update.app_url {
+            self.app_url = app_url.trim_end_matches('/').to_owned();
+        }
+        if let Some(size) = update.bucket_size {
+            self.bucket_size = size;
+        }
+        if let Some(rate) = update.restore_rate {
+            self.restore_rate = rate;
+        }
+    }
+}
+
+/// Body of `PUT /_sim/config`: every field optional.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ConfigUpdate {
+    pub app_url: Option<String>,
+    pub bucket_size: Option<u32>,
+    pub restore_rate: Option<u32>,
+}
+
+impl ConfigUpdate {
+    pub(crate) fn validate(&self) -> Result<(), String> {
+        if let Some(url) = &self.app_url {
+            let parsed = url::Url::parse(url).map_err(|e| format!("appUrl: {e}"))?;
+            if !matches!(parsed.scheme(), "http" | "https") {
+                return Err("appUrl: must be an http or https URL".to_owned());
+            }
+        }
+        if self.bucket_size == Some(0) {
+            return Err("bucketSize: must be at least 1".to_owned());
+        }
+        if self.restore_rate == Some(0) {
+            return Err("restoreRate: must be at least 1".to_owned());
+        }
+        Ok(())
+    }
+}

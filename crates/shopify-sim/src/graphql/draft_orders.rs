@@ -1,0 +1,283 @@
+//! `draftOrderCreate`: input checks with Shopify-style `userErrors`, then an exact total.
+
+use chrono::Utc;
+
+use super::schema::{
+    parse_gid, AttributeInput, DraftOrderInput, DraftOrderLineItemInput, DraftOrderStatus,
+    MoneyInput, UserError,
+};
+use crate::money::{parse_minor, AmountError, CurrencyCode};
+use crate::signing::random_hex;
+use crate::state::{AttributeRecord, DraftOrderRecord, LineItemRecord, Shop, World};
+
+/// Shopify's documented line item limit for a draft order.
+const MAX_LINE_ITEMS: usize = 499;
+/// Shopify's limit for any input array.
+const MAX_INPUT_ARRAY: usize = 250;
+/// Keeps unit price × quantity and the sum of lines far from overflow.
+const MAX_QUANTITY: i32 = 1_000_000;
+const MAX_TEXT: usize = 5000;
+const MAX_TAG: usize = 255;
+
+/// Collects errors with their `field` paths under `lineItems.<i>`.
+struct LineCheck<'a> {
+    index: String,
+    errors: &'a mut Vec<UserError>,
+}
+
+impl LineCheck<'_> {
+    fn error(&mut self, rest: &[&str], message: impl Into<String>) {
+        let mut path = vec!["lineItems", self.index.as_str()];
+        path.extend_from_slice(rest);
+        self.errors.push(UserError::new(&path, message));
+    }
+
+    fn money(&mut self, field: &str, input: &MoneyInput, currency: CurrencyCode) -> Option<i64> {
+        if input.currency_code != currency {
+            self.error(
+                &[field, "currencyCode"],
+                format!(
+                    "Currency {} does not match the draft order's presentment currency {currency}",
+                    input.currency_code
+                ),
+            );
+            return None;
+        }
+        match parse_minor(&input.amount.0, currency) {
+            Ok(minor) if minor < 0 => {
+                self.error(&[field, "amount"], "Amount must be greater than or equal to 0");
+                None
+            }
+            Ok(minor) => Some(minor),
+            Err(AmountError::Invalid) => {
+                self.error(&[field, "amount"], "Amount is not a valid decimal");
+                None
+            }
+            Err(AmountError::TooLarge) => {
+                self.error(&[field, "amount"], "Amount is too large");
+                None
+            }
+        }
+    }
+}
+
+fn attributes(input: Option<&Vec<AttributeInput>>) -> Vec<AttributeRecord> {
+    input
+        .map(|attrs| {
+            attrs
+                .iter()
+                .map(|a| AttributeRecord {
+                    key: a.key.clone(),
+                    value: a.value.clone(),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn check_attributes(check: &mut LineCheck<'_>, attrs: Option<&Vec<AttributeInput>>) {
+    let Some(attrs) = attrs else { return };
+    if attrs.len() > MAX_INPUT_ARRAY {
+        check.error(&["customAttributes"], format!("Cannot have more than {MAX_INPUT_ARRAY} custom attributes"));
+    }
+    if attrs.iter().any(|a| a.key.trim().is_empty()) {
+        check.error(&["customAttributes"], "Custom attribute key can't be blank");
+    }
+    if attrs.iter().any(|a| a.key.len() > MAX_TAG || a.value.len() > MAX_TEXT) {
+        check.error(&["customAttributes"], "Custom attribute is too long");
+    }
+}
+
+/// Checks one line; on success returns it without an id.
+fn line(
+    shop: &Shop,
+    index: usize,
+    input: &DraftOrderLineItemInput,
+    errors: &mut Vec<UserError>,
+) -> Option<LineItemRecord> {
+    let before = errors.len();
+    let mut check = LineCheck {
+        index: index.to_string(),
+        errors,
+    };
+    if input.quantity < 1 {
+        check.error(&["quantity"], "Quantity must be greater than or equal to 1");
+    } else if input.quantity > MAX_QUANTITY {
+        check.error(&["quantity"], format!("Quantity must be less than or equal to {MAX_QUANTITY}"));
+    }
+    check_attributes(&mut check, input.custom_attributes.as_ref());
+    let currency = shop.currency;
+    let priced = match &input.variant_id {
+        Some(variant_id) => variant_line(shop, &mut check, variant_id, input),
+        None => custom_line(&mut check, input, currency),
+    };
+    let (mut record, unit) = priced?;
+    if check.errors.len() > before {
+        return None;
+    }
+    if unit.checked_mul(i64::from(input.quantity)).is_none() {
+        check.error(&["quantity"], "Line total is too large");
+        return None;
+    }
+    record.quantity = i64::from(input.quantity);
+    record.unit_price_minor = unit;
+    record.custom_attributes = attributes(input.custom_attributes.as_ref());
+    Some(record)
+}
+
+fn empty_line(title: String) -> LineItemRecord {
+    LineItemRecord {
+        id: 0,
+        title,
+        quantity: 0,
+        variant_id: None,
+        product_id: None,
+        sku: None,
+        unit_price_minor: 0,
+        custom: false,
+        custom_attributes: Vec::new(),
+        requires_shipping: true,
+        taxable: true,
+    }
+}
+
+fn variant_line(
+    shop: &Shop,
+    check: &mut LineCheck<'_>,
+    variant_id: &str,
+    input: &DraftOrderLineItemInput,
+) -> Option<(LineItemRecord, i64)> {
+    let variant = match parse_gid(variant_id, "ProductVariant") {
+        Ok(Some(id)) => shop.variant(id),
+        _ => None,
+    };
+    let Some(variant) = variant else {
+        check.error(&["variantId"], format!("Product variant {variant_id} does not exist"));
+        return None;
+    };
+    let product = shop.product(variant.product_id)?;
+    let unit = match &input.price_override {
+        Some(price) => check.money("priceOverride", price, shop.currency)?,
+        None => variant.price_minor,
+    };
+    let mut record = empty_line(product.title.clone());
+    record.variant_id = Some(variant.id);
+    record.product_id = Some(product.id);
+    record.sku = variant.sku.clone();
+    Some((record, unit))
+}
+
+fn custom_line(
+    check: &mut LineCheck<'_>,
+    input: &DraftOrderLineItemInput,
+    currency: CurrencyCode,
+) -> Option<(LineItemRecord, i64)> {
+    let title = input.title.as_deref().map(str::trim).unwrap_or_default();
+    if title.is_empty() {
+        check.error(&["title"], "Title can't be blank");
+    } else if title.len() > MAX_TAG {
+        check.error(&["title"], format!("Title is too long (maximum is {MAX_TAG} characters)"));
+    }
+    let unit = match &input.original_unit_price_with_currency {
+        Some(price) => check.money("originalUnitPriceWithCurrency", price, currency),
+        None => {
+            check.error(
+                &["originalUnitPriceWithCurrency"],
+                "Original unit price can't be blank for a custom line item",
+            );
+            None
+        }
+    }?;
+    let mut record = empty_line(title.to_owned());
+    record.custom = true;
+    record.sku = input.sku.clone();
+    record.requires_shipping = input.requires_shipping.unwrap_or(true);
+    record.taxable = input.taxable.unwrap_or(true);
+    Some((record, unit))
+}
+
+fn check_order(shop: &Shop, input: &DraftOrderInput, errors: &mut Vec<UserError>) -> Vec<String> {
+    if let Some(code) = input.presentment_currency_code {
+        if code != shop.currency {
+            errors.push(UserError::new(
+                &["presentmentCurrencyCode"],
+                format!("Presentment currency {code} is not enabled for this shop (only {})", shop.currency),
+            ));
+        }
+    }
+    let lines = input.line_items.as_deref().unwrap_or_default();
+    if lines.is_empty() {
+        errors.push(UserError::new(&["lineItems"], "Line items can't be blank"));
+    } else if lines.len() > MAX_LINE_ITEMS {
+        errors.push(UserError::new(
+            &["lineItems"],
+            format!("Cannot have more than {MAX_LINE_ITEMS} line items"),
+        ));
+    }
+    let tags: Vec<String> = input
+        .tags
+        .iter()
+        .flatten()
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty())
+        .collect();
+    if tags.len() > MAX_INPUT_ARRAY || tags.iter().any(|t| t.len() > MAX_TAG) {
+        errors.push(UserError::new(&["tags"], format!("At most {MAX_INPUT_ARRAY} tags of {MAX_TAG} characters")));
+    }
+    if input.note.as_ref().is_some_and(|n| n.len() > MAX_TEXT) {
+        errors.push(UserError::new(&["note"], format!("Note is too long (maximum is {MAX_TEXT} characters)")));
+    }
+    tags
+}
+
+/// Creates a draft order in `shop_domain`, or explains why not; nothing is stored on error.
+pub fn create(
+    world: &mut World,
+    shop_domain: &str,
+    input: &DraftOrderInput,
+) -> Result<DraftOrderRecord, Vec<UserError>> {
+    let World { shops, ids, .. } = world;
+    let shop = shops.get_mut(shop_domain).expect("the HTTP layer checked the shop");
+    let mut errors = Vec::new();
+    let tags = check_order(shop, input, &mut errors);
+    let mut lines: Vec<LineItemRecord> = input
+        .line_items
+        .iter()
+        .flatten()
+        .take(MAX_LINE_ITEMS)
+        .enumerate()
+        .filter_map(|(i, l)| line(shop, i, l, &mut errors))
+        .collect();
+    let subtotal = lines
+        .iter()
+        .try_fold(0i64, |sum, l| sum.checked_add(l.total_minor()));
+    if subtotal.is_none() {
+        errors.push(UserError::new(&["lineItems"], "Draft order total is too large"));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let subtotal = subtotal.expect("checked above");
+    for l in &mut lines {
+        l.id = ids.line_item();
+    }
+    let id = ids.draft_order();
+    let record = DraftOrderRecord {
+        id,
+        name: format!("#D{}", shop.next_draft_number),
+        status: DraftOrderStatus::Open,
+        tags,
+        note: input.note.clone(),
+        email: input.email.clone(),
+        currency: shop.currency,
+        line_items: lines,
+        subtotal_minor: subtotal,
+        // No shipping, tax or discounts in the simulator: the total is the subtotal.
+        total_minor: subtotal,
+        invoice_url: format!("https://{}/{}/invoices/{}", shop.domain, shop.id, random_hex(16)),
+        created_at: Utc::now(),
+    };
+    shop.next_draft_number += 1;
+    shop.draft_orders.push(record.clone());
+    Ok(record)
+}

@@ -1,0 +1,637 @@
+//! The Admin GraphQL subset the app uses, with Shopify's type, field and argument names
+//! (checked against shopify.dev for the 2026-10 line). Anything not declared here is a
+//! validation error, as on Shopify.
+
+use async_graphql::connection::Connection;
+use async_graphql::{
+    ComplexObject, Context, EmptySubscription, Enum, ErrorExtensions, InputObject, Object, Schema,
+    SimpleObject, ID,
+};
+use serde::{Deserialize, Serialize};
+
+use super::draft_orders;
+use super::pagination::{paginate, PageArgs};
+use super::scalars::{DateTime, Decimal, Money, Url};
+use super::search::SearchQuery;
+use super::RequestCtx;
+use crate::money::{format_decimal, format_money, CurrencyCode};
+use crate::state::{DraftOrderRecord, LineItemRecord, ProductRecord, Shop, VariantRecord};
+
+pub type AdminSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+
+/// Deepest selection nesting accepted; the app's documents need about eight.
+const MAX_DEPTH: usize = 15;
+
+pub fn build_schema() -> AdminSchema {
+    Schema::build(QueryRoot, MutationRoot, EmptySubscription)
+        .limit_depth(MAX_DEPTH)
+        .limit_recursive_depth(MAX_DEPTH * 2)
+        .limit_directives(10)
+        .extension(super::gate::CostGateFactory)
+        .finish()
+}
+
+pub fn gid(kind: &str, id: u64) -> ID {
+    ID(format!("gid://shopify/{kind}/{id}"))
+}
+
+/// Parses `gid://shopify/{kind}/{n}`. A malformed id is an error (as on Shopify); a
+/// well-formed id of another kind simply matches nothing.
+pub fn parse_gid(id: &str, kind: &str) -> async_graphql::Result<Option<u64>> {
+    let invalid = || {
+        async_graphql::Error::new(format!("Invalid global id '{id}'"))
+            .extend_with(|_, e| e.set("code", "argumentLiteralsIncompatible"))
+    };
+    let rest = id.strip_prefix("gid://shopify/").ok_or_else(invalid)?;
+    let (found_kind, number) = rest.split_once('/').ok_or_else(invalid)?;
+    let number: u64 = number.parse().map_err(|_| invalid())?;
+    Ok((found_kind == kind).then_some(number))
+}
+
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum ProductStatus {
+    Active,
+    Archived,
+    Draft,
+}
+
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum DraftOrderStatus {
+    Open,
+    InvoiceSent,
+    Completed,
+}
+
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum WebhookSubscriptionFormat {
+    Json,
+    Xml,
+}
+
+/// The topics the app may subscribe to through the API. The privacy topics
+/// (`customers/data_request`, `customers/redact`, `shop/redact`) are not in Shopify's enum:
+/// they are configured in the app's TOML, and the simulator delivers them on request.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum WebhookSubscriptionTopic {
+    AppUninstalled,
+    ShopUpdate,
+    ProductsCreate,
+    ProductsUpdate,
+    ProductsDelete,
+    DraftOrdersCreate,
+    DraftOrdersUpdate,
+    DraftOrdersDelete,
+    OrdersCreate,
+    OrdersPaid,
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct UserError {
+    /// Path to the input field that caused the error.
+    pub field: Option<Vec<String>>,
+    pub message: String,
+}
+
+impl UserError {
+    pub fn new(field: &[&str], message: impl Into<String>) -> Self {
+        Self {
+            field: Some(field.iter().map(|s| (*s).to_owned()).collect()),
+            message: message.into(),
+        }
+    }
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+#[graphql(name = "MoneyV2")]
+pub struct MoneyV2 {
+    pub amount: Decimal,
+    pub currency_code: CurrencyCode,
+}
+
+/// Amounts in shop and presentment currencies; the simulator has one currency per shop,
+/// so both are the same.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct MoneyBag {
+    pub shop_money: MoneyV2,
+    pub presentment_money: MoneyV2,
+}
+
+impl MoneyBag {
+    pub fn new(minor: i64, currency: CurrencyCode) -> Self {
+        let money = MoneyV2 {
+            amount: Decimal(format_decimal(minor, currency)),
+            currency_code: currency,
+        };
+        Self {
+            shop_money: money.clone(),
+            presentment_money: money,
+        }
+    }
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+pub struct Attribute {
+    pub key: String,
+    pub value: Option<String>,
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+#[graphql(name = "Shop")]
+pub struct ShopObject {
+    pub id: ID,
+    pub name: String,
+    pub email: String,
+    pub myshopify_domain: String,
+    pub currency_code: CurrencyCode,
+    pub url: Url,
+}
+
+impl From<&Shop> for ShopObject {
+    fn from(shop: &Shop) -> Self {
+        Self {
+            id: gid("Shop", shop.id),
+            name: shop.name.clone(),
+            email: shop.email.clone(),
+            myshopify_domain: shop.domain.clone(),
+            currency_code: shop.currency,
+            url: Url(format!("https://{}", shop.domain)),
+        }
+    }
+}
+
+/// Reads the shop the request is for; it exists, the HTTP layer checked.
+async fn with_shop<T>(ctx: &Context<'_>, read: impl FnOnce(&Shop) -> T) -> T {
+    let rc = ctx.data_unchecked::<RequestCtx>();
+    let world = rc.state.world.lock().await;
+    read(&world.shops[&rc.shop])
+}
+
+#[derive(Clone, Debug)]
+pub struct ProductVariantObject {
+    record: VariantRecord,
+    product_title: String,
+    currency: CurrencyCode,
+}
+
+impl ProductVariantObject {
+    fn new(record: &VariantRecord, product: &ProductRecord, currency: CurrencyCode) -> Self {
+        Self {
+            record: record.clone(),
+            product_title: product.title.clone(),
+            currency,
+        }
+    }
+}
+
+#[Object(name = "ProductVariant")]
+impl ProductVariantObject {
+    async fn id(&self) -> ID {
+        gid("ProductVariant", self.record.id)
+    }
+    async fn title(&self) -> &str {
+        &self.record.title
+    }
+    async fn display_name(&self) -> String {
+        format!("{} - {}", self.product_title, self.record.title)
+    }
+    async fn price(&self) -> Money {
+        Money(format_money(self.record.price_minor, self.currency))
+    }
+    async fn sku(&self) -> Option<&str> {
+        self.record.sku.as_deref()
+    }
+    async fn product(&self, ctx: &Context<'_>) -> Option<ProductObject> {
+        let product_id = self.record.product_id;
+        with_shop(ctx, |shop| {
+            shop.product(product_id).map(|p| ProductObject::new(p, shop.currency))
+        })
+        .await
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct ProductObject {
+    record: ProductRecord,
+    currency: CurrencyCode,
+}
+
+impl ProductObject {
+    pub fn new(record: &ProductRecord, currency: CurrencyCode) -> Self {
+        Self {
+            record: record.clone(),
+            currency,
+        }
+    }
+}
+
+#[Object(name = "Product")]
+impl ProductObject {
+    async fn id(&self) -> ID {
+        gid("Product", self.record.id)
+    }
+    async fn title(&self) -> &str {
+        &self.record.title
+    }
+    async fn handle(&self) -> &str {
+        &self.record.handle
+    }
+    async fn status(&self) -> ProductStatus {
+        self.record.status
+    }
+    async fn created_at(&self) -> DateTime {
+        self.record.created_at.into()
+    }
+    async fn variants(
+        &self,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        #[graphql(default = false)] reverse: bool,
+    ) -> async_graphql::Result<Connection<String, ProductVariantObject>> {
+        let items = self
+            .record
+            .variants
+            .iter()
+            .map(|v| (v.id, ProductVariantObject::new(v, &self.record, self.currency)))
+            .collect();
+        let args = PageArgs { first, after, last, before, reverse };
+        paginate(items, &args)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct DraftOrderLineItemObject {
+    record: LineItemRecord,
+    currency: CurrencyCode,
+}
+
+#[Object(name = "DraftOrderLineItem")]
+impl DraftOrderLineItemObject {
+    async fn id(&self) -> ID {
+        gid("DraftOrderLineItem", self.record.id)
+    }
+    async fn title(&self) -> &str {
+        &self.record.title
+    }
+    async fn name(&self) -> &str {
+        &self.record.title
+    }
+    async fn quantity(&self) -> i64 {
+        self.record.quantity
+    }
+    async fn sku(&self) -> Option<&str> {
+        self.record.sku.as_deref()
+    }
+    async fn custom(&self) -> bool {
+        self.record.custom
+    }
+    async fn requires_shipping(&self) -> bool {
+        self.record.requires_shipping
+    }
+    async fn taxable(&self) -> bool {
+        self.record.taxable
+    }
+    async fn custom_attributes(&self) -> Vec<Attribute> {
+        self.record
+            .custom_attributes
+            .iter()
+            .map(|a| Attribute {
+                key: a.key.clone(),
+                value: Some(a.value.clone()),
+            })
+            .collect()
+    }
+    async fn original_unit_price_set(&self) -> MoneyBag {
+        MoneyBag::new(self.record.unit_price_minor, self.currency)
+    }
+    async fn original_total_set(&self) -> MoneyBag {
+        MoneyBag::new(self.record.total_minor(), self.currency)
+    }
+    async fn discounted_total_set(&self) -> MoneyBag {
+        MoneyBag::new(self.record.total_minor(), self.currency)
+    }
+    async fn variant(&self, ctx: &Context<'_>) -> Option<ProductVariantObject> {
+        let variant_id = self.record.variant_id?;
+        with_shop(ctx, |shop| {
+            let variant = shop.variant(variant_id)?;
+            let product = shop.product(variant.product_id)?;
+            Some(ProductVariantObject::new(variant, product, shop.currency))
+        })
+        .await
+    }
+    async fn product(&self, ctx: &Context<'_>) -> Option<ProductObject> {
+        let product_id = self.record.product_id?;
+        with_shop(ctx, |shop| {
+            shop.product(product_id).map(|p| ProductObject::new(p, shop.currency))
+        })
+        .await
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct DraftOrderObject {
+    record: DraftOrderRecord,
+}
+
+impl DraftOrderObject {
+    pub fn new(record: &DraftOrderRecord) -> Self {
+        Self {
+            record: record.clone(),
+        }
+    }
+}
+
+#[Object(name = "DraftOrder")]
+impl DraftOrderObject {
+    async fn id(&self) -> ID {
+        gid("DraftOrder", self.record.id)
+    }
+    async fn name(&self) -> &str {
+        &self.record.name
+    }
+    async fn status(&self) -> DraftOrderStatus {
+        self.record.status
+    }
+    async fn invoice_url(&self) -> Url {
+        Url(self.record.invoice_url.clone())
+    }
+    async fn tags(&self) -> &[String] {
+        &self.record.tags
+    }
+    async fn note2(&self) -> Option<&str> {
+        self.record.note.as_deref()
+    }
+    async fn email(&self) -> Option<&str> {
+        self.record.email.as_deref()
+    }
+    async fn created_at(&self) -> DateTime {
+        self.record.created_at.into()
+    }
+    async fn updated_at(&self) -> DateTime {
+        self.record.created_at.into()
+    }
+    async fn ready(&self) -> bool {
+        true
+    }
+    async fn taxes_included(&self) -> bool {
+        false
+    }
+    async fn currency_code(&self) -> CurrencyCode {
+        self.record.currency
+    }
+    async fn presentment_currency_code(&self) -> CurrencyCode {
+        self.record.currency
+    }
+    async fn subtotal_price_set(&self) -> MoneyBag {
+        MoneyBag::new(self.record.subtotal_minor, self.record.currency)
+    }
+    async fn total_price_set(&self) -> MoneyBag {
+        MoneyBag::new(self.record.total_minor, self.record.currency)
+    }
+    async fn total_tax_set(&self) -> MoneyBag {
+        MoneyBag::new(0, self.record.currency)
+    }
+    async fn line_items(
+        &self,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        #[graphql(default = false)] reverse: bool,
+    ) -> async_graphql::Result<Connection<String, DraftOrderLineItemObject>> {
+        let items = self
+            .record
+            .line_items
+            .iter()
+            .map(|l| {
+                let node = DraftOrderLineItemObject {
+                    record: l.clone(),
+                    currency: self.record.currency,
+                };
+                (l.id, node)
+            })
+            .collect();
+        paginate(items, &PageArgs { first, after, last, before, reverse })
+    }
+}
+
+#[derive(SimpleObject, Clone, Debug)]
+#[graphql(complex, name = "WebhookSubscription")]
+pub struct WebhookSubscriptionObject {
+    pub id: ID,
+    pub topic: WebhookSubscriptionTopic,
+    pub uri: String,
+    pub format: WebhookSubscriptionFormat,
+    pub include_fields: Vec<String>,
+    pub filter: Option<String>,
+    pub created_at: DateTime,
+}
+
+#[ComplexObject]
+impl WebhookSubscriptionObject {
+    async fn updated_at(&self) -> DateTime {
+        self.created_at.clone()
+    }
+}
+
+#[derive(InputObject, Clone, Debug)]
+pub struct MoneyInput {
+    pub amount: Decimal,
+    pub currency_code: CurrencyCode,
+}
+
+#[derive(InputObject, Clone, Debug)]
+pub struct AttributeInput {
+    pub key: String,
+    pub value: String,
+}
+
+#[derive(InputObject, Clone, Debug)]
+pub struct DraftOrderLineItemInput {
+    pub variant_id: Option<ID>,
+    pub quantity: i32,
+    pub title: Option<String>,
+    pub sku: Option<String>,
+    pub price_override: Option<MoneyInput>,
+    pub original_unit_price_with_currency: Option<MoneyInput>,
+    pub custom_attributes: Option<Vec<AttributeInput>>,
+    pub requires_shipping: Option<bool>,
+    pub taxable: Option<bool>,
+}
+
+#[derive(InputObject, Clone, Debug)]
+pub struct DraftOrderInput {
+    pub line_items: Option<Vec<DraftOrderLineItemInput>>,
+    pub tags: Option<Vec<String>>,
+    pub note: Option<String>,
+    pub email: Option<String>,
+    pub presentment_currency_code: Option<CurrencyCode>,
+    pub custom_attributes: Option<Vec<AttributeInput>>,
+}
+
+#[derive(InputObject, Clone, Debug)]
+pub struct WebhookSubscriptionInput {
+    pub uri: Option<String>,
+    pub format: Option<WebhookSubscriptionFormat>,
+    pub include_fields: Option<Vec<String>>,
+    pub filter: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct DraftOrderCreatePayload {
+    pub draft_order: Option<DraftOrderObject>,
+    pub user_errors: Vec<UserError>,
+}
+
+#[derive(SimpleObject)]
+pub struct WebhookSubscriptionCreatePayload {
+    pub webhook_subscription: Option<WebhookSubscriptionObject>,
+    pub user_errors: Vec<UserError>,
+}
+
+pub struct QueryRoot;
+
+#[Object]
+impl QueryRoot {
+    async fn shop(&self, ctx: &Context<'_>) -> ShopObject {
+        with_shop(ctx, |shop| ShopObject::from(shop)).await
+    }
+
+    async fn product(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<ProductObject>> {
+        ctx.data_unchecked::<RequestCtx>().require_scope("read_products", "product")?;
+        let Some(id) = parse_gid(&id, "Product")? else {
+            return Ok(None);
+        };
+        Ok(with_shop(ctx, |shop| shop.product(id).map(|p| ProductObject::new(p, shop.currency))).await)
+    }
+
+    async fn product_variant(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<Option<ProductVariantObject>> {
+        ctx.data_unchecked::<RequestCtx>().require_scope("read_products", "productVariant")?;
+        let Some(id) = parse_gid(&id, "ProductVariant")? else {
+            return Ok(None);
+        };
+        Ok(with_shop(ctx, |shop| {
+            let variant = shop.variant(id)?;
+            let product = shop.product(variant.product_id)?;
+            Some(ProductVariantObject::new(variant, product, shop.currency))
+        })
+        .await)
+    }
+
+    #[allow(clippy::too_many_arguments)] // Shopify's argument list
+    async fn products(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        #[graphql(default = false)] reverse: bool,
+        query: Option<String>,
+    ) -> async_graphql::Result<Connection<String, ProductObject>> {
+        ctx.data_unchecked::<RequestCtx>().require_scope("read_products", "products")?;
+        let search = SearchQuery::parse(query.as_deref().unwrap_or(""));
+        let items = with_shop(ctx, |shop| {
+            shop.products
+                .iter()
+                .filter(|p| search.matches_product(p))
+                .map(|p| (p.id, ProductObject::new(p, shop.currency)))
+                .collect()
+        })
+        .await;
+        paginate(items, &PageArgs { first, after, last, before, reverse })
+    }
+
+    async fn draft_order(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<Option<DraftOrderObject>> {
+        ctx.data_unchecked::<RequestCtx>().require_scope("read_draft_orders", "draftOrder")?;
+        let Some(id) = parse_gid(&id, "DraftOrder")? else {
+            return Ok(None);
+        };
+        Ok(with_shop(ctx, |shop| {
+            shop.draft_orders.iter().find(|d| d.id == id).map(DraftOrderObject::new)
+        })
+        .await)
+    }
+
+    #[allow(clippy::too_many_arguments)] // Shopify's argument list
+    async fn draft_orders(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        #[graphql(default = false)] reverse: bool,
+        query: Option<String>,
+    ) -> async_graphql::Result<Connection<String, DraftOrderObject>> {
+        ctx.data_unchecked::<RequestCtx>().require_scope("read_draft_orders", "draftOrders")?;
+        let search = SearchQuery::parse(query.as_deref().unwrap_or(""));
+        let items = with_shop(ctx, |shop| {
+            shop.draft_orders
+                .iter()
+                .filter(|d| search.matches_draft_order(d))
+                .map(|d| (d.id, DraftOrderObject::new(d)))
+                .collect()
+        })
+        .await;
+        paginate(items, &PageArgs { first, after, last, before, reverse })
+    }
+}
+
+pub struct MutationRoot;
+
+#[Object]
+impl MutationRoot {
+    async fn draft_order_create(
+        &self,
+        ctx: &Context<'_>,
+        input: DraftOrderInput,
+    ) -> async_graphql::Result<DraftOrderCreatePayload> {
+        let rc = ctx.data_unchecked::<RequestCtx>();
+        rc.require_scope("write_draft_orders", "draftOrderCreate")?;
+        let mut world = rc.state.world.lock().await;
+        Ok(match draft_orders::create(&mut world, &rc.shop, &input) {
+            Ok(record) => DraftOrderCreatePayload {
+                draft_order: Some(DraftOrderObject::new(&record)),
+                user_errors: Vec::new(),
+            },
+            Err(user_errors) => DraftOrderCreatePayload {
+                draft_order: None,
+                user_errors,
+            },
+        })
+    }
+
+    async fn webhook_subscription_create(
+        &self,
+        ctx: &Context<'_>,
+        topic: WebhookSubscriptionTopic,
+        webhook_subscription: WebhookSubscriptionInput,
+    ) -> WebhookSubscriptionCreatePayload {
+        let rc = ctx.data_unchecked::<RequestCtx>();
+        let mut world = rc.state.world.lock().await;
+        match super::webhook_subscriptions::create(&mut world, &rc.shop, topic, &webhook_subscription) {
+            Ok(created) => WebhookSubscriptionCreatePayload {
+                webhook_subscription: Some(created),
+                user_errors: Vec::new(),
+            },
+            Err(user_errors) => WebhookSubscriptionCreatePayload {
+                webhook_subscription: None,
+                user_errors,
+            },
+        }
+    }
+}

@@ -1,0 +1,299 @@
+//! OAuth as a shop serves it: authorize (auto-approved), the access-token endpoint
+//! (authorization code and token exchange), and the embedded app load.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use base64::Engine as _;
+use serde_json::{json, Value};
+use tokio::time::Instant;
+
+use crate::session_token::{self, SessionClaims};
+use crate::signing::{query_hmac, random_hex};
+use crate::state::{AccessToken, AuthCode, SimState};
+
+/// How long an authorization code may wait before it is exchanged.
+const CODE_TTL: Duration = Duration::from_secs(120);
+/// Online tokens expire after a day, as Shopify's do.
+const ONLINE_TOKEN_TTL_SECS: u64 = 86_399;
+const TOKEN_EXCHANGE: &str = "urn:ietf:params:oauth:grant-type:token-exchange";
+const ID_TOKEN_TYPE: &str = "urn:ietf:params:oauth:token-type:id_token";
+const OFFLINE_TOKEN_TYPE: &str = "urn:shopify:params:oauth:token-type:offline-access-token";
+const ONLINE_TOKEN_TYPE: &str = "urn:shopify:params:oauth:token-type:online-access-token";
+/// The staff user behind authorization-code installs and default session tokens.
+pub const DEFAULT_USER_ID: u64 = 1;
+
+fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
+    (
+        status,
+        Json(json!({ "error": error, "error_description": description })),
+    )
+        .into_response()
+}
+
+fn query_pairs(raw: Option<&str>) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
+        .into_owned()
+        .collect()
+}
+
+fn param<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+}
+
+/// Shopify's `host` parameter: base64 of the shop's admin location.
+fn host_param(shop: &str) -> String {
+    let store = shop.strip_suffix(".myshopify.com").unwrap_or(shop);
+    base64::engine::general_purpose::STANDARD_NO_PAD.encode(format!("admin.shopify.com/store/{store}"))
+}
+
+/// Appends signed parameters to `target` and redirects there.
+fn signed_redirect(target: &str, mut params: Vec<(String, String)>, secret: &str) -> Response {
+    let hmac = query_hmac(secret, &params);
+    params.push(("hmac".to_owned(), hmac));
+    let Ok(mut url) = url::Url::parse(target) else {
+        return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "The redirect URL is invalid");
+    };
+    url.query_pairs_mut().extend_pairs(&params);
+    (StatusCode::FOUND, [(header::LOCATION, url.to_string())]).into_response()
+}
+
+async fn shop_exists(state: &SimState, shop: &str) -> bool {
+    state.world.lock().await.shops.contains_key(shop)
+}
+
+/// `GET /store/{shop}/admin/oauth/authorize`
+pub async fn authorize(
+    State(state): State<Arc<SimState>>,
+    Path(shop): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    if !shop_exists(&state, &shop).await {
+        return crate::graphql::not_found();
+    }
+    let pairs = query_pairs(raw.as_deref());
+    let config = state.config.read().await.clone();
+    if param(&pairs, "client_id") != Some(config.api_key.as_str()) {
+        return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "The client_id is not a known app");
+    }
+    let redirect_uri = param(&pairs, "redirect_uri").unwrap_or_default();
+    let allowed = redirect_uri == config.app_url || redirect_uri.starts_with(&format!("{}/", config.app_url));
+    if !allowed {
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "The redirect_uri is not an allowed redirection URL of the app",
+        );
+    }
+    let online = pairs.iter().any(|(k, v)| k == "grant_options[]" && v == "per-user");
+    let code = random_hex(16);
+    state.world.lock().await.codes.insert(
+        code.clone(),
+        AuthCode {
+            shop: shop.clone(),
+            scope: param(&pairs, "scope").unwrap_or_default().to_owned(),
+            online,
+            expires_at: Instant::now() + CODE_TTL,
+        },
+    );
+    let mut params = vec![
+        ("code".to_owned(), code),
+        ("host".to_owned(), host_param(&shop)),
+        ("shop".to_owned(), shop.clone()),
+    ];
+    if let Some(nonce) = param(&pairs, "state") {
+        params.push(("state".to_owned(), nonce.to_owned()));
+    }
+    params.push(("timestamp".to_owned(), chrono::Utc::now().timestamp().to_string()));
+    signed_redirect(redirect_uri, params, &state.api_secret)
+}
+
+/// Reads a JSON or form body into string pairs.
+fn token_request(headers: &HeaderMap, body: &Bytes) -> Option<Vec<(String, String)>> {
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/json"));
+    if !is_json {
+        return Some(url::form_urlencoded::parse(body).into_owned().collect());
+    }
+    let Value::Object(map) = serde_json::from_slice::<Value>(body).ok()? else {
+        return None;
+    };
+    Some(
+        map.into_iter()
+            .map(|(k, v)| match v {
+                Value::String(s) => (k, s),
+                other => (k, other.to_string()),
+            })
+            .collect(),
+    )
+}
+
+struct Grant {
+    scope: String,
+    online_user: Option<u64>,
+}
+
+/// Exchanges a single-use authorization code.
+async fn code_grant(state: &SimState, shop: &str, params: &[(String, String)]) -> Result<Grant, Response> {
+    let invalid = || {
+        oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "The authorization code was not found or was already used",
+        )
+    };
+    let code = param(params, "code").ok_or_else(invalid)?;
+    // Removed whatever happens next: a code is good for one attempt only.
+    let record = state.world.lock().await.codes.remove(code).ok_or_else(invalid)?;
+    if record.shop != shop || Instant::now() >= record.expires_at {
+        return Err(invalid());
+    }
+    Ok(Grant {
+        scope: record.scope,
+        online_user: record.online.then_some(DEFAULT_USER_ID),
+    })
+}
+
+/// Exchanges a session token for an access token.
+async fn token_exchange(state: &SimState, shop: &str, params: &[(String, String)]) -> Result<Grant, Response> {
+    let bad = |description: &str| oauth_error(StatusCode::BAD_REQUEST, "invalid_subject_token", description);
+    if param(params, "subject_token_type") != Some(ID_TOKEN_TYPE) {
+        return Err(oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "subject_token_type must be urn:ietf:params:oauth:token-type:id_token",
+        ));
+    }
+    let online = match param(params, "requested_token_type") {
+        Some(OFFLINE_TOKEN_TYPE) => false,
+        Some(ONLINE_TOKEN_TYPE) => true,
+        _ => {
+            return Err(oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "requested_token_type must be an online or offline access token type",
+            ))
+        }
+    };
+    let token = param(params, "subject_token").ok_or_else(|| bad("subject_token is missing"))?;
+    let api_key = state.config.read().await.api_key.clone();
+    let claims = session_token::verify(token, &state.api_secret, &api_key).map_err(|e| bad(&e))?;
+    if claims.shop() != Some(shop) {
+        return Err(bad("The session token is for another shop"));
+    }
+    let user: u64 = claims.sub.parse().map_err(|_| bad("The session token's sub is not a user id"))?;
+    Ok(Grant {
+        scope: state.initial.scopes.clone(),
+        online_user: online.then_some(user),
+    })
+}
+
+/// Issues a token and answers as Shopify does for offline or online access.
+async fn issue_token(state: &SimState, shop: &str, grant: Grant) -> Value {
+    let api_key = state.config.read().await.api_key.clone();
+    let online = grant.online_user.is_some();
+    let token = format!("{}{}", if online { "shpua_" } else { "shpat_" }, random_hex(16));
+    let expires_at = online.then(|| Instant::now() + Duration::from_secs(ONLINE_TOKEN_TTL_SECS));
+    state.world.lock().await.tokens.insert(
+        token.clone(),
+        AccessToken {
+            shop: shop.to_owned(),
+            api_key,
+            scope: grant.scope.clone(),
+            expires_at,
+        },
+    );
+    let mut body = json!({ "access_token": token, "scope": grant.scope });
+    if let Some(user) = grant.online_user {
+        body["expires_in"] = json!(ONLINE_TOKEN_TTL_SECS);
+        body["associated_user_scope"] = json!(grant.scope);
+        body["associated_user"] = json!({
+            "id": user,
+            "first_name": "Demo",
+            "last_name": "Staff",
+            "email": format!("staff{user}@{shop}"),
+            "email_verified": true,
+            "account_owner": user == DEFAULT_USER_ID,
+            "locale": "en",
+            "collaborator": false,
+        });
+    }
+    body
+}
+
+/// Issues an offline token directly (the `/_sim` shortcut for tests of the client).
+pub(crate) async fn issue_offline_token(state: &SimState, shop: &str) -> Value {
+    let grant = Grant {
+        scope: state.initial.scopes.clone(),
+        online_user: None,
+    };
+    issue_token(state, shop, grant).await
+}
+
+/// `POST /store/{shop}/admin/oauth/access_token`
+pub async fn access_token(
+    State(state): State<Arc<SimState>>,
+    Path(shop): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if !shop_exists(&state, &shop).await {
+        return crate::graphql::not_found();
+    }
+    let Some(params) = token_request(&headers, &body) else {
+        return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "The request body is not valid JSON");
+    };
+    let api_key = state.config.read().await.api_key.clone();
+    let client_ok = param(&params, "client_id") == Some(api_key.as_str())
+        && param(&params, "client_secret") == Some(state.api_secret.as_str());
+    if !client_ok {
+        return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "Client credentials are invalid");
+    }
+    let grant = match param(&params, "grant_type") {
+        None | Some("authorization_code") => code_grant(&state, &shop, &params).await,
+        Some(TOKEN_EXCHANGE) => token_exchange(&state, &shop, &params).await,
+        Some(_) => Err(oauth_error(
+            StatusCode::BAD_REQUEST,
+            "unsupported_grant_type",
+            "The grant type is not supported",
+        )),
+    };
+    match grant {
+        Ok(grant) => Json(issue_token(&state, &shop, grant).await).into_response(),
+        Err(answer) => answer,
+    }
+}
+
+/// `GET /store/{shop}/admin/apps/{api_key}[?user=N]`: opens the app "inside the admin" by
+/// redirecting to it with the signed parameters and session token Shopify adds.
+pub async fn embedded_load(
+    State(state): State<Arc<SimState>>,
+    Path((shop, api_key)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let config = state.config.read().await.clone();
+    if api_key != config.api_key || !shop_exists(&state, &shop).await {
+        return crate::graphql::not_found();
+    }
+    let user = param(&query_pairs(raw.as_deref()), "user")
+        .and_then(|u| u.parse().ok())
+        .unwrap_or(DEFAULT_USER_ID);
+    let claims = SessionClaims::new(&shop, &config.api_key, user, session_token::DEFAULT_TTL_SECS);
+    let params = vec![
+        ("embedded".to_owned(), "1".to_owned()),
+        ("host".to_owned(), host_param(&shop)),
+        ("id_token".to_owned(), session_token::mint(&claims, &state.api_secret)),
+        ("locale".to_owned(), "en".to_owned()),
+        ("session".to_owned(), random_hex(32)),
+        ("shop".to_owned(), shop.clone()),
+        ("timestamp".to_owned(), chrono::Utc::now().timestamp().to_string()),
+    ];
+    signed_redirect(&config.app_url, params, &state.api_secret)
+}

@@ -1,0 +1,285 @@
+//! In-memory Shopify: shops, catalogue, draft orders, tokens, buckets, faults and counters.
+//! One `World` behind one async mutex: every handler locks it briefly and never across I/O.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use rand::rngs::StdRng;
+use rand::SeedableRng;
+use serde::Serialize;
+use tokio::sync::{watch, Mutex, RwLock};
+use tokio::time::Instant;
+
+use crate::config::{RuntimeConfig, SimConfig};
+use crate::faults::Faults;
+use crate::graphql::schema::{build_schema, AdminSchema, DraftOrderStatus, ProductStatus};
+use crate::graphql::throttle::Bucket;
+use crate::money::CurrencyCode;
+use crate::seed;
+
+/// Everything the handlers share.
+pub struct SimState {
+    pub(crate) api_secret: String,
+    pub(crate) initial: SimConfig,
+    pub(crate) config: RwLock<RuntimeConfig>,
+    pub(crate) world: Mutex<World>,
+    pub(crate) schema: AdminSchema,
+    pub(crate) http: reqwest::Client,
+    pub(crate) shutdown: watch::Receiver<bool>,
+}
+
+impl SimState {
+    pub(crate) fn new(config: SimConfig, shutdown: watch::Receiver<bool>) -> Arc<Self> {
+        Arc::new(Self {
+            api_secret: config.api_secret.clone(),
+            config: RwLock::new(RuntimeConfig::from_config(&config)),
+            world: Mutex::new(World::new(config.rng_seed)),
+            schema: build_schema(),
+            // Shopify gives a webhook endpoint five seconds to answer.
+            http: reqwest::Client::builder()
+                .timeout(std::time::Duration::from_secs(5))
+                .build()
+                .expect("a default reqwest client builds"),
+            initial: config,
+            shutdown,
+        })
+    }
+}
+
+/// Global id sequences. Shopify ids are unique across shops, so these are too.
+#[derive(Debug)]
+pub struct IdSeq {
+    next_shop: u64,
+    next_product: u64,
+    next_variant: u64,
+    next_draft_order: u64,
+    next_line_item: u64,
+    next_webhook_subscription: u64,
+}
+
+impl IdSeq {
+    fn new() -> Self {
+        Self {
+            next_shop: 60_000_000_001,
+            next_product: seed::FIRST_PRODUCT_ID,
+            next_variant: seed::FIRST_VARIANT_ID,
+            next_draft_order: 1_100_000_000_001,
+            next_line_item: 58_000_000_000_001,
+            next_webhook_subscription: 1_500_000_000_001,
+        }
+    }
+
+    fn take(counter: &mut u64) -> u64 {
+        let id = *counter;
+        *counter += 1;
+        id
+    }
+
+    pub fn shop(&mut self) -> u64 {
+        Self::take(&mut self.next_shop)
+    }
+    pub fn product(&mut self) -> u64 {
+        Self::take(&mut self.next_product)
+    }
+    pub fn variant(&mut self) -> u64 {
+        Self::take(&mut self.next_variant)
+    }
+    pub fn draft_order(&mut self) -> u64 {
+        Self::take(&mut self.next_draft_order)
+    }
+    pub fn line_item(&mut self) -> u64 {
+        Self::take(&mut self.next_line_item)
+    }
+    pub fn webhook_subscription(&mut self) -> u64 {
+        Self::take(&mut self.next_webhook_subscription)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct VariantRecord {
+    pub id: u64,
+    pub product_id: u64,
+    pub title: String,
+    pub price_minor: i64,
+    pub sku: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ProductRecord {
+    pub id: u64,
+    pub title: String,
+    pub handle: String,
+    pub status: ProductStatus,
+    pub variants: Vec<VariantRecord>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AttributeRecord {
+    pub key: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct LineItemRecord {
+    pub id: u64,
+    pub title: String,
+    pub quantity: i64,
+    pub variant_id: Option<u64>,
+    pub product_id: Option<u64>,
+    pub sku: Option<String>,
+    pub unit_price_minor: i64,
+    pub custom: bool,
+    pub custom_attributes: Vec<AttributeRecord>,
+    pub requires_shipping: bool,
+    pub taxable: bool,
+}
+
+impl LineItemRecord {
+    /// Unit price × quantity; the values were bounded when the line was created.
+    pub fn total_minor(&self) -> i64 {
+        self.unit_price_minor * self.quantity
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct DraftOrderRecord {
+    pub id: u64,
+    pub name: String,
+    pub status: DraftOrderStatus,
+    pub tags: Vec<String>,
+    pub note: Option<String>,
+    pub email: Option<String>,
+    pub currency: CurrencyCode,
+    pub line_items: Vec<LineItemRecord>,
+    pub subtotal_minor: i64,
+    pub total_minor: i64,
+    pub invoice_url: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct WebhookSubscriptionRecord {
+    pub id: u64,
+    pub topic: crate::graphql::schema::WebhookSubscriptionTopic,
+    pub uri: String,
+    pub format: crate::graphql::schema::WebhookSubscriptionFormat,
+    pub include_fields: Vec<String>,
+    pub filter: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Shop {
+    pub id: u64,
+    pub domain: String,
+    pub name: String,
+    pub email: String,
+    pub currency: CurrencyCode,
+    pub products: Vec<ProductRecord>,
+    pub draft_orders: Vec<DraftOrderRecord>,
+    pub webhook_subscriptions: Vec<WebhookSubscriptionRecord>,
+    pub next_draft_number: u64,
+}
+
+impl Shop {
+    pub fn new(id: u64, domain: &str, name: &str, currency: CurrencyCode) -> Self {
+        Self {
+            id,
+            domain: domain.to_owned(),
+            name: name.to_owned(),
+            email: format!("owner@{domain}"),
+            currency,
+            products: Vec::new(),
+            draft_orders: Vec::new(),
+            webhook_subscriptions: Vec::new(),
+            next_draft_number: 1,
+        }
+    }
+
+    pub fn product(&self, id: u64) -> Option<&ProductRecord> {
+        self.products.iter().find(|p| p.id == id)
+    }
+
+    pub fn variant(&self, id: u64) -> Option<&VariantRecord> {
+        self.products.iter().flat_map(|p| &p.variants).find(|v| v.id == id)
+    }
+}
+
+/// An issued Admin API access token.
+#[derive(Debug, Clone)]
+pub struct AccessToken {
+    pub shop: String,
+    pub api_key: String,
+    pub scope: String,
+    /// Online tokens expire; offline tokens live until revoked.
+    pub expires_at: Option<Instant>,
+}
+
+/// An authorization code waiting to be exchanged (single use).
+#[derive(Debug, Clone)]
+pub struct AuthCode {
+    pub shop: String,
+    pub scope: String,
+    pub online: bool,
+    pub expires_at: Instant,
+}
+
+/// GraphQL traffic per shop, for tests and the operator.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RequestStats {
+    /// GraphQL requests received (any outcome).
+    pub graphql: u64,
+    /// Answered with THROTTLED (bucket empty or injected).
+    pub throttled: u64,
+    /// Answered 401.
+    pub unauthorized: u64,
+    /// Failed by an injected 5xx (fail-next or error rate).
+    pub injected_errors: u64,
+    /// Held and closed without an answer.
+    pub timed_out: u64,
+    /// Executed, then the connection was closed without an answer.
+    pub dropped: u64,
+}
+
+pub struct World {
+    pub shops: BTreeMap<String, Shop>,
+    pub tokens: HashMap<String, AccessToken>,
+    pub codes: HashMap<String, AuthCode>,
+    pub buckets: HashMap<(String, String), Bucket>,
+    pub faults: Faults,
+    pub rng: StdRng,
+    pub stats: BTreeMap<String, RequestStats>,
+    pub ids: IdSeq,
+}
+
+impl World {
+    pub fn new(rng_seed: u64) -> Self {
+        let mut world = Self {
+            shops: BTreeMap::new(),
+            tokens: HashMap::new(),
+            codes: HashMap::new(),
+            buckets: HashMap::new(),
+            faults: Faults::default(),
+            rng: StdRng::seed_from_u64(rng_seed),
+            stats: BTreeMap::new(),
+            ids: IdSeq::new(),
+        };
+        seed::seed_demo_shop(&mut world);
+        world
+    }
+
+    pub fn stats_mut(&mut self, shop: &str) -> &mut RequestStats {
+        self.stats.entry(shop.to_owned()).or_default()
+    }
+
+    /// Removes every token of `shop`; returns how many there were.
+    pub fn revoke_tokens(&mut self, shop: &str) -> usize {
+        let before = self.tokens.len();
+        self.tokens.retain(|_, t| t.shop != shop);
+        before - self.tokens.len()
+    }
+}
