@@ -23,7 +23,10 @@ pub enum ConfigError {
     #[error("{setting} is required")]
     Missing { setting: &'static str },
     #[error("{setting} is invalid: {reason}")]
-    Invalid { setting: &'static str, reason: String },
+    Invalid {
+        setting: &'static str,
+        reason: String,
+    },
     #[error("cannot read the configuration file {path}: {reason}")]
     File { path: String, reason: String },
 }
@@ -52,13 +55,19 @@ impl ConfigSource {
     }
 
     pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
-        let values = pairs.into_iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
+        let values = pairs
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
         Self { values }
     }
 
     /// A non-empty value, or `None`.
     pub fn get(&self, setting: &str) -> Option<&str> {
-        self.values.get(setting).map(|v| v.trim()).filter(|v| !v.is_empty())
+        self.values
+            .get(setting)
+            .map(|v| v.trim())
+            .filter(|v| !v.is_empty())
     }
 
     pub fn parse<T>(&self, setting: &'static str) -> Result<Option<T>, ConfigError>
@@ -123,7 +132,10 @@ impl StorageConfig {
             Some(url) => url,
             None => DatabaseUrl::sqlite_file(&data_dir.join(SQLITE_FILE_NAME)),
         };
-        Ok(Self { data_dir: data_dir.to_path_buf(), database_url })
+        Ok(Self {
+            data_dir: data_dir.to_path_buf(),
+            database_url,
+        })
     }
 }
 
@@ -137,12 +149,17 @@ pub struct ServeConfig {
 impl ServeConfig {
     pub fn from_source(source: &ConfigSource) -> Result<Self, ConfigError> {
         let bind = source.parse(BIND)?.unwrap_or_else(default_bind);
-        Ok(Self { bind, storage: StorageConfig::from_source(source)? })
+        Ok(Self {
+            bind,
+            storage: StorageConfig::from_source(source)?,
+        })
     }
 }
 
 fn default_bind() -> SocketAddr {
-    DEFAULT_BIND.parse().expect("the default bind address is valid")
+    DEFAULT_BIND
+        .parse()
+        .expect("the default bind address is valid")
 }
 
 #[cfg(test)]
@@ -153,7 +170,10 @@ mod tests {
     fn defaults_to_a_sqlite_file_in_the_data_directory() {
         let config = ServeConfig::from_source(&ConfigSource::default()).unwrap();
         assert_eq!(config.bind.to_string(), DEFAULT_BIND);
-        assert_eq!(format!("{:?}", config.storage.database_url), "sqlite:.gridprice/gridprice.db");
+        assert_eq!(
+            format!("{:?}", config.storage.database_url),
+            "sqlite:.gridprice/gridprice.db"
+        );
     }
 
     #[test]

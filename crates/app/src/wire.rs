@@ -23,13 +23,18 @@ mod tests {
 
     #[test]
     fn writes_the_decimal_digits_as_a_json_number() {
-        let cases = [("30.00", "30.00"), ("0.1", "0.1"), ("-12.345", "-12.345"), ("1500", "1500")];
+        let cases = [
+            ("30.00", "30.00"),
+            ("0.1", "0.1"),
+            ("-12.345", "-12.345"),
+            ("1500", "1500"),
+        ];
         for (input, expected) in cases {
             let number = DecimalNumber(input.parse().unwrap());
             assert_eq!(serde_json::to_string(&number).unwrap(), expected);
         }
-        let parsed: serde_json::Value = serde_json::to_value(DecimalNumber(Decimal::new(3000, 2)))
-            .unwrap();
+        let parsed: serde_json::Value =
+            serde_json::to_value(DecimalNumber(Decimal::new(3000, 2))).unwrap();
         assert_eq!(parsed, serde_json::json!(30.0));
     }
 }

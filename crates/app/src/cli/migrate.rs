@@ -20,7 +20,11 @@ pub async fn run(source: &ConfigSource, args: &MigrateArgs) -> Result<(), CliErr
         db.migrate().await?;
     }
     for migration in db.migration_status().await? {
-        let state = if migration.applied { "applied" } else { "pending" };
+        let state = if migration.applied {
+            "applied"
+        } else {
+            "pending"
+        };
         println!("{state:<8} {}", migration.name);
     }
     Ok(())

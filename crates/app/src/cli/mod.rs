@@ -33,7 +33,7 @@ enum Command {
     /// Apply pending database migrations, or list them with --status.
     Migrate(migrate::MigrateArgs),
     /// Price a size from a CSV matrix and print the storefront price response as JSON.
-    Quote(quote::QuoteArgs),
+    Quote(Box<quote::QuoteArgs>),
 }
 
 /// A failure the user can act on; printed as one line.

@@ -5,7 +5,9 @@ use std::io::Read;
 use std::path::PathBuf;
 
 use clap::Args;
-use pricing::{BasisPoints, Currency, Dimension, Modifier, Money, OutOfRangePolicy, Quantity, Unit};
+use pricing::{
+    BasisPoints, Currency, Dimension, Modifier, Money, OutOfRangePolicy, Quantity, Unit,
+};
 
 use super::CliError;
 use crate::storefront::price::{PriceResponse, PricedOption, PricedRequest};
@@ -19,13 +21,13 @@ pub struct QuoteArgs {
     #[arg(long, value_name = "FILE")]
     matrix: PathBuf,
     /// The width asked for, in --unit.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     width: String,
     /// The height asked for, in --unit.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     height: String,
     /// How many pieces (1–10000).
-    #[arg(long, default_value = "1")]
+    #[arg(long, default_value = "1", allow_hyphen_values = true)]
     quantity: String,
     /// The unit of --width and --height (mm, cm, m, in, ft); defaults to the matrix unit.
     #[arg(long)]
@@ -41,7 +43,11 @@ pub struct QuoteArgs {
     out_of_range: String,
     /// An option modifier, repeatable: fixed:AMOUNT (major units) or percent:PERCENT of the base
     /// price; both may be negative, e.g. --modifier fixed:15.00 --modifier percent:-12.5
-    #[arg(long = "modifier", value_name = "fixed:AMOUNT|percent:PERCENT", allow_hyphen_values = true)]
+    #[arg(
+        long = "modifier",
+        value_name = "fixed:AMOUNT|percent:PERCENT",
+        allow_hyphen_values = true
+    )]
     modifiers: Vec<String>,
 }
 
@@ -77,7 +83,11 @@ fn price(args: &QuoteArgs) -> Result<PriceResponse, CliError> {
     let modifiers: Vec<Modifier> = options.iter().map(|o| o.modifier).collect();
     let quote = pricing::quote(&matrix, currency, width, height, quantity, &modifiers)
         .map_err(|e| CliError::Input(e.to_string()))?;
-    let name = args.matrix.file_stem().map(|s| s.to_string_lossy()).unwrap_or_default();
+    let name = args
+        .matrix
+        .file_stem()
+        .map(|s| s.to_string_lossy())
+        .unwrap_or_default();
     let request = PricedRequest {
         matrix_id: None,
         matrix_name: &name,
@@ -95,22 +105,36 @@ fn parse_modifier(text: &str, currency: Currency) -> Result<PricedOption, CliErr
         .split_once(':')
         .ok_or_else(|| bad("expected fixed:AMOUNT or percent:PERCENT".to_owned()))?;
     let modifier = match kind {
-        "fixed" => Modifier::Fixed(Money::parse(amount, currency).map_err(|e| bad(e.to_string()))?.minor()),
-        "percent" => {
-            Modifier::Percentage(BasisPoints::parse_percent(amount).map_err(|e| bad(e.to_string()))?)
-        }
+        "fixed" => Modifier::Fixed(
+            Money::parse(amount, currency)
+                .map_err(|e| bad(e.to_string()))?
+                .minor(),
+        ),
+        "percent" => Modifier::Percentage(
+            BasisPoints::parse_percent(amount).map_err(|e| bad(e.to_string()))?,
+        ),
         other => return Err(bad(format!("unknown modifier kind {other:?}"))),
     };
-    Ok(PricedOption { group: "Modifier".to_owned(), choice: text.to_owned(), modifier })
+    Ok(PricedOption {
+        group: "Modifier".to_owned(),
+        choice: text.to_owned(),
+        modifier,
+    })
 }
 
 fn read_csv(path: &std::path::Path) -> Result<Vec<u8>, CliError> {
-    let cannot_read = |e: std::io::Error| CliError::Input(format!("cannot read {}: {e}", path.display()));
+    let cannot_read =
+        |e: std::io::Error| CliError::Input(format!("cannot read {}: {e}", path.display()));
     let file = std::fs::File::open(path).map_err(cannot_read)?;
     let mut bytes = Vec::new();
-    file.take(MAX_CSV_BYTES + 1).read_to_end(&mut bytes).map_err(cannot_read)?;
+    file.take(MAX_CSV_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot_read)?;
     if bytes.len() as u64 > MAX_CSV_BYTES {
-        return Err(CliError::Input(format!("{} is larger than 1 MiB", path.display())));
+        return Err(CliError::Input(format!(
+            "{} is larger than 1 MiB",
+            path.display()
+        )));
     }
     Ok(bytes)
 }
@@ -120,7 +144,8 @@ where
     T: std::str::FromStr,
     T::Err: std::fmt::Display,
 {
-    text.parse().map_err(|e: T::Err| input(flag, format!("{text:?}: {e}")))
+    text.parse()
+        .map_err(|e: T::Err| input(flag, format!("{text:?}: {e}")))
 }
 
 fn input(flag: &str, reason: impl std::fmt::Display) -> CliError {

@@ -9,9 +9,14 @@ pub async fn run(source: &ConfigSource) -> Result<(), CliError> {
     let config = ServeConfig::from_source(source)?;
     let db = Database::connect(&config.storage.database_url).await?;
     db.migrate().await?;
-    let listener = tokio::net::TcpListener::bind(config.bind).await.map_err(|e| {
-        CliError::Runtime(format!("GRIDPRICE_BIND: cannot listen on {}: {e}", config.bind))
-    })?;
+    let listener = tokio::net::TcpListener::bind(config.bind)
+        .await
+        .map_err(|e| {
+            CliError::Runtime(format!(
+                "GRIDPRICE_BIND: cannot listen on {}: {e}",
+                config.bind
+            ))
+        })?;
     http::serve(listener, http::router(AppState { db }))
         .await
         .map_err(|e| CliError::Runtime(format!("the server stopped: {e}")))

@@ -7,8 +7,8 @@ mod url;
 
 use std::time::Duration;
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, SqlxPostgresConnector};
 use sea_orm::SqlxSqliteConnector;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, SqlxPostgresConnector};
 use sea_orm_migration::MigratorTrait;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::sqlite::SqlitePoolOptions;
@@ -25,9 +25,15 @@ pub enum DatabaseError {
     #[error("DATABASE_URL: cannot open the SQLite database {path}: {source}")]
     SqliteUnavailable { path: String, source: sqlx::Error },
     #[error("DATABASE_URL: cannot connect to PostgreSQL at {endpoint}: {source}")]
-    PostgresUnavailable { endpoint: String, source: sqlx::Error },
+    PostgresUnavailable {
+        endpoint: String,
+        source: sqlx::Error,
+    },
     #[error("DATABASE_URL: cannot create the directory {path}: {source}")]
-    Directory { path: String, source: std::io::Error },
+    Directory {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("database migration failed: {0}")]
     Migration(DbErr),
     #[error("database error: {0}")]
@@ -96,7 +102,6 @@ impl Database {
             .map_err(DatabaseError::Migration)?;
         Ok(pending.is_empty())
     }
-
 }
 
 /// A PostgreSQL session-level advisory lock held on one pooled connection. SQLite needs none:
@@ -110,7 +115,11 @@ impl MigrationLock {
         let DatabaseConnection::SqlxPostgresPoolConnection(_) = connection else {
             return Ok(None);
         };
-        let mut held = connection.get_postgres_connection_pool().acquire().await.map_err(conn_err)?;
+        let mut held = connection
+            .get_postgres_connection_pool()
+            .acquire()
+            .await
+            .map_err(conn_err)?;
         sqlx::query("SELECT pg_advisory_lock($1)")
             .bind(MIGRATION_LOCK_KEY)
             .execute(&mut *held)

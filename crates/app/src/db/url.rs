@@ -11,7 +11,10 @@ pub enum DatabaseUrlError {
     #[error("DATABASE_URL must start with sqlite: or postgres:// (got scheme {0:?})")]
     UnknownScheme(String),
     #[error("DATABASE_URL is not a valid {backend} URL: {reason}")]
-    Invalid { backend: &'static str, reason: String },
+    Invalid {
+        backend: &'static str,
+        reason: String,
+    },
 }
 
 /// A parsed `DATABASE_URL`. Its Debug output never shows credentials.
@@ -58,7 +61,10 @@ impl FromStr for DatabaseUrl {
         match scheme {
             "sqlite" => SqliteConnectOptions::from_str(url)
                 .map(Self::Sqlite)
-                .map_err(|e| DatabaseUrlError::Invalid { backend: "SQLite", reason: e.to_string() }),
+                .map_err(|e| DatabaseUrlError::Invalid {
+                    backend: "SQLite",
+                    reason: e.to_string(),
+                }),
             "postgres" | "postgresql" => PgConnectOptions::from_str(url)
                 .map(Self::Postgres)
                 .map_err(|e| DatabaseUrlError::Invalid {

@@ -42,7 +42,9 @@ impl std::str::FromStr for RecordStatus {
             "pending" => Ok(Self::Pending),
             "created" => Ok(Self::Created),
             "failed" => Ok(Self::Failed),
-            other => Err(format!("unknown status {other:?} (pending, created or failed)")),
+            other => Err(format!(
+                "unknown status {other:?} (pending, created or failed)"
+            )),
         }
     }
 }

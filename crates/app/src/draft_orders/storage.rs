@@ -174,11 +174,26 @@ pub async fn mark_created(
 ) -> StorageResult<DraftOrderRecord> {
     let txn = db.connection().begin().await?;
     let transitioned = records::Entity::update_many()
-        .col_expr(records::Column::Status, Expr::value(RecordStatus::Created.as_str()))
-        .col_expr(records::Column::ShopifyDraftOrderGid, Expr::value(order.gid.clone()))
-        .col_expr(records::Column::ShopifyName, Expr::value(order.name.clone()))
-        .col_expr(records::Column::InvoiceUrl, Expr::value(order.invoice_url.clone()))
-        .col_expr(records::Column::ShopifyTotal, Expr::value(order.total.clone()))
+        .col_expr(
+            records::Column::Status,
+            Expr::value(RecordStatus::Created.as_str()),
+        )
+        .col_expr(
+            records::Column::ShopifyDraftOrderGid,
+            Expr::value(order.gid.clone()),
+        )
+        .col_expr(
+            records::Column::ShopifyName,
+            Expr::value(order.name.clone()),
+        )
+        .col_expr(
+            records::Column::InvoiceUrl,
+            Expr::value(order.invoice_url.clone()),
+        )
+        .col_expr(
+            records::Column::ShopifyTotal,
+            Expr::value(order.total.clone()),
+        )
         .col_expr(records::Column::Error, Expr::value(Option::<String>::None))
         .col_expr(records::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(scoped(store, id))
@@ -212,7 +227,10 @@ pub async fn mark_failed(
     error: &str,
 ) -> StorageResult<bool> {
     let result = records::Entity::update_many()
-        .col_expr(records::Column::Status, Expr::value(RecordStatus::Failed.as_str()))
+        .col_expr(
+            records::Column::Status,
+            Expr::value(RecordStatus::Failed.as_str()),
+        )
         .col_expr(records::Column::Error, Expr::value(error))
         .col_expr(records::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(scoped(store, id))
@@ -229,7 +247,10 @@ pub async fn record_attempt(
     id: DraftOrderRecordId,
 ) -> StorageResult<()> {
     records::Entity::update_many()
-        .col_expr(records::Column::Attempts, Expr::col(records::Column::Attempts).add(1))
+        .col_expr(
+            records::Column::Attempts,
+            Expr::col(records::Column::Attempts).add(1),
+        )
         .col_expr(records::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(scoped(store, id))
         .exec(db.connection())
@@ -297,7 +318,10 @@ fn scoped(store: StoreId, id: DraftOrderRecordId) -> Condition {
 }
 
 fn is_unique_violation(error: &sea_orm::DbErr) -> bool {
-    matches!(error.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
+    matches!(
+        error.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
 }
 
 fn record_from_row(row: records::Model) -> StorageResult<DraftOrderRecord> {

@@ -35,8 +35,15 @@ impl Problem {
         }
     }
 
-    pub fn with_field_error(mut self, field: impl Into<String>, message: impl Into<String>) -> Self {
-        self.errors.entry(field.into()).or_default().push(message.into());
+    pub fn with_field_error(
+        mut self,
+        field: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        self.errors
+            .entry(field.into())
+            .or_default()
+            .push(message.into());
         self
     }
 
@@ -63,5 +70,9 @@ impl IntoResponse for Problem {
 /// A panic in a handler is a bug; the caller still gets a well-formed problem, never a reset.
 pub fn internal_error_from_panic(_payload: Box<dyn Any + Send + 'static>) -> Response {
     tracing::error!("a request handler panicked");
-    Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "An unexpected error occurred.").into_response()
+    Problem::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "An unexpected error occurred.",
+    )
+    .into_response()
 }

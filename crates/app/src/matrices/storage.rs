@@ -83,9 +83,18 @@ pub async fn replace(
     let txn = db.connection().begin().await?;
     // The versioned UPDATE comes first: it takes the write lock and decides the race.
     let updated = price_matrices::Entity::update_many()
-        .col_expr(price_matrices::Column::Version, Expr::col(price_matrices::Column::Version).add(1))
-        .col_expr(price_matrices::Column::Unit, Expr::value(matrix.unit().as_str()))
-        .col_expr(price_matrices::Column::OutOfRange, Expr::value(matrix.policy().to_string()))
+        .col_expr(
+            price_matrices::Column::Version,
+            Expr::col(price_matrices::Column::Version).add(1),
+        )
+        .col_expr(
+            price_matrices::Column::Unit,
+            Expr::value(matrix.unit().as_str()),
+        )
+        .col_expr(
+            price_matrices::Column::OutOfRange,
+            Expr::value(matrix.policy().to_string()),
+        )
         .col_expr(price_matrices::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(scoped(store, id))
         .filter(price_matrices::Column::Version.eq(expected_version))
@@ -93,7 +102,9 @@ pub async fn replace(
         .await?;
     if updated.rows_affected != 1 {
         let current = find_row(&txn, store, id).await?;
-        return Err(StorageError::StaleVersion { current: current.version });
+        return Err(StorageError::StaleVersion {
+            current: current.version,
+        });
     }
     breakpoints::Entity::delete_many()
         .filter(breakpoints::Column::MatrixId.eq(id.get()))
@@ -114,7 +125,10 @@ pub async fn rename(db: &Database, store: StoreId, id: MatrixId, name: &str) -> 
     let txn = db.connection().begin().await?;
     let updated = price_matrices::Entity::update_many()
         .col_expr(price_matrices::Column::Name, Expr::value(name))
-        .col_expr(price_matrices::Column::Version, Expr::col(price_matrices::Column::Version).add(1))
+        .col_expr(
+            price_matrices::Column::Version,
+            Expr::col(price_matrices::Column::Version).add(1),
+        )
         .col_expr(price_matrices::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(scoped(store, id))
         .exec(&txn)
@@ -215,7 +229,9 @@ async fn insert_grid(
     let axis_rows = axis_rows(matrix_id, WIDTH, matrix.widths())
         .chain(axis_rows(matrix_id, HEIGHT, matrix.heights()))
         .collect::<StorageResult<Vec<_>>>()?;
-    breakpoints::Entity::insert_many(axis_rows).exec(connection).await?;
+    breakpoints::Entity::insert_many(axis_rows)
+        .exec(connection)
+        .await?;
     let cells: Vec<_> = matrix
         .cells()
         .map(|cell| matrix_cells::ActiveModel {
@@ -227,7 +243,9 @@ async fn insert_grid(
         })
         .collect();
     for chunk in cells.chunks(CELLS_PER_INSERT) {
-        matrix_cells::Entity::insert_many(chunk.to_vec()).exec(connection).await?;
+        matrix_cells::Entity::insert_many(chunk.to_vec())
+            .exec(connection)
+            .await?;
     }
     Ok(())
 }
@@ -257,7 +275,9 @@ fn to_e4(value: Decimal) -> StorageResult<i64> {
     let mut scaled = value;
     scaled.rescale(BREAKPOINT_SCALE);
     if scaled != value {
-        return Err(StorageError::corrupt(format!("breakpoint {value} has more than 4 decimals")));
+        return Err(StorageError::corrupt(format!(
+            "breakpoint {value} has more than 4 decimals"
+        )));
     }
     i64::try_from(scaled.mantissa()).map_err(StorageError::corrupt)
 }
@@ -272,7 +292,10 @@ fn matrix_from_rows(
     cells: &[matrix_cells::Model],
 ) -> StorageResult<PriceMatrix> {
     let axis = |name: &str| -> Vec<Decimal> {
-        axes.iter().filter(|b| b.axis == name).map(|b| from_e4(b.value_e4)).collect()
+        axes.iter()
+            .filter(|b| b.axis == name)
+            .map(|b| from_e4(b.value_e4))
+            .collect()
     };
     let (widths, heights) = (axis(WIDTH), axis(HEIGHT));
     let mut grid = vec![vec![None; widths.len()]; heights.len()];
@@ -283,7 +306,12 @@ fn matrix_from_rows(
             .and_then(|(h, w)| grid.get_mut(h).and_then(|row| row.get_mut(w)));
         match slot {
             Some(slot) => *slot = Some(cell.price_minor),
-            None => return Err(StorageError::corrupt(format!("matrix {} has a stray cell", row.id))),
+            None => {
+                return Err(StorageError::corrupt(format!(
+                    "matrix {} has a stray cell",
+                    row.id
+                )))
+            }
         }
     }
     let unit: Unit = row.unit.parse().map_err(StorageError::corrupt)?;

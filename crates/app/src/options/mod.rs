@@ -55,7 +55,9 @@ impl std::str::FromStr for Requirement {
         match s {
             "REQUIRED" => Ok(Self::Required),
             "OPTIONAL" => Ok(Self::Optional),
-            other => Err(format!("unknown requirement {other:?} (REQUIRED or OPTIONAL)")),
+            other => Err(format!(
+                "unknown requirement {other:?} (REQUIRED or OPTIONAL)"
+            )),
         }
     }
 }

@@ -52,8 +52,14 @@ pub async fn replace_group(
     let txn = db.connection().begin().await?;
     let updated = option_groups::Entity::update_many()
         .col_expr(option_groups::Column::Name, Expr::value(group.name.clone()))
-        .col_expr(option_groups::Column::Requirement, Expr::value(group.requirement.as_str()))
-        .col_expr(option_groups::Column::Version, Expr::col(option_groups::Column::Version).add(1))
+        .col_expr(
+            option_groups::Column::Requirement,
+            Expr::value(group.requirement.as_str()),
+        )
+        .col_expr(
+            option_groups::Column::Version,
+            Expr::col(option_groups::Column::Version).add(1),
+        )
         .col_expr(option_groups::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(option_groups::Column::Id.eq(id.get()))
         .filter(option_groups::Column::StoreId.eq(store.get()))
@@ -72,7 +78,11 @@ pub async fn replace_group(
     Ok(replaced)
 }
 
-pub async fn get_group(db: &Database, store: StoreId, id: OptionGroupId) -> StorageResult<OptionGroup> {
+pub async fn get_group(
+    db: &Database,
+    store: StoreId,
+    id: OptionGroupId,
+) -> StorageResult<OptionGroup> {
     load_group(db.connection(), store, id).await
 }
 
@@ -156,7 +166,10 @@ pub async fn groups_for_product(
         .into_iter()
         .map(|group| (group.id, group))
         .collect();
-    Ok(order.into_iter().filter_map(|id| groups.remove(&OptionGroupId::new(id))).collect())
+    Ok(order
+        .into_iter()
+        .filter_map(|id| groups.remove(&OptionGroupId::new(id)))
+        .collect())
 }
 
 async fn insert_choices(
@@ -214,7 +227,10 @@ async fn with_choices(
         .all(connection)
         .await?;
     for row in rows {
-        choices.entry(row.group_id).or_default().push(choice_from_row(&row)?);
+        choices
+            .entry(row.group_id)
+            .or_default()
+            .push(choice_from_row(&row)?);
     }
     groups
         .into_iter()
@@ -244,7 +260,11 @@ fn choice_from_row(row: &option_choices::Model) -> StorageResult<OptionChoice> {
             let points = i32::try_from(row.modifier_value).map_err(StorageError::corrupt)?;
             Modifier::Percentage(BasisPoints::new(points).map_err(StorageError::corrupt)?)
         }
-        other => return Err(StorageError::corrupt(format!("unknown modifier type {other:?}"))),
+        other => {
+            return Err(StorageError::corrupt(format!(
+                "unknown modifier type {other:?}"
+            )))
+        }
     };
     Ok(OptionChoice {
         id: ChoiceId::new(row.id),

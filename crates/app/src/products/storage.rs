@@ -101,7 +101,9 @@ pub async fn find(
     store: StoreId,
     product_gid: &str,
 ) -> StorageResult<Option<Assignment>> {
-    Ok(find_row(db.connection(), store, product_gid).await?.map(assignment_from_row))
+    Ok(find_row(db.connection(), store, product_gid)
+        .await?
+        .map(assignment_from_row))
 }
 
 pub async fn list(db: &Database, store: StoreId) -> StorageResult<Vec<Assignment>> {

@@ -142,10 +142,14 @@ fn major(money: Money) -> DecimalNumber {
 
 fn applied_modifier(option: &PricedOption, amount: Money) -> AppliedModifier {
     let (modifier_type, modifier_value) = match option.modifier {
-        Modifier::Fixed(minor) => ("FIXED", Money::from_minor(minor, amount.currency()).to_decimal()),
-        Modifier::Percentage(points) => {
-            ("PERCENTAGE", rust_decimal::Decimal::new(i64::from(points.get()), 2).normalize())
-        }
+        Modifier::Fixed(minor) => (
+            "FIXED",
+            Money::from_minor(minor, amount.currency()).to_decimal(),
+        ),
+        Modifier::Percentage(points) => (
+            "PERCENTAGE",
+            rust_decimal::Decimal::new(i64::from(points.get()), 2).normalize(),
+        ),
     };
     AppliedModifier {
         option_group: option.group.clone(),

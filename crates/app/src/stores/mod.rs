@@ -45,7 +45,9 @@ impl std::str::FromStr for LineItemMode {
         match s {
             "variant" => Ok(Self::Variant),
             "custom" => Ok(Self::Custom),
-            other => Err(format!("unknown line item mode {other:?} (variant or custom)")),
+            other => Err(format!(
+                "unknown line item mode {other:?} (variant or custom)"
+            )),
         }
     }
 }

@@ -46,7 +46,9 @@ pub async fn find_by_shop(db: &Database, shop: &str) -> StorageResult<Option<Sto
 
 /// Deletes the store and, through the schema's cascades, everything it owns.
 pub async fn delete(db: &Database, id: StoreId) -> StorageResult<bool> {
-    let result = stores::Entity::delete_by_id(id.get()).exec(db.connection()).await?;
+    let result = stores::Entity::delete_by_id(id.get())
+        .exec(db.connection())
+        .await?;
     Ok(result.rows_affected == 1)
 }
 
@@ -55,7 +57,10 @@ pub(crate) fn store_from_row(row: stores::Model) -> StorageResult<Store> {
         id: StoreId::from_row(row.id),
         currency: row.currency.parse().map_err(StorageError::corrupt)?,
         unit_preference: row.unit_preference.parse().map_err(StorageError::corrupt)?,
-        out_of_range_default: row.out_of_range_default.parse().map_err(StorageError::corrupt)?,
+        out_of_range_default: row
+            .out_of_range_default
+            .parse()
+            .map_err(StorageError::corrupt)?,
         line_item_mode: row.line_item_mode.parse().map_err(StorageError::corrupt)?,
         total_draft_orders_created: row.total_draft_orders_created,
         installed_at: row.installed_at,

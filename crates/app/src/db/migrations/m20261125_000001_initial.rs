@@ -20,8 +20,13 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in tables().into_iter().rev() {
-            let name = table.get_table_name().cloned().expect("every table has a name");
-            manager.drop_table(Table::drop().table(name).to_owned()).await?;
+            let name = table
+                .get_table_name()
+                .cloned()
+                .expect("every table has a name");
+            manager
+                .drop_table(Table::drop().table(name).to_owned())
+                .await?;
         }
         Ok(())
     }
@@ -389,25 +394,45 @@ fn indexes() -> Vec<IndexCreateStatement> {
         unique(index(
             "ux_breakpoints_value",
             Breakpoints::Table,
-            [Breakpoints::MatrixId, Breakpoints::Axis, Breakpoints::ValueE4],
+            [
+                Breakpoints::MatrixId,
+                Breakpoints::Axis,
+                Breakpoints::ValueE4,
+            ],
         )),
         unique(index(
             "ux_breakpoints_position",
             Breakpoints::Table,
-            [Breakpoints::MatrixId, Breakpoints::Axis, Breakpoints::Position],
+            [
+                Breakpoints::MatrixId,
+                Breakpoints::Axis,
+                Breakpoints::Position,
+            ],
         )),
         unique(index(
             "ux_matrix_cells_position",
             MatrixCells::Table,
-            [MatrixCells::MatrixId, MatrixCells::WidthPosition, MatrixCells::HeightPosition],
+            [
+                MatrixCells::MatrixId,
+                MatrixCells::WidthPosition,
+                MatrixCells::HeightPosition,
+            ],
         )),
         unique(index(
             "ux_product_matrices_product",
             ProductMatrices::Table,
             [ProductMatrices::StoreId, ProductMatrices::ProductGid],
         )),
-        index("ix_product_matrices_matrix", ProductMatrices::Table, [ProductMatrices::MatrixId]),
-        index("ix_option_groups_store", OptionGroups::Table, [OptionGroups::StoreId]),
+        index(
+            "ix_product_matrices_matrix",
+            ProductMatrices::Table,
+            [ProductMatrices::MatrixId],
+        ),
+        index(
+            "ix_option_groups_store",
+            OptionGroups::Table,
+            [OptionGroups::StoreId],
+        ),
         unique(index(
             "ux_option_choices_label",
             OptionChoices::Table,
@@ -424,11 +449,23 @@ fn indexes() -> Vec<IndexCreateStatement> {
             Dor::Table,
             [Dor::StoreId, Dor::IdempotencyKey],
         )),
-        index("ix_draft_order_records_store_created", Dor::Table, [Dor::StoreId, Dor::CreatedAt]),
-        index("ix_draft_order_records_status", Dor::Table, [Dor::Status, Dor::CreatedAt]),
+        index(
+            "ix_draft_order_records_store_created",
+            Dor::Table,
+            [Dor::StoreId, Dor::CreatedAt],
+        ),
+        index(
+            "ix_draft_order_records_status",
+            Dor::Table,
+            [Dor::Status, Dor::CreatedAt],
+        ),
         index("ix_draft_order_records_matrix", Dor::Table, [Dor::MatrixId]),
         index("ix_jobs_due", Jobs::Table, [Jobs::Status, Jobs::RunAt]),
-        index("ix_audit_log_store_at", AuditLog::Table, [AuditLog::StoreId, AuditLog::At]),
+        index(
+            "ix_audit_log_store_at",
+            AuditLog::Table,
+            [AuditLog::StoreId, AuditLog::At],
+        ),
     ]
 }
 

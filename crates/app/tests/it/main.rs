@@ -1,0 +1,13 @@
+//! Integration tests of the `gridprice` binary and library: storage on SQLite and PostgreSQL,
+//! the CLI, and the HTTP server, all over real files, connections and sockets.
+
+#[macro_use]
+mod support;
+
+mod cli_migrate;
+mod cli_quote;
+mod server;
+mod storage_draft_orders;
+mod storage_matrices;
+mod storage_options;
+mod storage_stores;
