@@ -41,9 +41,16 @@ impl Default for SimConfig {
             app_url: "http://127.0.0.1:8080".to_owned(),
             bucket_size: DEFAULT_BUCKET_SIZE,
             restore_rate: DEFAULT_RESTORE_RATE,
-            api_versions: ["2025-07", "2025-10", "2026-01", "2026-04", "2026-07", DEFAULT_API_VERSION]
-                .map(str::to_owned)
-                .to_vec(),
+            api_versions: [
+                "2025-07",
+                "2025-10",
+                "2026-01",
+                "2026-04",
+                "2026-07",
+                DEFAULT_API_VERSION,
+            ]
+            .map(str::to_owned)
+            .to_vec(),
             scopes: "write_draft_orders,read_products".to_owned(),
             rng_seed: 0x5eed,
         }

@@ -22,11 +22,19 @@ use crate::webhooks::{self, WebhookRequest};
 type Shared = State<Arc<SimState>>;
 
 fn bad_request(message: impl Into<String>) -> Response {
-    (StatusCode::BAD_REQUEST, Json(json!({ "error": message.into() }))).into_response()
+    (
+        StatusCode::BAD_REQUEST,
+        Json(json!({ "error": message.into() })),
+    )
+        .into_response()
 }
 
 fn unknown_shop() -> Response {
-    (StatusCode::NOT_FOUND, Json(json!({ "error": "unknown shop" }))).into_response()
+    (
+        StatusCode::NOT_FOUND,
+        Json(json!({ "error": "unknown shop" })),
+    )
+        .into_response()
 }
 
 /// `^[a-z0-9][a-z0-9-]*\.myshopify\.com$`, the shape of every shop domain.
@@ -35,8 +43,13 @@ pub fn is_shop_domain(domain: &str) -> bool {
         return false;
     };
     name.len() <= 60
-        && name.bytes().next().is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && name
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 pub async fn health() -> Json<Value> {
@@ -134,14 +147,22 @@ pub struct ShopFilter {
 
 pub async fn draft_orders(State(state): Shared, Query(filter): Query<ShopFilter>) -> Response {
     let world = state.world.lock().await;
-    if filter.shop.as_ref().is_some_and(|s| !world.shops.contains_key(s)) {
+    if filter
+        .shop
+        .as_ref()
+        .is_some_and(|s| !world.shops.contains_key(s))
+    {
         return unknown_shop();
     }
     let orders: Vec<Value> = world
         .shops
         .values()
         .filter(|shop| filter.shop.as_ref().is_none_or(|s| *s == shop.domain))
-        .flat_map(|shop| shop.draft_orders.iter().map(|o| draft_order_json(&shop.domain, o)))
+        .flat_map(|shop| {
+            shop.draft_orders
+                .iter()
+                .map(|o| draft_order_json(&shop.domain, o))
+        })
         .collect();
     Json(json!({ "draftOrders": orders })).into_response()
 }
@@ -212,17 +233,32 @@ pub async fn create_shop(State(state): Shared, Json(new): Json<NewShop>) -> Resp
     }
     let mut world = state.world.lock().await;
     if world.shops.contains_key(&new.domain) {
-        return (StatusCode::CONFLICT, Json(json!({ "error": "shop already exists" }))).into_response();
+        return (
+            StatusCode::CONFLICT,
+            Json(json!({ "error": "shop already exists" })),
+        )
+            .into_response();
     }
     let id = world.ids.shop();
-    let name = new.name.unwrap_or_else(|| new.domain.trim_end_matches(".myshopify.com").to_owned());
-    let shop = Shop::new(id, &new.domain, &name, new.currency.unwrap_or(CurrencyCode::Usd));
+    let name = new
+        .name
+        .unwrap_or_else(|| new.domain.trim_end_matches(".myshopify.com").to_owned());
+    let shop = Shop::new(
+        id,
+        &new.domain,
+        &name,
+        new.currency.unwrap_or(CurrencyCode::Usd),
+    );
     world.shops.insert(new.domain.clone(), shop);
     if let Err(message) = add_products(&mut world, &new.domain, &products) {
         world.shops.remove(&new.domain);
         return bad_request(message);
     }
-    (StatusCode::CREATED, Json(shop_json(&world.shops[&new.domain]))).into_response()
+    (
+        StatusCode::CREATED,
+        Json(shop_json(&world.shops[&new.domain])),
+    )
+        .into_response()
 }
 
 pub async fn revoke_tokens(State(state): Shared, Path(shop): Path<String>) -> Response {
@@ -272,16 +308,26 @@ pub struct SessionTokenRequest {
     expires_in: Option<i64>,
 }
 
-pub async fn session_token(State(state): Shared, Json(request): Json<SessionTokenRequest>) -> Response {
+pub async fn session_token(
+    State(state): Shared,
+    Json(request): Json<SessionTokenRequest>,
+) -> Response {
     if !state.world.lock().await.shops.contains_key(&request.shop) {
         return unknown_shop();
     }
-    let ttl = request.expires_in.unwrap_or(session_token::DEFAULT_TTL_SECS);
+    let ttl = request
+        .expires_in
+        .unwrap_or(session_token::DEFAULT_TTL_SECS);
     if !(-86_400..=86_400).contains(&ttl) {
         return bad_request("expiresIn: between -86400 and 86400");
     }
     let api_key = state.config.read().await.api_key.clone();
-    let claims = SessionClaims::new(&request.shop, &api_key, request.user.unwrap_or(DEFAULT_USER_ID), ttl);
+    let claims = SessionClaims::new(
+        &request.shop,
+        &api_key,
+        request.user.unwrap_or(DEFAULT_USER_ID),
+        ttl,
+    );
     let token = session_token::mint(&claims, &state.api_secret);
     Json(json!({ "idToken": token, "claims": claims })).into_response()
 }
@@ -293,7 +339,6 @@ pub async fn send_webhook(State(state): Shared, Json(request): Json<WebhookReque
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -302,7 +347,14 @@ mod tests {
     fn shop_domains() {
         assert!(is_shop_domain("demo-shop.myshopify.com"));
         assert!(is_shop_domain("a1.myshopify.com"));
-        for bad in ["-a.myshopify.com", "A.myshopify.com", "a.myshopify.com.evil.com", "a.b.myshopify.com", ".myshopify.com", "a.com"] {
+        for bad in [
+            "-a.myshopify.com",
+            "A.myshopify.com",
+            "a.myshopify.com.evil.com",
+            "a.b.myshopify.com",
+            ".myshopify.com",
+            "a.com",
+        ] {
             assert!(!is_shop_domain(bad), "{bad}");
         }
     }

@@ -171,7 +171,9 @@ impl Faults {
         }
         if self.fail_next > 0 {
             self.fail_next -= 1;
-            return TransportFault::Fail(self.fail_status.unwrap_or(StatusCode::SERVICE_UNAVAILABLE));
+            return TransportFault::Fail(
+                self.fail_status.unwrap_or(StatusCode::SERVICE_UNAVAILABLE),
+            );
         }
         if self.error_rate_ppm > 0 && rng.gen_range(0..PPM) < self.error_rate_ppm {
             return TransportFault::Fail(RANDOM_STATUSES[rng.gen_range(0..RANDOM_STATUSES.len())]);
@@ -203,15 +205,30 @@ mod tests {
         let mut rng = StdRng::seed_from_u64(1);
         let mut faults = Faults::default();
         let update = FaultsUpdate {
-            fail_next: Some(FailNext { count: 2, status: 502 }),
-            timeout_next: Some(TimeoutNext { count: 1, hold_ms: Some(10) }),
+            fail_next: Some(FailNext {
+                count: 2,
+                status: 502,
+            }),
+            timeout_next: Some(TimeoutNext {
+                count: 1,
+                hold_ms: Some(10),
+            }),
             ..Default::default()
         };
         update.validate().unwrap();
         faults.apply(update, &mut rng);
-        assert_eq!(faults.next_transport_fault(&mut rng), TransportFault::Timeout(Duration::from_millis(10)));
-        assert_eq!(faults.next_transport_fault(&mut rng), TransportFault::Fail(StatusCode::BAD_GATEWAY));
-        assert_eq!(faults.next_transport_fault(&mut rng), TransportFault::Fail(StatusCode::BAD_GATEWAY));
+        assert_eq!(
+            faults.next_transport_fault(&mut rng),
+            TransportFault::Timeout(Duration::from_millis(10))
+        );
+        assert_eq!(
+            faults.next_transport_fault(&mut rng),
+            TransportFault::Fail(StatusCode::BAD_GATEWAY)
+        );
+        assert_eq!(
+            faults.next_transport_fault(&mut rng),
+            TransportFault::Fail(StatusCode::BAD_GATEWAY)
+        );
         assert_eq!(faults.next_transport_fault(&mut rng), TransportFault::None);
     }
 
@@ -220,18 +237,41 @@ mod tests {
         let draw = |seed| {
             let mut rng = StdRng::seed_from_u64(0);
             let mut faults = Faults::default();
-            faults.apply(FaultsUpdate { error_rate: Some(0.5), seed: Some(seed), ..Default::default() }, &mut rng);
-            (0..50).map(|_| faults.next_transport_fault(&mut rng)).collect::<Vec<_>>()
+            faults.apply(
+                FaultsUpdate {
+                    error_rate: Some(0.5),
+                    seed: Some(seed),
+                    ..Default::default()
+                },
+                &mut rng,
+            );
+            (0..50)
+                .map(|_| faults.next_transport_fault(&mut rng))
+                .collect::<Vec<_>>()
         };
         assert_eq!(draw(7), draw(7));
-        let failures = draw(7).iter().filter(|f| **f != TransportFault::None).count();
+        let failures = draw(7)
+            .iter()
+            .filter(|f| **f != TransportFault::None)
+            .count();
         assert!((10..=40).contains(&failures), "{failures}");
     }
 
     #[test]
     fn rejects_out_of_range() {
-        assert!(FaultsUpdate { error_rate: Some(1.5), ..Default::default() }.validate().is_err());
-        let bad_status = FaultsUpdate { fail_next: Some(FailNext { count: 1, status: 404 }), ..Default::default() };
+        assert!(FaultsUpdate {
+            error_rate: Some(1.5),
+            ..Default::default()
+        }
+        .validate()
+        .is_err());
+        let bad_status = FaultsUpdate {
+            fail_next: Some(FailNext {
+                count: 1,
+                status: 404,
+            }),
+            ..Default::default()
+        };
         assert!(bad_status.validate().is_err());
     }
 }

@@ -109,7 +109,10 @@ pub fn parse_minor(text: &str, currency: CurrencyCode) -> Result<i64, AmountErro
     }
     let exp = currency.exponent() as usize;
     let mut minor: i64 = 0;
-    for b in int_part.bytes().chain(frac_part.bytes().chain(std::iter::repeat(b'0')).take(exp)) {
+    for b in int_part
+        .bytes()
+        .chain(frac_part.bytes().chain(std::iter::repeat(b'0')).take(exp))
+    {
         minor = minor
             .checked_mul(10)
             .and_then(|m| m.checked_add(i64::from(b - b'0')))
@@ -177,8 +180,14 @@ mod tests {
         for bad in ["", "-", "1e3", "1.2.3", "abc", "1,00", " . ", "NaN"] {
             assert_eq!(parse_minor(bad, Usd), Err(AmountError::Invalid), "{bad}");
         }
-        assert_eq!(parse_minor("99999999999999999999", Usd), Err(AmountError::Invalid));
-        assert_eq!(parse_minor("9999999999999999", Usd), Err(AmountError::TooLarge));
+        assert_eq!(
+            parse_minor("99999999999999999999", Usd),
+            Err(AmountError::Invalid)
+        );
+        assert_eq!(
+            parse_minor("9999999999999999", Usd),
+            Err(AmountError::TooLarge)
+        );
     }
 
     #[test]

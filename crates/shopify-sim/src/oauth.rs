@@ -28,12 +28,26 @@ const ONLINE_TOKEN_TYPE: &str = "urn:shopify:params:oauth:token-type:online-acce
 /// The staff user behind authorization-code installs and default session tokens.
 pub const DEFAULT_USER_ID: u64 = 1;
 
-fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
-    (
+/// An OAuth error answer (`{error, error_description}`), small enough to pass around.
+struct OAuthError {
+    status: StatusCode,
+    error: &'static str,
+    description: String,
+}
+
+impl IntoResponse for OAuthError {
+    fn into_response(self) -> Response {
+        let body = json!({ "error": self.error, "error_description": self.description });
+        (self.status, Json(body)).into_response()
+    }
+}
+
+fn oauth_error(status: StatusCode, error: &'static str, description: &str) -> OAuthError {
+    OAuthError {
         status,
-        Json(json!({ "error": error, "error_description": description })),
-    )
-        .into_response()
+        error,
+        description: description.to_owned(),
+    }
 }
 
 fn query_pairs(raw: Option<&str>) -> Vec<(String, String)> {
@@ -43,13 +57,17 @@ fn query_pairs(raw: Option<&str>) -> Vec<(String, String)> {
 }
 
 fn param<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
 }
 
 /// Shopify's `host` parameter: base64 of the shop's admin location.
 fn host_param(shop: &str) -> String {
     let store = shop.strip_suffix(".myshopify.com").unwrap_or(shop);
-    base64::engine::general_purpose::STANDARD_NO_PAD.encode(format!("admin.shopify.com/store/{store}"))
+    base64::engine::general_purpose::STANDARD_NO_PAD
+        .encode(format!("admin.shopify.com/store/{store}"))
 }
 
 /// Appends signed parameters to `target` and redirects there.
@@ -57,7 +75,12 @@ fn signed_redirect(target: &str, mut params: Vec<(String, String)>, secret: &str
     let hmac = query_hmac(secret, &params);
     params.push(("hmac".to_owned(), hmac));
     let Ok(mut url) = url::Url::parse(target) else {
-        return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "The redirect URL is invalid");
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "The redirect URL is invalid",
+        )
+        .into_response();
     };
     url.query_pairs_mut().extend_pairs(&params);
     (StatusCode::FOUND, [(header::LOCATION, url.to_string())]).into_response()
@@ -79,18 +102,27 @@ pub async fn authorize(
     let pairs = query_pairs(raw.as_deref());
     let config = state.config.read().await.clone();
     if param(&pairs, "client_id") != Some(config.api_key.as_str()) {
-        return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "The client_id is not a known app");
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "The client_id is not a known app",
+        )
+        .into_response();
     }
     let redirect_uri = param(&pairs, "redirect_uri").unwrap_or_default();
-    let allowed = redirect_uri == config.app_url || redirect_uri.starts_with(&format!("{}/", config.app_url));
+    let allowed =
+        redirect_uri == config.app_url || redirect_uri.starts_with(&format!("{}/", config.app_url));
     if !allowed {
         return oauth_error(
             StatusCode::BAD_REQUEST,
             "invalid_request",
             "The redirect_uri is not an allowed redirection URL of the app",
-        );
+        )
+        .into_response();
     }
-    let online = pairs.iter().any(|(k, v)| k == "grant_options[]" && v == "per-user");
+    let online = pairs
+        .iter()
+        .any(|(k, v)| k == "grant_options[]" && v == "per-user");
     let code = random_hex(16);
     state.world.lock().await.codes.insert(
         code.clone(),
@@ -109,7 +141,10 @@ pub async fn authorize(
     if let Some(nonce) = param(&pairs, "state") {
         params.push(("state".to_owned(), nonce.to_owned()));
     }
-    params.push(("timestamp".to_owned(), chrono::Utc::now().timestamp().to_string()));
+    params.push((
+        "timestamp".to_owned(),
+        chrono::Utc::now().timestamp().to_string(),
+    ));
     signed_redirect(redirect_uri, params, &state.api_secret)
 }
 
@@ -141,7 +176,11 @@ struct Grant {
 }
 
 /// Exchanges a single-use authorization code.
-async fn code_grant(state: &SimState, shop: &str, params: &[(String, String)]) -> Result<Grant, Response> {
+async fn code_grant(
+    state: &SimState,
+    shop: &str,
+    params: &[(String, String)],
+) -> Result<Grant, OAuthError> {
     let invalid = || {
         oauth_error(
             StatusCode::BAD_REQUEST,
@@ -151,7 +190,13 @@ async fn code_grant(state: &SimState, shop: &str, params: &[(String, String)]) -
     };
     let code = param(params, "code").ok_or_else(invalid)?;
     // Removed whatever happens next: a code is good for one attempt only.
-    let record = state.world.lock().await.codes.remove(code).ok_or_else(invalid)?;
+    let record = state
+        .world
+        .lock()
+        .await
+        .codes
+        .remove(code)
+        .ok_or_else(invalid)?;
     if record.shop != shop || Instant::now() >= record.expires_at {
         return Err(invalid());
     }
@@ -162,8 +207,18 @@ async fn code_grant(state: &SimState, shop: &str, params: &[(String, String)]) -
 }
 
 /// Exchanges a session token for an access token.
-async fn token_exchange(state: &SimState, shop: &str, params: &[(String, String)]) -> Result<Grant, Response> {
-    let bad = |description: &str| oauth_error(StatusCode::BAD_REQUEST, "invalid_subject_token", description);
+async fn token_exchange(
+    state: &SimState,
+    shop: &str,
+    params: &[(String, String)],
+) -> Result<Grant, OAuthError> {
+    let bad = |description: &str| {
+        oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_subject_token",
+            description,
+        )
+    };
     if param(params, "subject_token_type") != Some(ID_TOKEN_TYPE) {
         return Err(oauth_error(
             StatusCode::BAD_REQUEST,
@@ -188,7 +243,10 @@ async fn token_exchange(state: &SimState, shop: &str, params: &[(String, String)
     if claims.shop() != Some(shop) {
         return Err(bad("The session token is for another shop"));
     }
-    let user: u64 = claims.sub.parse().map_err(|_| bad("The session token's sub is not a user id"))?;
+    let user: u64 = claims
+        .sub
+        .parse()
+        .map_err(|_| bad("The session token's sub is not a user id"))?;
     Ok(Grant {
         scope: state.initial.scopes.clone(),
         online_user: online.then_some(user),
@@ -199,7 +257,11 @@ async fn token_exchange(state: &SimState, shop: &str, params: &[(String, String)
 async fn issue_token(state: &SimState, shop: &str, grant: Grant) -> Value {
     let api_key = state.config.read().await.api_key.clone();
     let online = grant.online_user.is_some();
-    let token = format!("{}{}", if online { "shpua_" } else { "shpat_" }, random_hex(16));
+    let token = format!(
+        "{}{}",
+        if online { "shpua_" } else { "shpat_" },
+        random_hex(16)
+    );
     let expires_at = online.then(|| Instant::now() + Duration::from_secs(ONLINE_TOKEN_TTL_SECS));
     state.world.lock().await.tokens.insert(
         token.clone(),
@@ -248,13 +310,23 @@ pub async fn access_token(
         return crate::graphql::not_found();
     }
     let Some(params) = token_request(&headers, &body) else {
-        return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "The request body is not valid JSON");
+        return oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "The request body is not valid JSON",
+        )
+        .into_response();
     };
     let api_key = state.config.read().await.api_key.clone();
     let client_ok = param(&params, "client_id") == Some(api_key.as_str())
         && param(&params, "client_secret") == Some(state.api_secret.as_str());
     if !client_ok {
-        return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", "Client credentials are invalid");
+        return oauth_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "Client credentials are invalid",
+        )
+        .into_response();
     }
     let grant = match param(&params, "grant_type") {
         None | Some("authorization_code") => code_grant(&state, &shop, &params).await,
@@ -267,7 +339,7 @@ pub async fn access_token(
     };
     match grant {
         Ok(grant) => Json(issue_token(&state, &shop, grant).await).into_response(),
-        Err(answer) => answer,
+        Err(refused) => refused.into_response(),
     }
 }
 
@@ -285,15 +357,26 @@ pub async fn embedded_load(
     let user = param(&query_pairs(raw.as_deref()), "user")
         .and_then(|u| u.parse().ok())
         .unwrap_or(DEFAULT_USER_ID);
-    let claims = SessionClaims::new(&shop, &config.api_key, user, session_token::DEFAULT_TTL_SECS);
+    let claims = SessionClaims::new(
+        &shop,
+        &config.api_key,
+        user,
+        session_token::DEFAULT_TTL_SECS,
+    );
     let params = vec![
         ("embedded".to_owned(), "1".to_owned()),
         ("host".to_owned(), host_param(&shop)),
-        ("id_token".to_owned(), session_token::mint(&claims, &state.api_secret)),
+        (
+            "id_token".to_owned(),
+            session_token::mint(&claims, &state.api_secret),
+        ),
         ("locale".to_owned(), "en".to_owned()),
         ("session".to_owned(), random_hex(32)),
         ("shop".to_owned(), shop.clone()),
-        ("timestamp".to_owned(), chrono::Utc::now().timestamp().to_string()),
+        (
+            "timestamp".to_owned(),
+            chrono::Utc::now().timestamp().to_string(),
+        ),
     ];
     signed_redirect(&config.app_url, params, &state.api_secret)
 }

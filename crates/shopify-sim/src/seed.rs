@@ -146,12 +146,20 @@ pub(crate) fn add_products(
         let record = ProductRecord {
             id: product_id,
             title: seed.title.clone(),
-            handle: seed.handle.clone().unwrap_or_else(|| handleize(&seed.title)),
+            handle: seed
+                .handle
+                .clone()
+                .unwrap_or_else(|| handleize(&seed.title)),
             status: seed.status.unwrap_or(ProductStatus::Active),
             variants,
             created_at: Utc::now(),
         };
-        world.shops.get_mut(shop).expect("checked above").products.push(record);
+        world
+            .shops
+            .get_mut(shop)
+            .expect("checked above")
+            .products
+            .push(record);
         ids.push(product_id);
     }
     Ok(ids)
@@ -165,9 +173,15 @@ mod tests {
     fn demo_product_is_the_first_seeded() {
         let world = World::new(1);
         let shop = &world.shops[DEMO_SHOP];
-        assert_eq!(format!("gid://shopify/Product/{}", shop.products[0].id), DEMO_PRODUCT_ID);
         assert_eq!(
-            format!("gid://shopify/ProductVariant/{}", shop.products[0].variants[0].id),
+            format!("gid://shopify/Product/{}", shop.products[0].id),
+            DEMO_PRODUCT_ID
+        );
+        assert_eq!(
+            format!(
+                "gid://shopify/ProductVariant/{}",
+                shop.products[0].variants[0].id
+            ),
             DEMO_VARIANT_ID
         );
         assert_eq!(shop.products[0].title, "Glass panel");

@@ -44,22 +44,45 @@ impl ConnectionKill {
 pub fn router(state: Arc<SimState>) -> Router {
     Router::new()
         .route("/store/{shop}/admin/oauth/authorize", get(oauth::authorize))
-        .route("/store/{shop}/admin/oauth/access_token", post(oauth::access_token))
-        .route("/store/{shop}/admin/api/{version}/graphql.json", post(graphql::handle))
-        .route("/store/{shop}/admin/apps/{api_key}", get(oauth::embedded_load))
+        .route(
+            "/store/{shop}/admin/oauth/access_token",
+            post(oauth::access_token),
+        )
+        .route(
+            "/store/{shop}/admin/api/{version}/graphql.json",
+            post(graphql::handle),
+        )
+        .route(
+            "/store/{shop}/admin/apps/{api_key}",
+            get(oauth::embedded_load),
+        )
         .route("/_sim/health", get(control::health))
-        .route("/_sim/config", get(control::get_config).put(control::put_config))
+        .route(
+            "/_sim/config",
+            get(control::get_config).put(control::put_config),
+        )
         .route(
             "/_sim/faults",
-            get(control::get_faults).post(control::post_faults).delete(control::delete_faults),
+            get(control::get_faults)
+                .post(control::post_faults)
+                .delete(control::delete_faults),
         )
         .route("/_sim/requests", get(control::requests))
         .route("/_sim/reset", post(control::reset))
         .route("/_sim/draft-orders", get(control::draft_orders))
-        .route("/_sim/shops", get(control::list_shops).post(control::create_shop))
-        .route("/_sim/shops/{shop}/revoke-tokens", post(control::revoke_tokens))
+        .route(
+            "/_sim/shops",
+            get(control::list_shops).post(control::create_shop),
+        )
+        .route(
+            "/_sim/shops/{shop}/revoke-tokens",
+            post(control::revoke_tokens),
+        )
         .route("/_sim/shops/{shop}/uninstall", post(control::uninstall))
-        .route("/_sim/shops/{shop}/access-token", post(control::issue_token))
+        .route(
+            "/_sim/shops/{shop}/access-token",
+            post(control::issue_token),
+        )
         .route("/_sim/session-token", post(control::session_token))
         .route("/_sim/webhooks", post(control::send_webhook))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -81,10 +104,15 @@ impl Simulator {
     /// Serves on a listener the caller bound.
     pub fn serve(config: SimConfig, listener: TcpListener) -> Result<SimHandle, SimError> {
         if url::Url::parse(&config.app_url).is_err() {
-            return Err(SimError::Config(format!("app_url is not a URL: {}", config.app_url)));
+            return Err(SimError::Config(format!(
+                "app_url is not a URL: {}",
+                config.app_url
+            )));
         }
         if config.bucket_size == 0 || config.restore_rate == 0 {
-            return Err(SimError::Config("bucket_size and restore_rate must be positive".to_owned()));
+            return Err(SimError::Config(
+                "bucket_size and restore_rate must be positive".to_owned(),
+            ));
         }
         let mut addr = listener.local_addr().map_err(SimError::LocalAddr)?;
         if addr.ip().is_unspecified() {
@@ -94,7 +122,11 @@ impl Simulator {
         let state = SimState::new(config, stop_rx.clone());
         let task = tokio::spawn(accept_loop(listener, router(state.clone()), stop_rx));
         tracing::info!(%addr, "shopify simulator listening");
-        Ok(SimHandle { addr, stop_tx, task })
+        Ok(SimHandle {
+            addr,
+            stop_tx,
+            task,
+        })
     }
 }
 
@@ -175,8 +207,8 @@ async fn serve_connection(stream: TcpStream, app: Router, mut stop: watch::Recei
             }
         }
     });
-    let connection = hyper::server::conn::http1::Builder::new()
-        .serve_connection(TokioIo::new(stream), service);
+    let connection =
+        hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service);
     tokio::pin!(connection);
     tokio::select! {
         _ = connection.as_mut() => return,

@@ -68,8 +68,12 @@ pub fn verify(token: &str, secret: &str, api_key: &str) -> Result<SessionClaims,
     validation.leeway = LEEWAY_SECS;
     validation.validate_nbf = true;
     validation.set_required_spec_claims(&["exp", "nbf", "aud", "iss", "sub"]);
-    let data = decode::<SessionClaims>(token, &DecodingKey::from_secret(secret.as_bytes()), &validation)
-        .map_err(|e| format!("session token is invalid: {e}"))?;
+    let data = decode::<SessionClaims>(
+        token,
+        &DecodingKey::from_secret(secret.as_bytes()),
+        &validation,
+    )
+    .map_err(|e| format!("session token is invalid: {e}"))?;
     if data.claims.shop().is_none() {
         return Err("session token iss and dest do not name the same shop".to_owned());
     }
@@ -89,7 +93,10 @@ mod tests {
         assert_eq!(back.shop(), Some("a.myshopify.com"));
         assert!(verify(&token, "other", "key").is_err());
         assert!(verify(&token, "secret", "other-key").is_err());
-        let expired = mint(&SessionClaims::new("a.myshopify.com", "key", 7, -60), "secret");
+        let expired = mint(
+            &SessionClaims::new("a.myshopify.com", "key", 7, -60),
+            "secret",
+        );
         assert!(verify(&expired, "secret", "key").is_err());
     }
 }

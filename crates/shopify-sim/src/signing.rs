@@ -58,7 +58,10 @@ mod tests {
             ("code".to_owned(), "c".to_owned()),
             ("timestamp".to_owned(), "1".to_owned()),
         ];
-        assert_eq!(query_message(&params), "code=c&shop=a.myshopify.com&timestamp=1");
+        assert_eq!(
+            query_message(&params),
+            "code=c&shop=a.myshopify.com&timestamp=1"
+        );
     }
 
     #[test]

@@ -204,7 +204,10 @@ impl Shop {
     }
 
     pub fn variant(&self, id: u64) -> Option<&VariantRecord> {
-        self.products.iter().flat_map(|p| &p.variants).find(|v| v.id == id)
+        self.products
+            .iter()
+            .flat_map(|p| &p.variants)
+            .find(|v| v.id == id)
     }
 }
 

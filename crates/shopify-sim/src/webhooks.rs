@@ -43,13 +43,15 @@ pub struct DeliveryReport {
 }
 
 fn is_topic(topic: &str) -> bool {
-    let valid = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
+    let valid =
+        |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
     matches!(topic.split_once('/'), Some((resource, event)) if valid(resource) && valid(event))
 }
 
 /// What Shopify sends for each topic the app handles; other topics default to `{}`.
 pub fn default_payload(topic: &str, shop: &Shop) -> Value {
-    let customer = json!({ "id": 7_000_000_000_001u64, "email": "shopper@example.com", "phone": null });
+    let customer =
+        json!({ "id": 7_000_000_000_001u64, "email": "shopper@example.com", "phone": null });
     match topic {
         "app/uninstalled" | "shop/update" => json!({
             "id": shop.id,
@@ -86,7 +88,10 @@ async fn post_once(
     headers: &[(&str, String)],
     body: &[u8],
 ) -> Delivery {
-    let mut request = state.http.post(url).header("Content-Type", "application/json");
+    let mut request = state
+        .http
+        .post(url)
+        .header("Content-Type", "application/json");
     for (name, value) in headers {
         request = request.header(*name, value);
     }
@@ -114,7 +119,9 @@ pub async fn deliver(state: &SimState, request: WebhookRequest) -> Result<Delive
     let payload = {
         let world = state.world.lock().await;
         let shop = world.shops.get(&request.shop).ok_or("shop: unknown shop")?;
-        request.payload.unwrap_or_else(|| default_payload(&request.topic, shop))
+        request
+            .payload
+            .unwrap_or_else(|| default_payload(&request.topic, shop))
     };
     let body = serde_json::to_vec(&payload).map_err(|e| e.to_string())?;
     let url = format!("{}{path}", state.config.read().await.app_url);
@@ -122,7 +129,10 @@ pub async fn deliver(state: &SimState, request: WebhookRequest) -> Result<Delive
     let event_id = uuid::Uuid::new_v4().to_string();
     let headers = [
         ("X-Shopify-Topic", request.topic.clone()),
-        ("X-Shopify-Hmac-Sha256", webhook_hmac(&state.api_secret, &body)),
+        (
+            "X-Shopify-Hmac-Sha256",
+            webhook_hmac(&state.api_secret, &body),
+        ),
         ("X-Shopify-Shop-Domain", request.shop.clone()),
         ("X-Shopify-API-Version", DEFAULT_API_VERSION.to_owned()),
         ("X-Shopify-Webhook-Id", webhook_id.clone()),

@@ -6,8 +6,7 @@
 //! a mutation's root field costs 10. `pageInfo` and `__typename` are free.
 
 use async_graphql::parser::types::{
-    ExecutableDocument, Field, OperationDefinition, OperationType, Selection,
-    SelectionSet,
+    ExecutableDocument, Field, OperationDefinition, OperationType, Selection, SelectionSet,
 };
 use async_graphql::{Name, Value, Variables};
 
@@ -43,7 +42,9 @@ pub fn selected_operation<'a>(
 /// Root field names of an operation (fragments included), to recognise `draftOrderCreate`.
 pub fn root_fields(doc: &ExecutableDocument, op: &OperationDefinition) -> Vec<String> {
     let mut names = Vec::new();
-    collect_fields(doc, &op.selection_set.node, 0, &mut |f| names.push(f.name.node.to_string()));
+    collect_fields(doc, &op.selection_set.node, 0, &mut |f| {
+        names.push(f.name.node.to_string())
+    });
     names
 }
 
@@ -111,7 +112,10 @@ impl<'a> Walker<'a> {
             Sizes::Requested => Sizes::Requested,
             Sizes::Actual(Some(Value::Object(map))) => {
                 let key = field.alias.as_ref().unwrap_or(&field.name);
-                Sizes::Actual(map.get(&Name::new(key.node.as_str())).filter(|v| **v != Value::Null))
+                Sizes::Actual(
+                    map.get(&Name::new(key.node.as_str()))
+                        .filter(|v| **v != Value::Null),
+                )
             }
             Sizes::Actual(_) => Sizes::Actual(None),
         }
@@ -119,19 +123,28 @@ impl<'a> Walker<'a> {
 
     fn field_cost(&self, field: &'a Field, sizes: Sizes<'a>, depth: usize) -> u64 {
         let name = field.name.node.as_str();
-        if field.selection_set.node.items.is_empty() || name == "pageInfo" || depth > MAX_WALK_DEPTH {
+        if field.selection_set.node.items.is_empty() || name == "pageInfo" || depth > MAX_WALK_DEPTH
+        {
             return 0;
         }
         let here = Self::child(sizes, field);
-        let page = self.int_argument(field, "first").or_else(|| self.int_argument(field, "last"));
+        let page = self
+            .int_argument(field, "first")
+            .or_else(|| self.int_argument(field, "last"));
         match (page, here) {
-            (Some(n), Sizes::Requested) => {
-                2u64.saturating_add(n.saturating_mul(self.item_cost(field, Sizes::Requested, depth)))
-            }
+            (Some(n), Sizes::Requested) => 2u64.saturating_add(n.saturating_mul(self.item_cost(
+                field,
+                Sizes::Requested,
+                depth,
+            ))),
             (Some(_), Sizes::Actual(None)) => 2,
-            (Some(_), Sizes::Actual(Some(data))) => 2u64.saturating_add(self.items_cost(field, data, depth)),
+            (Some(_), Sizes::Actual(Some(data))) => {
+                2u64.saturating_add(self.items_cost(field, data, depth))
+            }
             (None, Sizes::Actual(None)) if matches!(sizes, Sizes::Actual(_)) => 1,
-            (None, here) => 1u64.saturating_add(self.set_cost(&field.selection_set.node, here, depth)),
+            (None, here) => {
+                1u64.saturating_add(self.set_cost(&field.selection_set.node, here, depth))
+            }
         }
     }
 
@@ -161,16 +174,28 @@ impl<'a> Walker<'a> {
     fn items_cost(&self, connection: &'a Field, data: &'a Value, depth: usize) -> u64 {
         let mut total = 0u64;
         collect_fields(self.doc, &connection.selection_set.node, depth, &mut |f| {
-            let Some(Value::List(items)) = Self::child_value(data, f) else { return };
+            let Some(Value::List(items)) = Self::child_value(data, f) else {
+                return;
+            };
             for item in items {
                 let cost = match f.name.node.as_str() {
-                    "nodes" => 1 + self.set_cost(&f.selection_set.node, Sizes::Actual(Some(item)), depth + 1),
+                    "nodes" => {
+                        1 + self.set_cost(
+                            &f.selection_set.node,
+                            Sizes::Actual(Some(item)),
+                            depth + 1,
+                        )
+                    }
                     "edges" => {
                         let mut edge = 0;
                         collect_fields(self.doc, &f.selection_set.node, depth + 1, &mut |e| {
                             if e.name.node == "node" {
                                 let node = Self::child_value(item, e);
-                                edge += 1 + self.set_cost(&e.selection_set.node, Sizes::Actual(node), depth + 2);
+                                edge += 1 + self.set_cost(
+                                    &e.selection_set.node,
+                                    Sizes::Actual(node),
+                                    depth + 2,
+                                );
                             }
                         });
                         edge
@@ -206,7 +231,11 @@ fn operation_cost(walker: &Walker<'_>, op: &OperationDefinition, data: Option<&V
 }
 
 /// `requestedQueryCost`: the most the operation can cost.
-pub fn requested_cost(doc: &ExecutableDocument, op: &OperationDefinition, variables: &Variables) -> u64 {
+pub fn requested_cost(
+    doc: &ExecutableDocument,
+    op: &OperationDefinition,
+    variables: &Variables,
+) -> u64 {
     operation_cost(&Walker { doc, variables }, op, None)
 }
 
@@ -234,10 +263,18 @@ mod tests {
     #[test]
     fn shopify_examples() {
         assert_eq!(cost("{ shop { id name currencyCode } }"), 1);
-        assert_eq!(cost("{ products(first: 10) { edges { node { id title } } } }"), 12);
-        assert_eq!(cost("{ products(first: 10) { nodes { id } pageInfo { hasNextPage } } }"), 12);
         assert_eq!(
-            cost("{ products(first: 5) { nodes { id variants(first: 3) { nodes { id price } } } } }"),
+            cost("{ products(first: 10) { edges { node { id title } } } }"),
+            12
+        );
+        assert_eq!(
+            cost("{ products(first: 10) { nodes { id } pageInfo { hasNextPage } } }"),
+            12
+        );
+        assert_eq!(
+            cost(
+                "{ products(first: 5) { nodes { id variants(first: 3) { nodes { id price } } } } }"
+            ),
             2 + 5 * (1 + 2 + 3)
         );
         assert_eq!(cost("{ product(id: \"x\") { id title } }"), 1);
@@ -262,7 +299,10 @@ mod tests {
     fn actual_cost_counts_returned_items() {
         let doc = parse_query("{ products(first: 10) { nodes { id } } }").unwrap();
         let op = selected_operation(&doc, None).unwrap();
-        let data = Value::from_json(serde_json::json!({"products": {"nodes": [{"id": "a"}, {"id": "b"}]}})).unwrap();
+        let data = Value::from_json(
+            serde_json::json!({"products": {"nodes": [{"id": "a"}, {"id": "b"}]}}),
+        )
+        .unwrap();
         assert_eq!(actual_cost(&doc, op, &Variables::default(), &data), 4);
     }
 

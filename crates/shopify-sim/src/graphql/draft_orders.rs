@@ -45,7 +45,10 @@ impl LineCheck<'_> {
         }
         match parse_minor(&input.amount.0, currency) {
             Ok(minor) if minor < 0 => {
-                self.error(&[field, "amount"], "Amount must be greater than or equal to 0");
+                self.error(
+                    &[field, "amount"],
+                    "Amount must be greater than or equal to 0",
+                );
                 None
             }
             Ok(minor) => Some(minor),
@@ -78,12 +81,18 @@ fn attributes(input: Option<&Vec<AttributeInput>>) -> Vec<AttributeRecord> {
 fn check_attributes(check: &mut LineCheck<'_>, attrs: Option<&Vec<AttributeInput>>) {
     let Some(attrs) = attrs else { return };
     if attrs.len() > MAX_INPUT_ARRAY {
-        check.error(&["customAttributes"], format!("Cannot have more than {MAX_INPUT_ARRAY} custom attributes"));
+        check.error(
+            &["customAttributes"],
+            format!("Cannot have more than {MAX_INPUT_ARRAY} custom attributes"),
+        );
     }
     if attrs.iter().any(|a| a.key.trim().is_empty()) {
         check.error(&["customAttributes"], "Custom attribute key can't be blank");
     }
-    if attrs.iter().any(|a| a.key.len() > MAX_TAG || a.value.len() > MAX_TEXT) {
+    if attrs
+        .iter()
+        .any(|a| a.key.len() > MAX_TAG || a.value.len() > MAX_TEXT)
+    {
         check.error(&["customAttributes"], "Custom attribute is too long");
     }
 }
@@ -103,7 +112,10 @@ fn line(
     if input.quantity < 1 {
         check.error(&["quantity"], "Quantity must be greater than or equal to 1");
     } else if input.quantity > MAX_QUANTITY {
-        check.error(&["quantity"], format!("Quantity must be less than or equal to {MAX_QUANTITY}"));
+        check.error(
+            &["quantity"],
+            format!("Quantity must be less than or equal to {MAX_QUANTITY}"),
+        );
     }
     check_attributes(&mut check, input.custom_attributes.as_ref());
     let currency = shop.currency;
@@ -152,7 +164,10 @@ fn variant_line(
         _ => None,
     };
     let Some(variant) = variant else {
-        check.error(&["variantId"], format!("Product variant {variant_id} does not exist"));
+        check.error(
+            &["variantId"],
+            format!("Product variant {variant_id} does not exist"),
+        );
         return None;
     };
     let product = shop.product(variant.product_id)?;
@@ -176,7 +191,10 @@ fn custom_line(
     if title.is_empty() {
         check.error(&["title"], "Title can't be blank");
     } else if title.len() > MAX_TAG {
-        check.error(&["title"], format!("Title is too long (maximum is {MAX_TAG} characters)"));
+        check.error(
+            &["title"],
+            format!("Title is too long (maximum is {MAX_TAG} characters)"),
+        );
     }
     let unit = match &input.original_unit_price_with_currency {
         Some(price) => check.money("originalUnitPriceWithCurrency", price, currency),
@@ -201,7 +219,10 @@ fn check_order(shop: &Shop, input: &DraftOrderInput, errors: &mut Vec<UserError>
         if code != shop.currency {
             errors.push(UserError::new(
                 &["presentmentCurrencyCode"],
-                format!("Presentment currency {code} is not enabled for this shop (only {})", shop.currency),
+                format!(
+                    "Presentment currency {code} is not enabled for this shop (only {})",
+                    shop.currency
+                ),
             ));
         }
     }
@@ -222,10 +243,16 @@ fn check_order(shop: &Shop, input: &DraftOrderInput, errors: &mut Vec<UserError>
         .filter(|t| !t.is_empty())
         .collect();
     if tags.len() > MAX_INPUT_ARRAY || tags.iter().any(|t| t.len() > MAX_TAG) {
-        errors.push(UserError::new(&["tags"], format!("At most {MAX_INPUT_ARRAY} tags of {MAX_TAG} characters")));
+        errors.push(UserError::new(
+            &["tags"],
+            format!("At most {MAX_INPUT_ARRAY} tags of {MAX_TAG} characters"),
+        ));
     }
     if input.note.as_ref().is_some_and(|n| n.len() > MAX_TEXT) {
-        errors.push(UserError::new(&["note"], format!("Note is too long (maximum is {MAX_TEXT} characters)")));
+        errors.push(UserError::new(
+            &["note"],
+            format!("Note is too long (maximum is {MAX_TEXT} characters)"),
+        ));
     }
     tags
 }
@@ -237,7 +264,9 @@ pub fn create(
     input: &DraftOrderInput,
 ) -> Result<DraftOrderRecord, Vec<UserError>> {
     let World { shops, ids, .. } = world;
-    let shop = shops.get_mut(shop_domain).expect("the HTTP layer checked the shop");
+    let shop = shops
+        .get_mut(shop_domain)
+        .expect("the HTTP layer checked the shop");
     let mut errors = Vec::new();
     let tags = check_order(shop, input, &mut errors);
     let mut lines: Vec<LineItemRecord> = input
@@ -252,7 +281,10 @@ pub fn create(
         .iter()
         .try_fold(0i64, |sum, l| sum.checked_add(l.total_minor()));
     if subtotal.is_none() {
-        errors.push(UserError::new(&["lineItems"], "Draft order total is too large"));
+        errors.push(UserError::new(
+            &["lineItems"],
+            "Draft order total is too large",
+        ));
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -274,7 +306,12 @@ pub fn create(
         subtotal_minor: subtotal,
         // No shipping, tax or discounts in the simulator: the total is the subtotal.
         total_minor: subtotal,
-        invoice_url: format!("https://{}/{}/invoices/{}", shop.domain, shop.id, random_hex(16)),
+        invoice_url: format!(
+            "https://{}/{}/invoices/{}",
+            shop.domain,
+            shop.id,
+            random_hex(16)
+        ),
         created_at: Utc::now(),
     };
     shop.next_draft_number += 1;

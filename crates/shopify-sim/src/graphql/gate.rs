@@ -105,7 +105,9 @@ impl Extension for CostGate {
             if let Some(op) = selected_operation(&doc, rc.operation_name.as_deref()) {
                 let requested = requested_cost(&doc, op, variables);
                 let creates = op.ty == OperationType::Mutation
-                    && root_fields(&doc, op).iter().any(|f| f == "draftOrderCreate");
+                    && root_fields(&doc, op)
+                        .iter()
+                        .any(|f| f == "draftOrderCreate");
                 with_report(&rc.report, |r| {
                     r.requested = Some(requested);
                     r.draft_order_create = creates;
@@ -136,7 +138,10 @@ impl Extension for CostGate {
             return throttled();
         }
         let response = next.run(ctx, operation_name).await;
-        let actual = self.actual(rc, &response.data).unwrap_or(requested).min(requested);
+        let actual = self
+            .actual(rc, &response.data)
+            .unwrap_or(requested)
+            .min(requested);
         rc.refund(requested - actual).await;
         with_report(&rc.report, |r| {
             r.actual = Some(actual);

@@ -14,11 +14,11 @@ mod webhook_subscriptions;
 use std::sync::Arc;
 use std::time::Duration;
 
+use async_graphql::ErrorExtensions;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use async_graphql::ErrorExtensions;
 use axum::{Extension, Json};
 use serde::Deserialize;
 use serde_json::{json, Value as Json_};
@@ -108,34 +108,55 @@ fn missing_query() -> Response {
     )
 }
 
+/// Why a GraphQL request body was refused.
+enum BodyError {
+    MissingQuery,
+    VariablesNotAnObject,
+}
+
+impl IntoResponse for BodyError {
+    fn into_response(self) -> Response {
+        match self {
+            Self::MissingQuery => missing_query(),
+            Self::VariablesNotAnObject => json_error(
+                StatusCode::BAD_REQUEST,
+                json!({ "variables": "must be an object" }),
+            ),
+        }
+    }
+}
+
 /// Reads the body as Shopify does: JSON `{query, variables, operationName}` or a raw
 /// `application/graphql` document.
-fn read_body(headers: &HeaderMap, body: &Bytes) -> Result<GraphQlBody, Response> {
+fn read_body(headers: &HeaderMap, body: &Bytes) -> Result<GraphQlBody, BodyError> {
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     if content_type.starts_with("application/graphql") {
-        let query = std::str::from_utf8(body).map_err(|_| missing_query())?;
+        let query = std::str::from_utf8(body).map_err(|_| BodyError::MissingQuery)?;
         return Ok(GraphQlBody {
             query: Some(query.to_owned()),
             variables: None,
             operation_name: None,
         });
     }
-    let parsed: GraphQlBody = serde_json::from_slice(body).map_err(|_| missing_query())?;
+    let parsed: GraphQlBody = serde_json::from_slice(body).map_err(|_| BodyError::MissingQuery)?;
     match (&parsed.query, &parsed.variables) {
-        (None, _) => Err(missing_query()),
-        (Some(_), Some(v)) if !(v.is_object() || v.is_null()) => Err(json_error(
-            StatusCode::BAD_REQUEST,
-            json!({ "variables": "must be an object" }),
-        )),
+        (None, _) => Err(BodyError::MissingQuery),
+        (Some(_), Some(v)) if !(v.is_object() || v.is_null()) => {
+            Err(BodyError::VariablesNotAnObject)
+        }
         _ => Ok(parsed),
     }
 }
 
 /// Finds the app and scopes behind the access token, if it is valid for this shop.
-async fn authenticate(state: &SimState, shop: &str, headers: &HeaderMap) -> Option<(String, String)> {
+async fn authenticate(
+    state: &SimState,
+    shop: &str,
+    headers: &HeaderMap,
+) -> Option<(String, String)> {
     let token = headers.get("x-shopify-access-token")?.to_str().ok()?;
     let world = state.world.lock().await;
     let record = world.tokens.get(token)?;
@@ -159,26 +180,29 @@ fn injected_error(status: StatusCode) -> Response {
     json_error(status, json!(message))
 }
 
-/// Applies latency and the transport faults; `Err` carries the answer to give instead.
-async fn transport_faults(state: &SimState, shop: &str, kill: &ConnectionKill) -> Result<(), Response> {
+/// Applies latency and the transport faults; `Some` carries the answer to give instead.
+async fn transport_faults(state: &SimState, shop: &str, kill: &ConnectionKill) -> Option<Response> {
     let (latency, fault) = {
         let mut world = state.world.lock().await;
         world.stats_mut(shop).graphql += 1;
         let world = &mut *world;
-        (world.faults.latency(), world.faults.next_transport_fault(&mut world.rng))
+        (
+            world.faults.latency(),
+            world.faults.next_transport_fault(&mut world.rng),
+        )
     };
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
     }
     match fault {
-        TransportFault::None => Ok(()),
+        TransportFault::None => None,
         TransportFault::Fail(status) => {
             state.world.lock().await.stats_mut(shop).injected_errors += 1;
-            Err(injected_error(status))
+            Some(injected_error(status))
         }
         TransportFault::Timeout(hold) => {
             state.world.lock().await.stats_mut(shop).timed_out += 1;
-            Err(hold_then_close(state, kill, hold).await)
+            Some(hold_then_close(state, kill, hold).await)
         }
     }
 }
@@ -203,7 +227,7 @@ pub async fn handle(
     if !version_known || !shop_known {
         return not_found();
     }
-    if let Err(answer) = transport_faults(&state, &shop, &kill).await {
+    if let Some(answer) = transport_faults(&state, &shop, &kill).await {
         return answer;
     }
     let Some((api_key, scope)) = authenticate(&state, &shop, &headers).await else {
@@ -212,12 +236,13 @@ pub async fn handle(
     };
     let body = match read_body(&headers, &body) {
         Ok(body) => body,
-        Err(answer) => return answer,
+        Err(refused) => return refused.into_response(),
     };
     let force_throttle = state.world.lock().await.faults.take_throttle();
     let report = SharedReport::default();
-    let mut request = async_graphql::Request::new(body.query.unwrap_or_default())
-        .variables(async_graphql::Variables::from_json(body.variables.unwrap_or(Json_::Null)));
+    let mut request = async_graphql::Request::new(body.query.unwrap_or_default()).variables(
+        async_graphql::Variables::from_json(body.variables.unwrap_or(Json_::Null)),
+    );
     if let Some(name) = &body.operation_name {
         request = request.operation_name(name);
     }

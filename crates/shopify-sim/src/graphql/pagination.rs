@@ -32,7 +32,9 @@ fn decode_cursor(cursor: &str) -> async_graphql::Result<u64> {
         .decode(cursor)
         .map_err(|_| invalid())?;
     let json: serde_json::Value = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
-    json.get("last_id").and_then(serde_json::Value::as_u64).ok_or_else(invalid)
+    json.get("last_id")
+        .and_then(serde_json::Value::as_u64)
+        .ok_or_else(invalid)
 }
 
 fn page_size(name: &str, value: Option<i32>) -> async_graphql::Result<Option<usize>> {
@@ -103,16 +105,33 @@ mod tests {
 
     #[test]
     fn pages_forward_and_backward() {
-        let page = |first, after| PageArgs { first: Some(first), after, ..Default::default() };
-        assert_eq!(ids(page(2, None)), (vec!["1".into(), "2".into()], false, true));
+        let page = |first, after| PageArgs {
+            first: Some(first),
+            after,
+            ..Default::default()
+        };
+        assert_eq!(
+            ids(page(2, None)),
+            (vec!["1".into(), "2".into()], false, true)
+        );
         assert_eq!(
             ids(page(2, Some(encode_cursor(2)))),
             (vec!["3".into(), "4".into()], true, true)
         );
-        assert_eq!(ids(page(10, Some(encode_cursor(4)))), (vec!["5".into()], true, false));
-        let back = PageArgs { last: Some(2), ..Default::default() };
+        assert_eq!(
+            ids(page(10, Some(encode_cursor(4)))),
+            (vec!["5".into()], true, false)
+        );
+        let back = PageArgs {
+            last: Some(2),
+            ..Default::default()
+        };
         assert_eq!(ids(back), (vec!["4".into(), "5".into()], true, false));
-        let rev = PageArgs { first: Some(1), reverse: true, ..Default::default() };
+        let rev = PageArgs {
+            first: Some(1),
+            reverse: true,
+            ..Default::default()
+        };
         assert_eq!(ids(rev), (vec!["5".into()], false, true));
     }
 
@@ -120,10 +139,16 @@ mod tests {
     fn rejects_bad_arguments() {
         let items = || vec![(1u64, "a".to_owned())];
         assert!(paginate(items(), &PageArgs::default()).is_err());
-        let too_many = PageArgs { first: Some(251), ..Default::default() };
+        let too_many = PageArgs {
+            first: Some(251),
+            ..Default::default()
+        };
         assert!(paginate(items(), &too_many).is_err());
-        let bad_cursor =
-            PageArgs { first: Some(1), after: Some("nope".into()), ..Default::default() };
+        let bad_cursor = PageArgs {
+            first: Some(1),
+            after: Some("nope".into()),
+            ..Default::default()
+        };
         assert!(paginate(items(), &bad_cursor).is_err());
     }
 }

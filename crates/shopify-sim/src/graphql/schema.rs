@@ -207,7 +207,8 @@ impl ProductVariantObject {
     async fn product(&self, ctx: &Context<'_>) -> Option<ProductObject> {
         let product_id = self.record.product_id;
         with_shop(ctx, |shop| {
-            shop.product(product_id).map(|p| ProductObject::new(p, shop.currency))
+            shop.product(product_id)
+                .map(|p| ProductObject::new(p, shop.currency))
         })
         .await
     }
@@ -251,15 +252,26 @@ impl ProductObject {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
-        #[graphql(default = false)] reverse: bool,
+        reverse: Option<bool>,
     ) -> async_graphql::Result<Connection<String, ProductVariantObject>> {
         let items = self
             .record
             .variants
             .iter()
-            .map(|v| (v.id, ProductVariantObject::new(v, &self.record, self.currency)))
+            .map(|v| {
+                (
+                    v.id,
+                    ProductVariantObject::new(v, &self.record, self.currency),
+                )
+            })
             .collect();
-        let args = PageArgs { first, after, last, before, reverse };
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+            reverse: reverse.unwrap_or(false),
+        };
         paginate(items, &args)
     }
 }
@@ -327,7 +339,8 @@ impl DraftOrderLineItemObject {
     async fn product(&self, ctx: &Context<'_>) -> Option<ProductObject> {
         let product_id = self.record.product_id?;
         with_shop(ctx, |shop| {
-            shop.product(product_id).map(|p| ProductObject::new(p, shop.currency))
+            shop.product(product_id)
+                .map(|p| ProductObject::new(p, shop.currency))
         })
         .await
     }
@@ -402,7 +415,7 @@ impl DraftOrderObject {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
-        #[graphql(default = false)] reverse: bool,
+        reverse: Option<bool>,
     ) -> async_graphql::Result<Connection<String, DraftOrderLineItemObject>> {
         let items = self
             .record
@@ -416,7 +429,16 @@ impl DraftOrderObject {
                 (l.id, node)
             })
             .collect();
-        paginate(items, &PageArgs { first, after, last, before, reverse })
+        paginate(
+            items,
+            &PageArgs {
+                first,
+                after,
+                last,
+                before,
+                reverse: reverse.unwrap_or(false),
+            },
+        )
     }
 }
 
@@ -502,12 +524,21 @@ impl QueryRoot {
         with_shop(ctx, |shop| ShopObject::from(shop)).await
     }
 
-    async fn product(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<ProductObject>> {
-        ctx.data_unchecked::<RequestCtx>().require_scope("read_products", "product")?;
+    async fn product(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<Option<ProductObject>> {
+        ctx.data_unchecked::<RequestCtx>()
+            .require_scope("read_products", "product")?;
         let Some(id) = parse_gid(&id, "Product")? else {
             return Ok(None);
         };
-        Ok(with_shop(ctx, |shop| shop.product(id).map(|p| ProductObject::new(p, shop.currency))).await)
+        Ok(with_shop(ctx, |shop| {
+            shop.product(id)
+                .map(|p| ProductObject::new(p, shop.currency))
+        })
+        .await)
     }
 
     async fn product_variant(
@@ -515,7 +546,8 @@ impl QueryRoot {
         ctx: &Context<'_>,
         id: ID,
     ) -> async_graphql::Result<Option<ProductVariantObject>> {
-        ctx.data_unchecked::<RequestCtx>().require_scope("read_products", "productVariant")?;
+        ctx.data_unchecked::<RequestCtx>()
+            .require_scope("read_products", "productVariant")?;
         let Some(id) = parse_gid(&id, "ProductVariant")? else {
             return Ok(None);
         };
@@ -535,10 +567,11 @@ impl QueryRoot {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
-        #[graphql(default = false)] reverse: bool,
+        reverse: Option<bool>,
         query: Option<String>,
     ) -> async_graphql::Result<Connection<String, ProductObject>> {
-        ctx.data_unchecked::<RequestCtx>().require_scope("read_products", "products")?;
+        ctx.data_unchecked::<RequestCtx>()
+            .require_scope("read_products", "products")?;
         let search = SearchQuery::parse(query.as_deref().unwrap_or(""));
         let items = with_shop(ctx, |shop| {
             shop.products
@@ -548,7 +581,16 @@ impl QueryRoot {
                 .collect()
         })
         .await;
-        paginate(items, &PageArgs { first, after, last, before, reverse })
+        paginate(
+            items,
+            &PageArgs {
+                first,
+                after,
+                last,
+                before,
+                reverse: reverse.unwrap_or(false),
+            },
+        )
     }
 
     async fn draft_order(
@@ -556,12 +598,16 @@ impl QueryRoot {
         ctx: &Context<'_>,
         id: ID,
     ) -> async_graphql::Result<Option<DraftOrderObject>> {
-        ctx.data_unchecked::<RequestCtx>().require_scope("read_draft_orders", "draftOrder")?;
+        ctx.data_unchecked::<RequestCtx>()
+            .require_scope("read_draft_orders", "draftOrder")?;
         let Some(id) = parse_gid(&id, "DraftOrder")? else {
             return Ok(None);
         };
         Ok(with_shop(ctx, |shop| {
-            shop.draft_orders.iter().find(|d| d.id == id).map(DraftOrderObject::new)
+            shop.draft_orders
+                .iter()
+                .find(|d| d.id == id)
+                .map(DraftOrderObject::new)
         })
         .await)
     }
@@ -574,10 +620,11 @@ impl QueryRoot {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
-        #[graphql(default = false)] reverse: bool,
+        reverse: Option<bool>,
         query: Option<String>,
     ) -> async_graphql::Result<Connection<String, DraftOrderObject>> {
-        ctx.data_unchecked::<RequestCtx>().require_scope("read_draft_orders", "draftOrders")?;
+        ctx.data_unchecked::<RequestCtx>()
+            .require_scope("read_draft_orders", "draftOrders")?;
         let search = SearchQuery::parse(query.as_deref().unwrap_or(""));
         let items = with_shop(ctx, |shop| {
             shop.draft_orders
@@ -587,13 +634,22 @@ impl QueryRoot {
                 .collect()
         })
         .await;
-        paginate(items, &PageArgs { first, after, last, before, reverse })
+        paginate(
+            items,
+            &PageArgs {
+                first,
+                after,
+                last,
+                before,
+                reverse: reverse.unwrap_or(false),
+            },
+        )
     }
 }
 
 pub struct MutationRoot;
 
-#[Object]
+#[Object(name = "Mutation")]
 impl MutationRoot {
     async fn draft_order_create(
         &self,
@@ -623,7 +679,12 @@ impl MutationRoot {
     ) -> WebhookSubscriptionCreatePayload {
         let rc = ctx.data_unchecked::<RequestCtx>();
         let mut world = rc.state.world.lock().await;
-        match super::webhook_subscriptions::create(&mut world, &rc.shop, topic, &webhook_subscription) {
+        match super::webhook_subscriptions::create(
+            &mut world,
+            &rc.shop,
+            topic,
+            &webhook_subscription,
+        ) {
             Ok(created) => WebhookSubscriptionCreatePayload {
                 webhook_subscription: Some(created),
                 user_errors: Vec::new(),

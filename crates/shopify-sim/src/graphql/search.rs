@@ -61,13 +61,16 @@ impl SearchQuery {
                 "handle" => product.handle == *value,
                 "status" => format!("{:?}", product.status).eq_ignore_ascii_case(value),
                 "id" => product.id.to_string() == *value,
-                "sku" => product
-                    .variants
-                    .iter()
-                    .any(|v| v.sku.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(value))),
+                "sku" => product.variants.iter().any(|v| {
+                    v.sku
+                        .as_deref()
+                        .is_some_and(|s| s.eq_ignore_ascii_case(value))
+                }),
                 _ => true,
             },
-            Term::Text(text) => title.contains(text.as_str()) || product.handle.contains(text.as_str()),
+            Term::Text(text) => {
+                title.contains(text.as_str()) || product.handle.contains(text.as_str())
+            }
         })
     }
 
@@ -76,14 +79,22 @@ impl SearchQuery {
             Term::Field { key, value } => match key.as_str() {
                 "tag" => order.tags.iter().any(|t| t.eq_ignore_ascii_case(value)),
                 "tag_not" => !order.tags.iter().any(|t| t.eq_ignore_ascii_case(value)),
-                "status" => format!("{:?}", order.status).eq_ignore_ascii_case(&value.replace('_', "")),
-                "name" => order.name.trim_start_matches('#').eq_ignore_ascii_case(value.trim_start_matches('#')),
+                "status" => {
+                    format!("{:?}", order.status).eq_ignore_ascii_case(&value.replace('_', ""))
+                }
+                "name" => order
+                    .name
+                    .trim_start_matches('#')
+                    .eq_ignore_ascii_case(value.trim_start_matches('#')),
                 "id" => order.id.to_string() == *value,
                 _ => true,
             },
             Term::Text(text) => {
                 order.name.to_lowercase().contains(text.as_str())
-                    || order.tags.iter().any(|t| t.to_lowercase().contains(text.as_str()))
+                    || order
+                        .tags
+                        .iter()
+                        .any(|t| t.to_lowercase().contains(text.as_str()))
             }
         })
     }
@@ -99,8 +110,14 @@ mod tests {
         assert_eq!(
             q.terms,
             vec![
-                Term::Field { key: "tag".into(), value: "gridprice ref".into() },
-                Term::Field { key: "status".into(), value: "open".into() },
+                Term::Field {
+                    key: "tag".into(),
+                    value: "gridprice ref".into()
+                },
+                Term::Field {
+                    key: "status".into(),
+                    value: "open".into()
+                },
                 Term::Text("glass".into()),
             ]
         );

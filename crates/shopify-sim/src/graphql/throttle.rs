@@ -60,7 +60,10 @@ impl Bucket {
     pub fn refund(&mut self, points: u64, limits: Limits, now: Instant) {
         self.refill(limits, now);
         let cap = u64::from(limits.size) * 1000;
-        self.milli_available = self.milli_available.saturating_add(points.saturating_mul(1000)).min(cap);
+        self.milli_available = self
+            .milli_available
+            .saturating_add(points.saturating_mul(1000))
+            .min(cap);
     }
 
     pub fn status(&mut self, limits: Limits, now: Instant) -> ThrottleStatus {
@@ -78,7 +81,10 @@ mod tests {
     use super::*;
     use std::time::Duration;
 
-    const LIMITS: Limits = Limits { size: 100, restore_rate: 10 };
+    const LIMITS: Limits = Limits {
+        size: 100,
+        restore_rate: 10,
+    };
 
     #[test]
     fn drains_and_restores() {

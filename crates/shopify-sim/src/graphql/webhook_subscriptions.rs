@@ -30,19 +30,31 @@ pub fn create(
     input: &WebhookSubscriptionInput,
 ) -> Result<WebhookSubscriptionObject, Vec<UserError>> {
     let World { shops, ids, .. } = world;
-    let shop = shops.get_mut(shop_domain).expect("the HTTP layer checked the shop");
+    let shop = shops
+        .get_mut(shop_domain)
+        .expect("the HTTP layer checked the shop");
     let field = ["webhookSubscription", "uri"];
     let uri = input.uri.as_deref().map(str::trim).unwrap_or_default();
     if uri.is_empty() {
         return Err(vec![UserError::new(&field, "Address can't be blank")]);
     }
     check_uri(uri).map_err(|m| vec![UserError::new(&field, m)])?;
-    if shop.webhook_subscriptions.iter().any(|s| s.topic == topic && s.uri == uri) {
-        return Err(vec![UserError::new(&field, "Address for this topic has already been taken")]);
+    if shop
+        .webhook_subscriptions
+        .iter()
+        .any(|s| s.topic == topic && s.uri == uri)
+    {
+        return Err(vec![UserError::new(
+            &field,
+            "Address for this topic has already been taken",
+        )]);
     }
     let include_fields = input.include_fields.clone().unwrap_or_default();
     if include_fields.len() > 250 {
-        return Err(vec![UserError::new(&["webhookSubscription", "includeFields"], "Too many fields")]);
+        return Err(vec![UserError::new(
+            &["webhookSubscription", "includeFields"],
+            "Too many fields",
+        )]);
     }
     let record = WebhookSubscriptionRecord {
         id: ids.webhook_subscription(),

@@ -19,7 +19,9 @@ pub fn config(app_url: &str) -> SimConfig {
 }
 
 pub async fn start_with(config: SimConfig) -> SimHandle {
-    Simulator::start(config, "127.0.0.1:0".parse().unwrap()).await.expect("simulator starts")
+    Simulator::start(config, "127.0.0.1:0".parse().unwrap())
+        .await
+        .expect("simulator starts")
 }
 
 pub async fn start() -> SimHandle {
@@ -61,11 +63,20 @@ pub async fn token(sim: &SimHandle, shop: &str) -> String {
 }
 
 pub fn graphql_url(sim: &SimHandle, shop: &str) -> String {
-    format!("{}/admin/api/{DEFAULT_API_VERSION}/graphql.json", sim.shop_url(shop))
+    format!(
+        "{}/admin/api/{DEFAULT_API_VERSION}/graphql.json",
+        sim.shop_url(shop)
+    )
 }
 
 /// Sends a GraphQL document; returns the HTTP status and the JSON body.
-pub async fn gql(sim: &SimHandle, shop: &str, token: &str, query: &str, variables: Value) -> (u16, Value) {
+pub async fn gql(
+    sim: &SimHandle,
+    shop: &str,
+    token: &str,
+    query: &str,
+    variables: Value,
+) -> (u16, Value) {
     let response = client()
         .post(graphql_url(sim, shop))
         .header("X-Shopify-Access-Token", token)
@@ -83,7 +94,14 @@ pub async fn set_faults(sim: &SimHandle, faults: Value) {
 }
 
 pub async fn get(url: &str) -> Value {
-    client().get(url).send().await.unwrap().json().await.unwrap()
+    client()
+        .get(url)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
 }
 
 pub const CREATE_DRAFT: &str = r#"

@@ -6,7 +6,11 @@ use shopify_sim::DEMO_SHOP;
 use crate::common::*;
 
 async fn draft_count(sim: &shopify_sim::SimHandle) -> usize {
-    let listed = get(&format!("{}/_sim/draft-orders?shop={DEMO_SHOP}", sim.base_url())).await;
+    let listed = get(&format!(
+        "{}/_sim/draft-orders?shop={DEMO_SHOP}",
+        sim.base_url()
+    ))
+    .await;
     listed["draftOrders"].as_array().unwrap().len()
 }
 
@@ -23,7 +27,10 @@ async fn a_small_bucket_throttles_then_recovers() {
     let token = token(&sim, DEMO_SHOP).await;
     for _ in 0..2 {
         let (_, body) = gql(&sim, DEMO_SHOP, &token, CREATE_DRAFT, valid_input()).await;
-        assert!(body["data"]["draftOrderCreate"]["draftOrder"].is_object(), "{body}");
+        assert!(
+            body["data"]["draftOrderCreate"]["draftOrder"].is_object(),
+            "{body}"
+        );
     }
     let (status, body) = gql(&sim, DEMO_SHOP, &token, CREATE_DRAFT, valid_input()).await;
     assert_eq!(status, 200);
@@ -34,13 +41,25 @@ async fn a_small_bucket_throttles_then_recovers() {
     let cost = &body["extensions"]["cost"];
     assert_eq!(cost["requestedQueryCost"], 10);
     assert_eq!(cost["actualQueryCost"], Value::Null);
-    assert!(cost["throttleStatus"]["currentlyAvailable"].as_u64().unwrap() < 10);
+    assert!(
+        cost["throttleStatus"]["currentlyAvailable"]
+            .as_u64()
+            .unwrap()
+            < 10
+    );
     assert_eq!(cost["throttleStatus"]["maximumAvailable"], 25.0);
-    assert_eq!(draft_count(&sim).await, 2, "a throttled mutation must not run");
+    assert_eq!(
+        draft_count(&sim).await,
+        2,
+        "a throttled mutation must not run"
+    );
 
     tokio::time::sleep(Duration::from_millis(1100)).await;
     let (_, body) = gql(&sim, DEMO_SHOP, &token, CREATE_DRAFT, valid_input()).await;
-    assert_eq!(body["data"]["draftOrderCreate"]["draftOrder"]["name"], "#D3", "{body}");
+    assert_eq!(
+        body["data"]["draftOrderCreate"]["draftOrder"]["name"], "#D3",
+        "{body}"
+    );
     let stats = get(&format!("{}/_sim/requests", sim.base_url())).await;
     assert_eq!(stats["shops"][DEMO_SHOP]["throttled"], 1);
     assert_eq!(stats["shops"][DEMO_SHOP]["graphql"], 4);
@@ -53,7 +72,10 @@ async fn over_the_single_query_limit_is_refused() {
     let token = token(&sim, DEMO_SHOP).await;
     let query = "{ products(first: 250) { nodes { variants(first: 250) { nodes { id } } } } }";
     let (_, body) = gql(&sim, DEMO_SHOP, &token, query, Value::Null).await;
-    assert_eq!(body["errors"][0]["extensions"]["code"], "MAX_COST_EXCEEDED", "{body}");
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "MAX_COST_EXCEEDED",
+        "{body}"
+    );
     sim.shutdown().await;
 }
 
@@ -72,11 +94,19 @@ async fn fail_next_and_error_rate_answer_5xx() {
     set_faults(&sim, json!({ "errorRate": 1.0, "seed": 3 })).await;
     let (status, _) = gql(&sim, DEMO_SHOP, &token, "{ shop { id } }", Value::Null).await;
     assert!((500..=503).contains(&status), "{status}");
-    let cleared = client().delete(format!("{}/_sim/faults", sim.base_url())).send().await.unwrap();
+    let cleared = client()
+        .delete(format!("{}/_sim/faults", sim.base_url()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(cleared.status(), 200);
     let (status, _) = gql(&sim, DEMO_SHOP, &token, "{ shop { id } }", Value::Null).await;
     assert_eq!(status, 200);
-    let (status, _) = post_json(&format!("{}/_sim/faults", sim.base_url()), json!({ "errorRate": 2 })).await;
+    let (status, _) = post_json(
+        &format!("{}/_sim/faults", sim.base_url()),
+        json!({ "errorRate": 2 }),
+    )
+    .await;
     assert_eq!(status, 400);
     sim.shutdown().await;
 }
@@ -93,7 +123,12 @@ async fn latency_delays_answers() {
     sim.shutdown().await;
 }
 
-async fn raw_call(sim: &shopify_sim::SimHandle, token: &str, timeout: Option<Duration>, body: Value) -> Result<reqwest::Response, reqwest::Error> {
+async fn raw_call(
+    sim: &shopify_sim::SimHandle,
+    token: &str,
+    timeout: Option<Duration>,
+    body: Value,
+) -> Result<reqwest::Response, reqwest::Error> {
     let mut request = client()
         .post(graphql_url(sim, DEMO_SHOP))
         .header("X-Shopify-Access-Token", token)
@@ -109,12 +144,29 @@ async fn timeouts_hold_then_close_without_answering() {
     let sim = start().await;
     let token = token(&sim, DEMO_SHOP).await;
     let query = json!({ "query": "{ shop { id } }" });
-    set_faults(&sim, json!({ "timeoutNext": { "count": 1, "holdMs": 5000 } })).await;
-    let error = raw_call(&sim, &token, Some(Duration::from_millis(300)), query.clone()).await.unwrap_err();
+    set_faults(
+        &sim,
+        json!({ "timeoutNext": { "count": 1, "holdMs": 5000 } }),
+    )
+    .await;
+    let error = raw_call(
+        &sim,
+        &token,
+        Some(Duration::from_millis(300)),
+        query.clone(),
+    )
+    .await
+    .unwrap_err();
     assert!(error.is_timeout(), "{error:?}");
 
-    set_faults(&sim, json!({ "timeoutNext": { "count": 1, "holdMs": 200 } })).await;
-    let error = raw_call(&sim, &token, None, query.clone()).await.unwrap_err();
+    set_faults(
+        &sim,
+        json!({ "timeoutNext": { "count": 1, "holdMs": 200 } }),
+    )
+    .await;
+    let error = raw_call(&sim, &token, None, query.clone())
+        .await
+        .unwrap_err();
     assert!(!error.is_timeout() && error.status().is_none(), "{error:?}");
 
     let response = raw_call(&sim, &token, None, query).await.unwrap();
@@ -133,12 +185,21 @@ async fn a_dropped_response_still_commits_the_draft_order() {
     let (status, _) = gql(&sim, DEMO_SHOP, &token, "{ shop { id } }", Value::Null).await;
     assert_eq!(status, 200);
     let body = json!({ "query": CREATE_DRAFT, "variables": valid_input() });
-    let error = raw_call(&sim, &token, None, body.clone()).await.unwrap_err();
+    let error = raw_call(&sim, &token, None, body.clone())
+        .await
+        .unwrap_err();
     assert!(error.status().is_none(), "{error:?}");
-    assert_eq!(draft_count(&sim).await, 1, "the order exists though the client saw nothing");
+    assert_eq!(
+        draft_count(&sim).await,
+        1,
+        "the order exists though the client saw nothing"
+    );
     let response = raw_call(&sim, &token, None, body).await.unwrap();
     let answer: Value = response.json().await.unwrap();
-    assert_eq!(answer["data"]["draftOrderCreate"]["draftOrder"]["name"], "#D2");
+    assert_eq!(
+        answer["data"]["draftOrderCreate"]["draftOrder"]["name"],
+        "#D2"
+    );
     sim.shutdown().await;
 }
 
@@ -151,7 +212,10 @@ async fn throttle_next_answers_throttled_without_running() {
     assert_eq!(body["errors"][0]["extensions"]["code"], "THROTTLED");
     assert_eq!(draft_count(&sim).await, 0);
     let (_, body) = gql(&sim, DEMO_SHOP, &token, CREATE_DRAFT, valid_input()).await;
-    assert_eq!(body["data"]["draftOrderCreate"]["draftOrder"]["name"], "#D1");
+    assert_eq!(
+        body["data"]["draftOrderCreate"]["draftOrder"]["name"],
+        "#D1"
+    );
     sim.shutdown().await;
 }
 

@@ -6,11 +6,19 @@ use crate::common::*;
 const OFFLINE: &str = "urn:shopify:params:oauth:token-type:offline-access-token";
 
 fn query_pairs(location: &str) -> Vec<(String, String)> {
-    url::Url::parse(location).unwrap().query_pairs().into_owned().collect()
+    url::Url::parse(location)
+        .unwrap()
+        .query_pairs()
+        .into_owned()
+        .collect()
 }
 
 fn pair<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
-    pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap()
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+        .unwrap()
 }
 
 /// Recomputes Shopify's callback HMAC from the redirect's query, independently of the sim.
@@ -38,7 +46,11 @@ fn urlencode(s: &str) -> String {
 }
 
 async fn exchange(sim: &shopify_sim::SimHandle, body: Value) -> (u16, Value) {
-    post_json(&format!("{}/admin/oauth/access_token", sim.shop_url(DEMO_SHOP)), body).await
+    post_json(
+        &format!("{}/admin/oauth/access_token", sim.shop_url(DEMO_SHOP)),
+        body,
+    )
+    .await
 }
 
 async fn code_from_authorize(sim: &shopify_sim::SimHandle) -> String {
@@ -53,7 +65,10 @@ async fn authorize_redirects_with_a_correct_hmac() {
     let response = authorize(&sim, "http://127.0.0.1:9/app/auth/callback").await;
     assert_eq!(response.status(), 302);
     let location = response.headers()["location"].to_str().unwrap().to_owned();
-    assert!(location.starts_with("http://127.0.0.1:9/app/auth/callback?"), "{location}");
+    assert!(
+        location.starts_with("http://127.0.0.1:9/app/auth/callback?"),
+        "{location}"
+    );
     let pairs = query_pairs(&location);
     for name in ["code", "hmac", "host", "shop", "state", "timestamp"] {
         assert!(pairs.iter().any(|(k, _)| k == name), "missing {name}");
@@ -67,8 +82,16 @@ async fn authorize_redirects_with_a_correct_hmac() {
 #[tokio::test]
 async fn authorize_refuses_foreign_redirects_and_unknown_apps() {
     let sim = start().await;
-    assert_eq!(authorize(&sim, "http://evil.example/app/cb").await.status(), 400);
-    assert_eq!(authorize(&sim, "http://127.0.0.1:9/application").await.status(), 400);
+    assert_eq!(
+        authorize(&sim, "http://evil.example/app/cb").await.status(),
+        400
+    );
+    assert_eq!(
+        authorize(&sim, "http://127.0.0.1:9/application")
+            .await
+            .status(),
+        400
+    );
     let url = format!(
         "{}/admin/oauth/authorize?client_id=other&redirect_uri={}",
         sim.shop_url(DEMO_SHOP),
@@ -101,11 +124,19 @@ async fn code_exchange_accepts_a_form_body_and_checks_the_secret() {
     let sim = start().await;
     let code = code_from_authorize(&sim).await;
     let url = format!("{}/admin/oauth/access_token", sim.shop_url(DEMO_SHOP));
-    let wrong = [("client_id", API_KEY), ("client_secret", "nope"), ("code", code.as_str())];
+    let wrong = [
+        ("client_id", API_KEY),
+        ("client_secret", "nope"),
+        ("code", code.as_str()),
+    ];
     let response = client().post(&url).form(&wrong).send().await.unwrap();
     assert_eq!(response.status(), 401);
     let code = code_from_authorize(&sim).await;
-    let right = [("client_id", API_KEY), ("client_secret", SECRET), ("code", code.as_str())];
+    let right = [
+        ("client_id", API_KEY),
+        ("client_secret", SECRET),
+        ("code", code.as_str()),
+    ];
     let response = client().post(&url).form(&right).send().await.unwrap();
     assert_eq!(response.status(), 200);
     sim.shutdown().await;
@@ -113,10 +144,15 @@ async fn code_exchange_accepts_a_form_body_and_checks_the_secret() {
 
 async fn session_token(sim: &shopify_sim::SimHandle, extra: Value) -> String {
     let mut body = json!({ "shop": DEMO_SHOP, "user": 42 });
-    body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+    body.as_object_mut()
+        .unwrap()
+        .extend(extra.as_object().unwrap().clone());
     let (status, minted) = post_json(&format!("{}/_sim/session-token", sim.base_url()), body).await;
     assert_eq!(status, 200, "{minted}");
-    assert_eq!(minted["claims"]["iss"], format!("https://{DEMO_SHOP}/admin"));
+    assert_eq!(
+        minted["claims"]["iss"],
+        format!("https://{DEMO_SHOP}/admin")
+    );
     assert_eq!(minted["claims"]["dest"], format!("https://{DEMO_SHOP}"));
     assert_eq!(minted["claims"]["aud"], API_KEY);
     assert_eq!(minted["claims"]["sub"], "42");
@@ -162,7 +198,10 @@ async fn token_exchange_rejects_tampered_expired_and_foreign_tokens() {
     tampered[last] = if tampered[last] == b'A' { b'B' } else { b'A' };
     let tampered = String::from_utf8(tampered).unwrap();
     let (status, body) = exchange(&sim, token_exchange_body(&tampered, OFFLINE)).await;
-    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_subject_token")));
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_subject_token"))
+    );
 
     let expired = session_token(&sim, json!({ "expiresIn": -120 })).await;
     let (status, _) = exchange(&sim, token_exchange_body(&expired, OFFLINE)).await;
@@ -172,7 +211,10 @@ async fn token_exchange_rejects_tampered_expired_and_foreign_tokens() {
     let shops = format!("{}/_sim/shops", sim.base_url());
     let (status, _) = post_json(&shops, json!({ "domain": "other.myshopify.com" })).await;
     assert_eq!(status, 201);
-    let url = format!("{}/admin/oauth/access_token", sim.shop_url("other.myshopify.com"));
+    let url = format!(
+        "{}/admin/oauth/access_token",
+        sim.shop_url("other.myshopify.com")
+    );
     let (status, _) = post_json(&url, token_exchange_body(&id_token, OFFLINE)).await;
     assert_eq!(status, 400);
     sim.shutdown().await;
@@ -185,7 +227,10 @@ async fn embedded_load_redirects_to_the_app_with_a_signed_id_token() {
     let response = client().get(url).send().await.unwrap();
     assert_eq!(response.status(), 302);
     let location = response.headers()["location"].to_str().unwrap().to_owned();
-    assert!(location.starts_with("http://127.0.0.1:9/app?"), "{location}");
+    assert!(
+        location.starts_with("http://127.0.0.1:9/app?"),
+        "{location}"
+    );
     let pairs = query_pairs(&location);
     assert_eq!(pair(&pairs, "embedded"), "1");
     assert_signed(&pairs);
@@ -210,10 +255,22 @@ async fn revoked_and_unknown_tokens_get_401() {
         body["errors"],
         "[API] Invalid API key or access token (unrecognized login or wrong password)"
     );
-    let (status, _) = gql(&sim, DEMO_SHOP, "shpat_nope", "{ shop { id } }", Value::Null).await;
+    let (status, _) = gql(
+        &sim,
+        DEMO_SHOP,
+        "shpat_nope",
+        "{ shop { id } }",
+        Value::Null,
+    )
+    .await;
     assert_eq!(status, 401);
     let other_version = format!("{}/admin/api/2019-04/graphql.json", sim.shop_url(DEMO_SHOP));
-    let response = client().post(other_version).json(&json!({"query": "{shop{id}}"})).send().await.unwrap();
+    let response = client()
+        .post(other_version)
+        .json(&json!({"query": "{shop{id}}"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 404);
     assert_ne!(DEFAULT_API_VERSION, "2019-04");
     sim.shutdown().await;

@@ -15,11 +15,17 @@ type Received = Arc<Mutex<Vec<(HeaderMap, Bytes)>>>;
 /// A tiny app that records every webhook it receives.
 async fn receiver() -> (String, Received) {
     let received = Received::default();
-    async fn record(State(received): State<Received>, headers: HeaderMap, body: Bytes) -> &'static str {
+    async fn record(
+        State(received): State<Received>,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> &'static str {
         received.lock().unwrap().push((headers, body));
         "ok"
     }
-    let app = Router::new().route("/webhooks", post(record)).with_state(received.clone());
+    let app = Router::new()
+        .route("/webhooks", post(record))
+        .with_state(received.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
@@ -27,31 +33,53 @@ async fn receiver() -> (String, Received) {
 }
 
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> &'a str {
-    headers.get(name).unwrap_or_else(|| panic!("missing {name}")).to_str().unwrap()
+    headers
+        .get(name)
+        .unwrap_or_else(|| panic!("missing {name}"))
+        .to_str()
+        .unwrap()
 }
 
 #[tokio::test]
 async fn webhooks_are_signed_and_duplicates_share_ids() {
     let (app_url, received) = receiver().await;
     let sim = start().await;
-    let config = client().put(format!("{}/_sim/config", sim.base_url())).json(&json!({ "appUrl": app_url })).send().await.unwrap();
+    let config = client()
+        .put(format!("{}/_sim/config", sim.base_url()))
+        .json(&json!({ "appUrl": app_url }))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(config.status(), 200);
     let request = json!({ "shop": DEMO_SHOP, "topic": "customers/redact", "duplicate": true });
     let (status, report) = post_json(&format!("{}/_sim/webhooks", sim.base_url()), request).await;
     assert_eq!(status, 200, "{report}");
-    assert_eq!(report["deliveries"], json!([{ "status": 200, "error": null }, { "status": 200, "error": null }]));
+    assert_eq!(
+        report["deliveries"],
+        json!([{ "status": 200, "error": null }, { "status": 200, "error": null }])
+    );
 
     let received = received.lock().unwrap().clone();
     assert_eq!(received.len(), 2);
     let (headers, body) = &received[0];
     assert_eq!(header(headers, "x-shopify-topic"), "customers/redact");
     assert_eq!(header(headers, "x-shopify-shop-domain"), DEMO_SHOP);
-    assert_eq!(header(headers, "x-shopify-api-version"), shopify_sim::DEFAULT_API_VERSION);
+    assert_eq!(
+        header(headers, "x-shopify-api-version"),
+        shopify_sim::DEFAULT_API_VERSION
+    );
     assert_eq!(header(headers, "x-shopify-hmac-sha256"), hmac_base64(body));
     assert!(!header(headers, "x-shopify-triggered-at").is_empty());
     for name in ["x-shopify-webhook-id", "x-shopify-event-id"] {
         assert_eq!(header(headers, name), header(&received[1].0, name));
-        assert_eq!(header(headers, name), report[if name.contains("webhook") { "webhookId" } else { "eventId" }]);
+        assert_eq!(
+            header(headers, name),
+            report[if name.contains("webhook") {
+                "webhookId"
+            } else {
+                "eventId"
+            }]
+        );
     }
     let payload: Value = serde_json::from_slice(body).unwrap();
     assert_eq!(payload["shop_domain"], DEMO_SHOP);
@@ -64,7 +92,11 @@ async fn uninstall_revokes_tokens_and_notifies_the_app() {
     let (app_url, received) = receiver().await;
     let sim = start_with(config(&app_url)).await;
     let token = token(&sim, DEMO_SHOP).await;
-    let (status, report) = post_json(&format!("{}/_sim/shops/{DEMO_SHOP}/uninstall", sim.base_url()), json!({})).await;
+    let (status, report) = post_json(
+        &format!("{}/_sim/shops/{DEMO_SHOP}/uninstall", sim.base_url()),
+        json!({}),
+    )
+    .await;
     assert_eq!(status, 200, "{report}");
     assert_eq!(report["revoked"], 1);
     let received = received.lock().unwrap().clone();
@@ -80,7 +112,8 @@ async fn uninstall_revokes_tokens_and_notifies_the_app() {
 #[tokio::test]
 async fn unreachable_apps_are_reported_not_fatal() {
     let sim = start_with(config("http://127.0.0.1:9")).await;
-    let request = json!({ "shop": DEMO_SHOP, "topic": "shop/redact", "payload": { "custom": true } });
+    let request =
+        json!({ "shop": DEMO_SHOP, "topic": "shop/redact", "payload": { "custom": true } });
     let (status, report) = post_json(&format!("{}/_sim/webhooks", sim.base_url()), request).await;
     assert_eq!(status, 200);
     assert!(report["deliveries"][0]["error"].is_string(), "{report}");
