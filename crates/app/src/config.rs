@@ -7,12 +7,26 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
+use shopify::{ApiVersion, AppCredentials, ShopUrlTemplate};
+use url::Url;
+
+use crate::crypto::EncryptionKey;
 use crate::db::DatabaseUrl;
 
 pub const DATA_DIR: &str = "GRIDPRICE_DATA_DIR";
 pub const DATABASE_URL: &str = "DATABASE_URL";
 pub const BIND: &str = "GRIDPRICE_BIND";
 pub const LOG_FORMAT: &str = "GRIDPRICE_LOG_FORMAT";
+pub const API_KEY: &str = "SHOPIFY_API_KEY";
+pub const API_SECRET: &str = "SHOPIFY_API_SECRET";
+pub const APP_URL: &str = "SHOPIFY_APP_URL";
+pub const SCOPES: &str = "SCOPES";
+pub const API_VERSION: &str = "SHOPIFY_API_VERSION";
+pub const SHOP_URL_TEMPLATE: &str = "SHOPIFY_SHOP_URL_TEMPLATE";
+pub const ENCRYPTION_KEY: &str = "GRIDPRICE_ENCRYPTION_KEY";
+
+/// What the app asks merchants to grant (DESIGN §7, shopify.app.toml).
+pub const DEFAULT_SCOPES: &str = "write_draft_orders,read_products";
 
 const DEFAULT_DATA_DIR: &str = ".gridprice";
 const DEFAULT_BIND: &str = "127.0.0.1:8080";
@@ -139,11 +153,54 @@ impl StorageConfig {
     }
 }
 
+/// How the app meets Shopify: its credentials, where it lives, what it asks for.
+#[derive(Debug, Clone)]
+pub struct ShopifyConfig {
+    pub credentials: AppCredentials,
+    /// The app's public base URL: OAuth redirects and webhook deliveries come back here.
+    pub app_url: Url,
+    pub scopes: Vec<String>,
+    pub api_version: ApiVersion,
+    /// Where shops live: `https://{shop}` in production, the local simulator in development.
+    pub shop_url_template: ShopUrlTemplate,
+}
+
+impl ShopifyConfig {
+    pub fn from_source(source: &ConfigSource) -> Result<Self, ConfigError> {
+        let api_key: String = source.require(API_KEY)?;
+        let api_secret: String = source.require(API_SECRET)?;
+        let app_url: Url = source.require(APP_URL)?;
+        if !matches!(app_url.scheme(), "http" | "https") || app_url.cannot_be_a_base() {
+            return Err(ConfigError::Invalid {
+                setting: APP_URL,
+                reason: "must be an absolute http(s) URL".to_owned(),
+            });
+        }
+        let scopes = source.get(SCOPES).unwrap_or(DEFAULT_SCOPES);
+        let scopes = scopes.split(',').map(str::trim).filter(|s| !s.is_empty());
+        Ok(Self {
+            credentials: AppCredentials::new(api_key, api_secret),
+            app_url,
+            scopes: scopes.map(str::to_owned).collect(),
+            api_version: source.parse(API_VERSION)?.unwrap_or_default(),
+            shop_url_template: source.parse(SHOP_URL_TEMPLATE)?.unwrap_or_default(),
+        })
+    }
+
+    /// `path` under the app's base URL.
+    pub fn app_url(&self, path: &str) -> Url {
+        let base = self.app_url.as_str().trim_end_matches('/');
+        Url::parse(&format!("{base}{path}")).unwrap_or_else(|_| self.app_url.clone())
+    }
+}
+
 /// Everything `gridprice serve` needs.
 #[derive(Debug, Clone)]
 pub struct ServeConfig {
     pub bind: SocketAddr,
     pub storage: StorageConfig,
+    pub shopify: ShopifyConfig,
+    pub encryption_key: EncryptionKey,
 }
 
 impl ServeConfig {
@@ -152,6 +209,8 @@ impl ServeConfig {
         Ok(Self {
             bind,
             storage: StorageConfig::from_source(source)?,
+            shopify: ShopifyConfig::from_source(source)?,
+            encryption_key: source.require(ENCRYPTION_KEY)?,
         })
     }
 }
@@ -166,14 +225,58 @@ fn default_bind() -> SocketAddr {
 mod tests {
     use super::*;
 
+    const KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+
+    fn shopify_settings() -> Vec<(&'static str, &'static str)> {
+        vec![
+            (API_KEY, "key"),
+            (API_SECRET, "secret"),
+            (APP_URL, "https://gridprice.example"),
+            (ENCRYPTION_KEY, KEY),
+        ]
+    }
+
     #[test]
     fn defaults_to_a_sqlite_file_in_the_data_directory() {
-        let config = ServeConfig::from_source(&ConfigSource::default()).unwrap();
+        let source = ConfigSource::from_pairs(shopify_settings());
+        let config = ServeConfig::from_source(&source).unwrap();
         assert_eq!(config.bind.to_string(), DEFAULT_BIND);
+        let database = format!("{:?}", config.storage.database_url);
+        assert_eq!(database, "sqlite:.gridprice/gridprice.db");
         assert_eq!(
-            format!("{:?}", config.storage.database_url),
-            "sqlite:.gridprice/gridprice.db"
+            config.shopify.scopes,
+            ["write_draft_orders", "read_products"]
         );
+        assert_eq!(config.shopify.api_version.to_string(), "2026-10");
+        let callback = config.shopify.app_url("/auth/callback");
+        assert_eq!(callback.as_str(), "https://gridprice.example/auth/callback");
+    }
+
+    #[test]
+    fn shopify_settings_are_required_and_checked() {
+        for missing in [API_KEY, API_SECRET, APP_URL, ENCRYPTION_KEY] {
+            let settings = shopify_settings()
+                .into_iter()
+                .filter(|(k, _)| *k != missing);
+            let error = ServeConfig::from_source(&ConfigSource::from_pairs(settings)).unwrap_err();
+            assert_eq!(error.to_string(), format!("{missing} is required"));
+        }
+        let invalid = [
+            (APP_URL, "not a url"),
+            (ENCRYPTION_KEY, "c2hvcnQ="),
+            (API_VERSION, "latest"),
+        ];
+        for (setting, bad) in invalid {
+            let mut settings = shopify_settings();
+            settings.push((setting, bad));
+            let error = ServeConfig::from_source(&ConfigSource::from_pairs(settings)).unwrap_err();
+            assert!(
+                error
+                    .to_string()
+                    .starts_with(&format!("{setting} is invalid")),
+                "{error}"
+            );
+        }
     }
 
     #[test]
@@ -182,7 +285,9 @@ mod tests {
         let error = StorageConfig::from_source(&source).unwrap_err().to_string();
         assert!(error.starts_with("DATABASE_URL is invalid"), "{error}");
 
-        let source = ConfigSource::from_pairs([(BIND, "nowhere")]);
+        let mut settings = shopify_settings();
+        settings.push((BIND, "nowhere"));
+        let source = ConfigSource::from_pairs(settings);
         let error = ServeConfig::from_source(&source).unwrap_err().to_string();
         assert!(error.starts_with("GRIDPRICE_BIND is invalid"), "{error}");
     }

@@ -4,15 +4,21 @@
 //! storefront), each with its storage beside it; `db` owns the connection and migrations,
 //! `http` the server, `cli` the `gridprice` command.
 
+pub mod api_keys;
+pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod crypto;
 pub mod db;
 pub mod draft_orders;
 pub mod http;
+pub mod jobs;
 pub mod matrices;
 pub mod options;
 pub mod products;
+pub mod state;
 pub mod storefront;
 pub mod stores;
 pub mod telemetry;
+pub mod webhooks;
 pub mod wire;

@@ -44,7 +44,7 @@ impl ShopUrlTemplate {
     }
 
     /// `base + path` for `shop`; `path` starts with `/`.
-    pub(crate) fn url(&self, shop: &ShopDomain, path: &str) -> Url {
+    pub fn url(&self, shop: &ShopDomain, path: &str) -> Url {
         // ShopDomain is [a-z0-9.-] only, so substitution cannot change the URL's structure.
         let raw = format!("{}{path}", self.0.replace(PLACEHOLDER, shop.as_str()));
         Url::parse(&raw).expect("template was validated and shop domains are URL-safe")

@@ -1,14 +1,20 @@
 //! `gridprice serve`.
 
+use tokio_util::sync::CancellationToken;
+
 use super::CliError;
 use crate::config::{ConfigSource, ServeConfig};
 use crate::db::Database;
-use crate::http::{self, AppState};
+use crate::http;
+use crate::jobs::spawn_worker;
+use crate::state::AppState;
 
 pub async fn run(source: &ConfigSource) -> Result<(), CliError> {
     let config = ServeConfig::from_source(source)?;
     let db = Database::connect(&config.storage.database_url).await?;
     db.migrate().await?;
+    let state = AppState::new(db, config.shopify, &config.encryption_key)
+        .map_err(|e| CliError::Runtime(format!("cannot build the HTTP client: {e}")))?;
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
         .map_err(|e| {
@@ -17,7 +23,10 @@ pub async fn run(source: &ConfigSource) -> Result<(), CliError> {
                 config.bind
             ))
         })?;
-    http::serve(listener, http::router(AppState { db }))
-        .await
-        .map_err(|e| CliError::Runtime(format!("the server stopped: {e}")))
+    let stop = CancellationToken::new();
+    let worker = spawn_worker(state.clone(), stop.clone());
+    let served = http::serve(listener, http::router(state)).await;
+    stop.cancel();
+    let _ = worker.await;
+    served.map_err(|e| CliError::Runtime(format!("the server stopped: {e}")))
 }

@@ -1,5 +1,6 @@
 //! The HTTP server: routes from every feature, the shared middleware stack, graceful shutdown.
 
+pub mod error;
 mod health;
 pub mod problem;
 
@@ -15,7 +16,8 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-use crate::db::Database;
+use crate::state::AppState;
+use crate::{api_keys, auth, stores, webhooks};
 use problem::Problem;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -23,15 +25,13 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// What every handler can reach. Cheap to clone.
-#[derive(Clone)]
-pub struct AppState {
-    pub db: Database,
-}
-
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(health::routes())
+        .merge(auth::routes())
+        .merge(stores::routes::routes())
+        .merge(api_keys::routes::routes())
+        .merge(webhooks::routes())
         .fallback(|| async { Problem::new(StatusCode::NOT_FOUND, "No such endpoint.") })
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))

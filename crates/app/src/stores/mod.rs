@@ -1,9 +1,12 @@
 //! Stores: one row per Shopify shop that installed the app; everything else belongs to one.
 
+pub mod routes;
+pub mod service;
 pub mod storage;
 
 use chrono::{DateTime, Utc};
 use pricing::{Currency, OutOfRangePolicy, Unit};
+use shopify::ShopDomain;
 
 /// A store's key. Only the storage layer makes one, so holding one means the store existed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -55,7 +58,7 @@ impl std::str::FromStr for LineItemMode {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Store {
     pub id: StoreId,
-    pub shop: String,
+    pub shop: ShopDomain,
     pub currency: Currency,
     pub unit_preference: Unit,
     pub out_of_range_default: OutOfRangePolicy,
@@ -64,4 +67,13 @@ pub struct Store {
     pub installed_at: Option<DateTime<Utc>>,
     pub uninstalled_at: Option<DateTime<Utc>>,
     pub reauth_required_at: Option<DateTime<Utc>>,
+}
+
+impl Store {
+    /// Installed, not uninstalled since, and its token still accepted by Shopify.
+    pub fn is_active(&self) -> bool {
+        self.installed_at.is_some()
+            && self.uninstalled_at.is_none()
+            && self.reauth_required_at.is_none()
+    }
 }

@@ -1,30 +1,74 @@
-//! Store rows.
+//! Store rows. The offline access token is kept out of [`Store`] and read only where a Shopify
+//! call is made.
 
 use chrono::Utc;
 use pricing::Currency;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait,
+};
+use shopify::ShopDomain;
 
-use super::{Store, StoreId};
+use super::{LineItemMode, Store, StoreId};
 use crate::db::entities::stores;
 use crate::db::{Database, StorageError, StorageResult};
 
-pub async fn create(db: &Database, shop: &str, currency: Currency) -> StorageResult<Store> {
-    let now = Utc::now();
-    let row = stores::ActiveModel {
-        shop: Set(shop.to_owned()),
-        currency: Set(currency.code().to_owned()),
-        unit_preference: Set(pricing::Unit::Millimetre.as_str().to_owned()),
-        out_of_range_default: Set(pricing::OutOfRangePolicy::default().to_string()),
-        line_item_mode: Set(super::LineItemMode::default().as_str().to_owned()),
-        total_draft_orders_created: Set(0),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(db.connection())
-    .await
-    .map_err(|e| StorageError::conflict_on_duplicate(e, || format!("{shop} already exists")))?;
+/// An install or reinstall as Shopify granted it.
+#[derive(Debug, Clone)]
+pub struct Grant<'a> {
+    pub shop: &'a ShopDomain,
+    pub currency: Currency,
+    pub token_ciphertext: String,
+    pub scopes: &'a str,
+}
+
+#[derive(Debug, Clone)]
+pub struct Installed {
+    pub store: Store,
+    /// True when the row was created now; a reinstall keeps the store's data.
+    pub first_install: bool,
+}
+
+pub async fn create(db: &Database, shop: &ShopDomain, currency: Currency) -> StorageResult<Store> {
+    let row = new_row(shop, currency)
+        .insert(db.connection())
+        .await
+        .map_err(|e| StorageError::conflict_on_duplicate(e, || format!("{shop} already exists")))?;
     store_from_row(row)
+}
+
+/// Creates the store on first install, or refreshes its token on a reinstall or re-auth.
+pub async fn record_install(db: &Database, grant: Grant<'_>) -> StorageResult<Installed> {
+    let txn = db.connection().begin().await?;
+    let existing = stores::Entity::find()
+        .filter(stores::Column::Shop.eq(grant.shop.as_str()))
+        .one(&txn)
+        .await?;
+    let first_install = existing.is_none();
+    let now = Utc::now();
+    let grant_to = |mut row: stores::ActiveModel| {
+        row.currency = Set(grant.currency.code().to_owned());
+        row.access_token_ciphertext = Set(Some(grant.token_ciphertext.clone()));
+        row.scopes = Set(Some(grant.scopes.to_owned()));
+        row.installed_at = Set(Some(now));
+        row.uninstalled_at = Set(None);
+        row.reauth_required_at = Set(None);
+        row.updated_at = Set(now);
+        row
+    };
+    let row = match existing {
+        Some(row) => grant_to(row.into_active_model()).update(&txn).await?,
+        None => {
+            grant_to(new_row(grant.shop, grant.currency))
+                .insert(&txn)
+                .await?
+        }
+    };
+    txn.commit().await?;
+    Ok(Installed {
+        store: store_from_row(row)?,
+        first_install,
+    })
 }
 
 pub async fn get(db: &Database, id: StoreId) -> StorageResult<Store> {
@@ -35,13 +79,62 @@ pub async fn get(db: &Database, id: StoreId) -> StorageResult<Store> {
         .and_then(store_from_row)
 }
 
-pub async fn find_by_shop(db: &Database, shop: &str) -> StorageResult<Option<Store>> {
+pub async fn find_by_shop(db: &Database, shop: &ShopDomain) -> StorageResult<Option<Store>> {
     stores::Entity::find()
-        .filter(stores::Column::Shop.eq(shop))
+        .filter(stores::Column::Shop.eq(shop.as_str()))
         .one(db.connection())
         .await?
         .map(store_from_row)
         .transpose()
+}
+
+/// The sealed offline token of an installed store.
+pub async fn token_ciphertext(db: &Database, id: StoreId) -> StorageResult<Option<String>> {
+    Ok(stores::Entity::find_by_id(id.get())
+        .one(db.connection())
+        .await?
+        .ok_or(StorageError::NotFound("store"))?
+        .access_token_ciphertext)
+}
+
+/// `app/uninstalled`: the token is dropped, the data kept until `shop/redact`.
+pub async fn mark_uninstalled(db: &Database, shop: &ShopDomain) -> StorageResult<bool> {
+    let result = stores::Entity::update_many()
+        .col_expr(
+            stores::Column::AccessTokenCiphertext,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(stores::Column::UninstalledAt, Expr::value(Utc::now()))
+        .col_expr(stores::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(stores::Column::Shop.eq(shop.as_str()))
+        .exec(db.connection())
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Shopify refused the token: the merchant must open the app again to re-authenticate.
+pub async fn mark_reauth_required(db: &Database, id: StoreId) -> StorageResult<()> {
+    stores::Entity::update_many()
+        .col_expr(stores::Column::ReauthRequiredAt, Expr::value(Utc::now()))
+        .col_expr(stores::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(stores::Column::Id.eq(id.get()))
+        .exec(db.connection())
+        .await?;
+    Ok(())
+}
+
+pub async fn update_currency(
+    db: &Database,
+    shop: &ShopDomain,
+    currency: Currency,
+) -> StorageResult<bool> {
+    let result = stores::Entity::update_many()
+        .col_expr(stores::Column::Currency, Expr::value(currency.code()))
+        .col_expr(stores::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(stores::Column::Shop.eq(shop.as_str()))
+        .exec(db.connection())
+        .await?;
+    Ok(result.rows_affected == 1)
 }
 
 /// Deletes the store and, through the schema's cascades, everything it owns.
@@ -52,9 +145,25 @@ pub async fn delete(db: &Database, id: StoreId) -> StorageResult<bool> {
     Ok(result.rows_affected == 1)
 }
 
-pub(crate) fn store_from_row(row: stores::Model) -> StorageResult<Store> {
+fn new_row(shop: &ShopDomain, currency: Currency) -> stores::ActiveModel {
+    let now = Utc::now();
+    stores::ActiveModel {
+        shop: Set(shop.as_str().to_owned()),
+        currency: Set(currency.code().to_owned()),
+        unit_preference: Set(pricing::Unit::Millimetre.as_str().to_owned()),
+        out_of_range_default: Set(pricing::OutOfRangePolicy::default().as_str().to_owned()),
+        line_item_mode: Set(LineItemMode::default().as_str().to_owned()),
+        total_draft_orders_created: Set(0),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+}
+
+fn store_from_row(row: stores::Model) -> StorageResult<Store> {
     Ok(Store {
         id: StoreId::from_row(row.id),
+        shop: ShopDomain::parse(&row.shop).map_err(StorageError::corrupt)?,
         currency: row.currency.parse().map_err(StorageError::corrupt)?,
         unit_preference: row.unit_preference.parse().map_err(StorageError::corrupt)?,
         out_of_range_default: row
@@ -66,6 +175,5 @@ pub(crate) fn store_from_row(row: stores::Model) -> StorageResult<Store> {
         installed_at: row.installed_at,
         uninstalled_at: row.uninstalled_at,
         reauth_required_at: row.reauth_required_at,
-        shop: row.shop,
     })
 }

@@ -24,6 +24,13 @@ impl Server {
             .env("GRIDPRICE_DATA_DIR", data.path())
             .env("GRIDPRICE_BIND", format!("127.0.0.1:{port}"))
             .env("GRIDPRICE_LOG_FORMAT", "json")
+            .env("SHOPIFY_API_KEY", "test-key")
+            .env("SHOPIFY_API_SECRET", "test-secret")
+            .env("SHOPIFY_APP_URL", format!("http://127.0.0.1:{port}"))
+            .env(
+                "GRIDPRICE_ENCRYPTION_KEY",
+                "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+            )
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

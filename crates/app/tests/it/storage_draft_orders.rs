@@ -10,7 +10,7 @@ use gridprice::stores::storage as stores;
 use pricing::Money;
 
 use crate::storage_stores::shopify_order;
-use crate::support::{demo_matrix, usd};
+use crate::support::{demo_matrix, shop, usd};
 
 pub fn new_record(matrix_id: Option<MatrixId>, key: Option<&str>) -> NewDraftOrderRecord {
     NewDraftOrderRecord {
@@ -38,11 +38,11 @@ fn inserted_new(inserted: Inserted) -> records::DraftOrderRecord {
 }
 
 storage_test!(an_idempotency_key_holds_one_record_per_store, |db| {
-    let store = stores::create(db, "a.myshopify.com", usd())
+    let store = stores::create(db, &shop("a.myshopify.com"), usd())
         .await
         .unwrap()
         .id;
-    let other = stores::create(db, "b.myshopify.com", usd())
+    let other = stores::create(db, &shop("b.myshopify.com"), usd())
         .await
         .unwrap()
         .id;
@@ -85,7 +85,7 @@ storage_test!(an_idempotency_key_holds_one_record_per_store, |db| {
 storage_test!(
     marking_created_counts_once_and_failed_only_from_pending,
     |db| {
-        let store = stores::create(db, "a.myshopify.com", usd())
+        let store = stores::create(db, &shop("a.myshopify.com"), usd())
             .await
             .unwrap()
             .id;
@@ -155,7 +155,7 @@ storage_test!(
 );
 
 storage_test!(concurrent_confirmations_never_lose_a_count, |db| {
-    let store = stores::create(db, "a.myshopify.com", usd())
+    let store = stores::create(db, &shop("a.myshopify.com"), usd())
         .await
         .unwrap()
         .id;
@@ -205,11 +205,11 @@ storage_test!(concurrent_confirmations_never_lose_a_count, |db| {
 storage_test!(
     records_are_listed_newest_first_with_filters_and_stay_in_their_store,
     |db| {
-        let store = stores::create(db, "a.myshopify.com", usd())
+        let store = stores::create(db, &shop("a.myshopify.com"), usd())
             .await
             .unwrap()
             .id;
-        let other = stores::create(db, "b.myshopify.com", usd())
+        let other = stores::create(db, &shop("b.myshopify.com"), usd())
             .await
             .unwrap()
             .id;
@@ -302,7 +302,7 @@ storage_test!(
 storage_test!(
     pending_records_older_than_the_cutoff_are_found_for_reconciliation,
     |db| {
-        let store = stores::create(db, "a.myshopify.com", usd())
+        let store = stores::create(db, &shop("a.myshopify.com"), usd())
             .await
             .unwrap()
             .id;
@@ -328,7 +328,7 @@ storage_test!(
 storage_test!(
     deleting_a_matrix_keeps_its_records_with_the_name_snapshot,
     |db| {
-        let store = stores::create(db, "a.myshopify.com", usd())
+        let store = stores::create(db, &shop("a.myshopify.com"), usd())
             .await
             .unwrap()
             .id;

@@ -8,7 +8,7 @@ use gridprice::stores::storage as stores;
 use pricing::{Decimal, OutOfRangePolicy, PriceMatrix, Unit};
 use sea_orm::{ActiveModelTrait, Set};
 
-use crate::support::{demo_matrix, usd};
+use crate::support::{demo_matrix, shop, usd};
 
 fn big_matrix() -> PriceMatrix {
     // 100 × 100 with fractional breakpoints: exercises chunked inserts and exact decimals.
@@ -31,7 +31,7 @@ fn big_matrix() -> PriceMatrix {
 }
 
 storage_test!(a_matrix_round_trips_whole_and_exactly, |db| {
-    let store = stores::create(db, "a.myshopify.com", usd())
+    let store = stores::create(db, &shop("a.myshopify.com"), usd())
         .await
         .unwrap()
         .id;
@@ -45,7 +45,7 @@ storage_test!(a_matrix_round_trips_whole_and_exactly, |db| {
 });
 
 storage_test!(replacing_bumps_the_version_and_refuses_a_stale_one, |db| {
-    let store = stores::create(db, "a.myshopify.com", usd())
+    let store = stores::create(db, &shop("a.myshopify.com"), usd())
         .await
         .unwrap()
         .id;
@@ -89,11 +89,11 @@ storage_test!(replacing_bumps_the_version_and_refuses_a_stale_one, |db| {
 });
 
 storage_test!(names_are_unique_per_store, |db| {
-    let store = stores::create(db, "a.myshopify.com", usd())
+    let store = stores::create(db, &shop("a.myshopify.com"), usd())
         .await
         .unwrap()
         .id;
-    let other = stores::create(db, "b.myshopify.com", usd())
+    let other = stores::create(db, &shop("b.myshopify.com"), usd())
         .await
         .unwrap()
         .id;
@@ -116,11 +116,11 @@ storage_test!(names_are_unique_per_store, |db| {
 });
 
 storage_test!(another_store_can_neither_see_nor_change_a_matrix, |db| {
-    let owner = stores::create(db, "owner.myshopify.com", usd())
+    let owner = stores::create(db, &shop("owner.myshopify.com"), usd())
         .await
         .unwrap()
         .id;
-    let intruder = stores::create(db, "intruder.myshopify.com", usd())
+    let intruder = stores::create(db, &shop("intruder.myshopify.com"), usd())
         .await
         .unwrap()
         .id;
@@ -161,7 +161,7 @@ storage_test!(another_store_can_neither_see_nor_change_a_matrix, |db| {
 });
 
 storage_test!(a_product_has_one_matrix_and_moves_only_when_asked, |db| {
-    let store = stores::create(db, "a.myshopify.com", usd())
+    let store = stores::create(db, &shop("a.myshopify.com"), usd())
         .await
         .unwrap()
         .id;

@@ -6,12 +6,12 @@ use gridprice::stores::storage as stores;
 use pricing::Modifier;
 
 use crate::storage_stores::glass_type;
-use crate::support::usd;
+use crate::support::{shop, usd};
 
 storage_test!(
     groups_keep_their_choices_in_order_and_replace_them_whole,
     |db| {
-        let store = stores::create(db, "a.myshopify.com", usd())
+        let store = stores::create(db, &shop("a.myshopify.com"), usd())
             .await
             .unwrap()
             .id;
@@ -53,7 +53,7 @@ storage_test!(
 storage_test!(
     a_label_is_unique_within_its_group_and_nothing_is_half_saved,
     |db| {
-        let store = stores::create(db, "a.myshopify.com", usd())
+        let store = stores::create(db, &shop("a.myshopify.com"), usd())
             .await
             .unwrap()
             .id;
@@ -74,11 +74,11 @@ storage_test!(
 storage_test!(
     products_list_their_groups_in_display_order_and_only_their_stores,
     |db| {
-        let store = stores::create(db, "a.myshopify.com", usd())
+        let store = stores::create(db, &shop("a.myshopify.com"), usd())
             .await
             .unwrap()
             .id;
-        let other = stores::create(db, "b.myshopify.com", usd())
+        let other = stores::create(db, &shop("b.myshopify.com"), usd())
             .await
             .unwrap()
             .id;

@@ -17,27 +17,27 @@ use pricing::Modifier;
 use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
 
 use crate::storage_draft_orders::new_record;
-use crate::support::{demo_matrix, usd};
+use crate::support::{demo_matrix, shop, usd};
 
 storage_test!(
     creates_finds_and_refuses_a_second_store_for_the_same_shop,
     |db| {
-        let created = stores::create(db, "a-shop.myshopify.com", usd())
+        let created = stores::create(db, &shop("a-shop.myshopify.com"), usd())
             .await
             .unwrap();
         assert_eq!(created.total_draft_orders_created, 0);
         assert_eq!(created.currency.code(), "USD");
-        let found = stores::find_by_shop(db, "a-shop.myshopify.com")
+        let found = stores::find_by_shop(db, &shop("a-shop.myshopify.com"))
             .await
             .unwrap()
             .unwrap();
         assert_eq!(found, created);
         assert_eq!(stores::get(db, created.id).await.unwrap(), created);
-        assert!(stores::find_by_shop(db, "other.myshopify.com")
+        assert!(stores::find_by_shop(db, &shop("other.myshopify.com"))
             .await
             .unwrap()
             .is_none());
-        let again = stores::create(db, "a-shop.myshopify.com", usd()).await;
+        let again = stores::create(db, &shop("a-shop.myshopify.com"), usd()).await;
         assert!(matches!(again, Err(StorageError::Conflict(_))), "{again:?}");
     }
 );
@@ -76,7 +76,10 @@ storage_test!(
 
 /// A store with one of everything: matrix, assignment, option group, records, key, audit entry.
 pub async fn seed_store(db: &Database, shop: &str) -> StoreId {
-    let store = stores::create(db, shop, usd()).await.unwrap().id;
+    let store = stores::create(db, &crate::support::shop(shop), usd())
+        .await
+        .unwrap()
+        .id;
     let matrix = matrices::create(db, store, "Demo glass", &demo_matrix())
         .await
         .unwrap();

@@ -8,6 +8,7 @@ pub mod draft_order_records;
 pub mod gdpr_requests;
 pub mod jobs;
 pub mod matrix_cells;
+pub mod oauth_states;
 pub mod option_choices;
 pub mod option_groups;
 pub mod price_matrices;

@@ -73,6 +73,7 @@ fn tables() -> Vec<TableCreateStatement> {
         gdpr_requests(),
         jobs(),
         audit_log(),
+        oauth_states(),
     ]
 }
 
@@ -109,6 +110,7 @@ fn api_keys() -> TableCreateStatement {
         .col(at_null(ApiKeys::LastUsedAt))
         .col(at_null(ApiKeys::RevokedAt))
         .col(at_null(ApiKeys::ExpiresAt))
+        .col(text_null(ApiKeys::RevealCiphertext))
         .foreign_key(&mut belongs_to(
             ApiKeys::Table,
             ApiKeys::StoreId,
@@ -364,6 +366,16 @@ fn audit_log() -> TableCreateStatement {
         .to_owned()
 }
 
+fn oauth_states() -> TableCreateStatement {
+    Table::create()
+        .table(OauthStates::Table)
+        .col(id(OauthStates::Id))
+        .col(string_uniq(OauthStates::Nonce))
+        .col(string(OauthStates::Shop))
+        .col(at(OauthStates::CreatedAt))
+        .to_owned()
+}
+
 fn index<T, C>(name: &str, table: T, columns: impl IntoIterator<Item = C>) -> IndexCreateStatement
 where
     T: IntoIden + 'static,
@@ -501,6 +513,7 @@ enum ApiKeys {
     LastUsedAt,
     RevokedAt,
     ExpiresAt,
+    RevealCiphertext,
 }
 
 #[derive(DeriveIden)]
@@ -663,4 +676,13 @@ enum AuditLog {
     Before,
     After,
     At,
+}
+
+#[derive(DeriveIden)]
+enum OauthStates {
+    Table,
+    Id,
+    Nonce,
+    Shop,
+    CreatedAt,
 }

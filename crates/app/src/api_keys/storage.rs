@@ -1,0 +1,129 @@
+//! API key rows. Lookup by hash is the one query not scoped by store: the key *is* the
+//! credential that names its store.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
+};
+
+use super::{KeyKind, NewKey};
+use crate::db::entities::api_keys;
+use crate::db::{Database, StorageError, StorageResult};
+use crate::stores::StoreId;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiKey {
+    pub id: i64,
+    pub store_id: StoreId,
+    pub kind: KeyKind,
+    pub display_prefix: String,
+    /// Origins allowed to use the key from a browser; empty means any.
+    pub allowed_origins: Vec<String>,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+impl ApiKey {
+    pub fn is_usable(&self, now: DateTime<Utc>) -> bool {
+        self.revoked_at.is_none() && self.expires_at.is_none_or(|expiry| expiry > now)
+    }
+}
+
+pub async fn create(
+    connection: &impl ConnectionTrait,
+    store: StoreId,
+    key: &NewKey,
+    allowed_origins: &[String],
+    reveal_ciphertext: Option<String>,
+) -> StorageResult<ApiKey> {
+    let origins = serde_json::to_string(allowed_origins).map_err(StorageError::corrupt)?;
+    let row = api_keys::ActiveModel {
+        store_id: Set(store.get()),
+        kind: Set(key.kind.as_str().to_owned()),
+        prefix: Set(key.display_prefix.clone()),
+        key_hash: Set(key.hash.clone()),
+        allowed_origins: Set(origins),
+        created_at: Set(Utc::now()),
+        reveal_ciphertext: Set(reveal_ciphertext),
+        ..Default::default()
+    }
+    .insert(connection)
+    .await?;
+    key_from_row(row)
+}
+
+pub async fn find_by_hash(db: &Database, hash: &str) -> StorageResult<Option<ApiKey>> {
+    api_keys::Entity::find()
+        .filter(api_keys::Column::KeyHash.eq(hash))
+        .one(db.connection())
+        .await?
+        .map(key_from_row)
+        .transpose()
+}
+
+pub async fn list(db: &Database, store: StoreId) -> StorageResult<Vec<ApiKey>> {
+    api_keys::Entity::find()
+        .filter(api_keys::Column::StoreId.eq(store.get()))
+        .order_by_asc(api_keys::Column::Id)
+        .all(db.connection())
+        .await?
+        .into_iter()
+        .map(key_from_row)
+        .collect()
+}
+
+/// A full key waiting to be shown once, sealed with its display prefix as owner.
+#[derive(Debug, Clone)]
+pub struct PendingReveal {
+    pub display_prefix: String,
+    pub sealed_key: String,
+}
+
+/// Takes the key waiting to be shown to the merchant, if any; it is gone after.
+pub async fn take_reveal(db: &Database, store: StoreId) -> StorageResult<Option<PendingReveal>> {
+    let txn = db.connection().begin().await?;
+    let pending = api_keys::Entity::find()
+        .filter(api_keys::Column::StoreId.eq(store.get()))
+        .filter(api_keys::Column::RevealCiphertext.is_not_null())
+        .order_by_desc(api_keys::Column::Id)
+        .one(&txn)
+        .await?;
+    let Some(row) = pending else { return Ok(None) };
+    let cleared = api_keys::Entity::update_many()
+        .col_expr(
+            api_keys::Column::RevealCiphertext,
+            Expr::value(Option::<String>::None),
+        )
+        .filter(api_keys::Column::Id.eq(row.id))
+        .filter(api_keys::Column::RevealCiphertext.is_not_null())
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    let display_prefix = row.prefix;
+    Ok(row
+        .reveal_ciphertext
+        .filter(|_| cleared.rows_affected == 1)
+        .map(|sealed_key| PendingReveal {
+            display_prefix,
+            sealed_key,
+        }))
+}
+
+fn key_from_row(row: api_keys::Model) -> StorageResult<ApiKey> {
+    Ok(ApiKey {
+        id: row.id,
+        store_id: StoreId::from_row(row.store_id),
+        kind: row.kind.parse().map_err(StorageError::corrupt)?,
+        display_prefix: row.prefix,
+        allowed_origins: serde_json::from_str(&row.allowed_origins)
+            .map_err(StorageError::corrupt)?,
+        created_at: row.created_at,
+        last_used_at: row.last_used_at,
+        revoked_at: row.revoked_at,
+        expires_at: row.expires_at,
+    })
+}

@@ -1,0 +1,22 @@
+//! Installing the app and authenticating the merchant (DESIGN §7): the authorization-code
+//! install (`/auth`, `/auth/callback`), token exchange on embedded loads (`/app`), and the
+//! session-token extractor for the admin API.
+
+mod embedded;
+mod install;
+mod service;
+mod session;
+mod storage;
+
+use axum::Router;
+
+use crate::state::AppState;
+
+pub use service::complete_install;
+pub use session::AdminSession;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(install::routes())
+        .merge(embedded::routes())
+}

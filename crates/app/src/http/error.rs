@@ -1,0 +1,205 @@
+//! The one mapping from what went wrong to an HTTP answer (problem+json).
+
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+use super::problem::Problem;
+use crate::db::StorageError;
+
+/// Tells App Bridge to fetch a fresh session token and retry (Shopify's convention).
+const RETRY_INVALID_SESSION: &str = "x-shopify-retry-invalid-session-request";
+/// Tells the embedded app to send the merchant through install again.
+const REAUTHORIZE: &str = "x-shopify-api-request-failure-reauthorize";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The request is malformed; `errors` names the fields.
+    #[error("{detail}")]
+    BadRequest {
+        detail: String,
+        errors: Vec<(String, String)>,
+    },
+    /// No or a bad session token / key: the client should get a fresh one and retry.
+    #[error("{0}")]
+    InvalidSession(String),
+    /// A credential that is not a session token (a webhook signature, an API key) was refused.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// The store must be installed again (unknown, uninstalled, or its token was refused).
+    #[error("{0}")]
+    Reauthenticate(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{detail}")]
+    Unprocessable {
+        detail: String,
+        errors: Vec<(String, String)>,
+    },
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    #[error("{detail}")]
+    RateLimited { detail: String, retry_after: u64 },
+    /// Shopify answered with an error we cannot fix by retrying.
+    #[error("{0}")]
+    BadGateway(String),
+    /// Shopify (or the database) is unavailable for now; retrying later can help.
+    #[error("{detail}")]
+    Unavailable { detail: String, retry_after: u64 },
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn bad_request(detail: impl Into<String>) -> Self {
+        Self::BadRequest {
+            detail: detail.into(),
+            errors: Vec::new(),
+        }
+    }
+
+    pub fn invalid_field(field: impl Into<String>, message: impl Into<String>) -> Self {
+        let message = message.into();
+        Self::BadRequest {
+            detail: format!("Invalid request: {message}"),
+            errors: vec![(field.into(), message)],
+        }
+    }
+
+    pub fn internal(error: impl std::fmt::Display) -> Self {
+        Self::Internal(error.to_string())
+    }
+
+    fn status(&self) -> StatusCode {
+        match self {
+            Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            Self::InvalidSession(_) | Self::Reauthenticate(_) | Self::Unauthenticated(_) => {
+                StatusCode::UNAUTHORIZED
+            }
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::BadGateway(_) => StatusCode::BAD_GATEWAY,
+            Self::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl From<StorageError> for ApiError {
+    fn from(error: StorageError) -> Self {
+        match error {
+            StorageError::NotFound(what) => Self::NotFound(format!("No such {what}.")),
+            StorageError::Conflict(detail) => Self::Conflict(detail),
+            StorageError::StaleVersion { current } => Self::Conflict(format!(
+                "It was changed by someone else meanwhile (now at version {current}); \
+                 reload it and apply your change again."
+            )),
+            StorageError::Corrupt(_) | StorageError::Database(_) => Self::internal(error),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let kind = match &self {
+            Self::InvalidSession(_) => Signal::RetrySession,
+            Self::Reauthenticate(_) => Signal::Reauthorize,
+            _ => Signal::None,
+        };
+        let detail = match &self {
+            Self::Internal(cause) => {
+                tracing::error!(%cause, "internal error");
+                "An unexpected error occurred; it has been logged.".to_owned()
+            }
+            other => other.to_string(),
+        };
+        let mut problem = Problem::new(status, detail);
+        match self {
+            Self::BadRequest { errors, .. } | Self::Unprocessable { errors, .. } => {
+                for (field, message) in errors {
+                    problem = problem.with_field_error(field, message);
+                }
+            }
+            Self::RateLimited { retry_after, .. } | Self::Unavailable { retry_after, .. } => {
+                problem = problem.with_retry_after(retry_after);
+            }
+            _ => {}
+        }
+        let mut response = problem.into_response();
+        let signal = match kind {
+            Signal::RetrySession => Some(RETRY_INVALID_SESSION),
+            Signal::Reauthorize => Some(REAUTHORIZE),
+            Signal::None => None,
+        };
+        if let Some(header) = signal {
+            response
+                .headers_mut()
+                .insert(header, HeaderValue::from_static("1"));
+        }
+        response
+    }
+}
+
+/// What a 401 asks the embedded client to do.
+enum Signal {
+    RetrySession,
+    Reauthorize,
+    None,
+}
+
+/// Shopify's answers, as the caller should see them. A refused token (`Unauthorized`) is turned
+/// into re-authentication by `stores::service`, which also marks the store.
+impl From<shopify::admin::AdminError> for ApiError {
+    fn from(error: shopify::admin::AdminError) -> Self {
+        use shopify::admin::AdminError as E;
+        match error {
+            E::UserErrors(errors) => Self::Unprocessable {
+                detail: errors
+                    .iter()
+                    .map(|e| e.message.clone())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                errors: errors
+                    .into_iter()
+                    .map(|e| (e.field.join("."), e.message))
+                    .collect(),
+            },
+            E::Unauthorized(_) => {
+                Self::Reauthenticate("Shopify refused the store's access token.".to_owned())
+            }
+            E::Throttled
+            | E::Timeout
+            | E::ServerError(_)
+            | E::Transport(_)
+            | E::OutcomeUnknown(_) => Self::Unavailable {
+                detail: format!("Shopify is not answering right now ({error}); try again shortly."),
+                retry_after: 5,
+            },
+            other => Self::BadGateway(format!("Shopify answered with an error: {other}")),
+        }
+    }
+}
+
+impl From<shopify::token::TokenError> for ApiError {
+    fn from(error: shopify::token::TokenError) -> Self {
+        use shopify::token::TokenError as E;
+        match error {
+            E::BadRequest { .. } | E::InvalidCredentials(_) => {
+                Self::Forbidden(format!("Shopify did not grant access: {error}"))
+            }
+            E::Timeout | E::Transport(_) => Self::Unavailable {
+                detail: format!("Shopify is not answering right now ({error}); try again shortly."),
+                retry_after: 5,
+            },
+            other => Self::BadGateway(format!("Shopify answered with an error: {other}")),
+        }
+    }
+}
