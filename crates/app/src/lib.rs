@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod crypto;
 pub mod db;
+pub mod dev;
 pub mod draft_orders;
 pub mod http;
 pub mod jobs;

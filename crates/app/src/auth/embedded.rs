@@ -1,4 +1,4 @@
-//! The embedded app's entry: Shopify's admin loads `/app?shop=…&host=…&id_token=…`. The session
+//! The embedded app's entry: Shopify's admin loads the app URL (`/?shop=…&host=…&id_token=…`). The session
 //! token proves who is asking; a store without a usable offline token gets one by token exchange.
 
 use axum::extract::{Query, State};
@@ -20,8 +20,8 @@ const APP_BRIDGE: &str = "https://cdn.shopify.com/shopifycloud/app-bridge.js";
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/app", get(entry))
-        .route("/app/bounce", get(bounce))
+        .route("/", get(entry))
+        .route("/bounce", get(bounce))
 }
 
 #[derive(Debug, Deserialize)]
@@ -42,7 +42,7 @@ async fn entry(
     let claims = match session_token::verify(&id_token, &state.shopify.credentials, Utc::now()) {
         Ok(claims) => claims,
         // A stale token on a page load: App Bridge fetches a fresh one and reloads.
-        Err(_) => return Ok(Redirect::to("/app/bounce?shopify-reload=/app").into_response()),
+        Err(_) => return Ok(Redirect::to("/bounce?shopify-reload=/").into_response()),
     };
     let store = match stores::find_by_shop(&state.db, &claims.shop).await? {
         Some(store) if store.is_active() => store,

@@ -1,8 +1,10 @@
 //! The `gridprice` command.
 
+mod dev;
 mod migrate;
 mod quote;
 mod serve;
+mod shopify_sim;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -28,12 +30,16 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Run the app, a local Shopify and an installed, seeded demo store (development).
+    Dev(dev::DevArgs),
     /// Run the production server (applies pending migrations first).
     Serve,
     /// Apply pending database migrations, or list them with --status.
     Migrate(migrate::MigrateArgs),
     /// Price a size from a CSV matrix and print the storefront price response as JSON.
     Quote(Box<quote::QuoteArgs>),
+    /// Run the local Shopify simulator on its own.
+    ShopifySim(shopify_sim::ShopifySimArgs),
 }
 
 /// A failure the user can act on; printed as one line.
@@ -74,6 +80,14 @@ fn execute(cli: Cli) -> Result<(), CliError> {
     let source = ConfigSource::from_environment(cli.config.as_deref())?;
     match cli.command {
         Command::Quote(args) => quote::run(&args),
+        Command::Dev(args) => {
+            init_logging(&source)?;
+            block_on(dev::run(&source, &args))
+        }
+        Command::ShopifySim(args) => {
+            init_logging(&source)?;
+            block_on(shopify_sim::run(&args))
+        }
         Command::Serve => {
             init_logging(&source)?;
             block_on(serve::run(&source))

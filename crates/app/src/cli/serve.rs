@@ -25,7 +25,7 @@ pub async fn run(source: &ConfigSource) -> Result<(), CliError> {
         })?;
     let stop = CancellationToken::new();
     let worker = spawn_worker(state.clone(), stop.clone());
-    let served = http::serve(listener, http::router(state)).await;
+    let served = http::serve(listener, http::router(state), http::shutdown_signal()).await;
     stop.cancel();
     let _ = worker.await;
     served.map_err(|e| CliError::Runtime(format!("the server stopped: {e}")))
