@@ -6,6 +6,7 @@
 
 pub mod api_keys;
 pub mod auth;
+pub mod catalog;
 pub mod cli;
 pub mod config;
 pub mod crypto;

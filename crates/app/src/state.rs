@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use shopify::admin::{AdminClient, ClientOptions};
 
+use crate::catalog::CatalogCache;
 use crate::config::ShopifyConfig;
 use crate::crypto::{EncryptionKey, SecretBox};
 use crate::db::Database;
@@ -19,6 +20,7 @@ pub struct AppState {
     pub http: reqwest::Client,
     pub admin: AdminClient,
     pub jobs: JobSignal,
+    pub catalog: CatalogCache,
 }
 
 impl AppState {
@@ -45,6 +47,7 @@ impl AppState {
             http,
             admin,
             jobs: JobSignal::default(),
+            catalog: CatalogCache::default(),
         })
     }
 }

@@ -6,6 +6,7 @@ mod support;
 
 mod cli_migrate;
 mod cli_quote;
+mod install;
 mod server;
 mod storage_draft_orders;
 mod storage_matrices;

@@ -17,7 +17,43 @@ pub struct TestDb {
 
 enum Cleanup {
     Sqlite(#[allow(dead_code)] tempfile::TempDir),
-    Postgres { admin_url: String, name: String },
+    Postgres(PgDatabase),
+}
+
+/// A fresh, empty PostgreSQL database on the configured server, dropped by [`PgDatabase::drop`].
+pub struct PgDatabase {
+    admin_url: String,
+    name: String,
+    pub url: DatabaseUrl,
+}
+
+impl PgDatabase {
+    /// `None` when no PostgreSQL server is configured (and this is not CI).
+    pub async fn create() -> Option<PgDatabase> {
+        let admin_url = postgres_admin_url()?;
+        let name = format!("gridprice_test_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = sqlx::PgConnection::connect(&admin_url)
+            .await
+            .expect("reach PostgreSQL");
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .await
+            .expect("create db");
+        admin.close().await.ok();
+        let url = with_database(&admin_url, &name).parse().expect("test URL");
+        Some(PgDatabase {
+            admin_url,
+            name,
+            url,
+        })
+    }
+
+    pub async fn drop(self) {
+        if let Ok(mut admin) = sqlx::PgConnection::connect(&self.admin_url).await {
+            let drop = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
+            sqlx::query(&drop).execute(&mut admin).await.ok();
+        }
+    }
 }
 
 impl TestDb {
@@ -34,32 +70,21 @@ impl TestDb {
 
     /// `None` when no PostgreSQL server is configured (and this is not CI).
     pub async fn postgres() -> Option<TestDb> {
-        let admin_url = postgres_admin_url()?;
-        let name = format!("gridprice_test_{}", uuid::Uuid::new_v4().simple());
-        let mut admin = sqlx::PgConnection::connect(&admin_url)
+        let database = PgDatabase::create().await?;
+        let db = Database::connect(&database.url)
             .await
-            .expect("reach PostgreSQL");
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(&mut admin)
-            .await
-            .expect("create db");
-        admin.close().await.ok();
-        let url: DatabaseUrl = with_database(&admin_url, &name).parse().expect("test URL");
-        let db = Database::connect(&url).await.expect("open PostgreSQL");
+            .expect("open PostgreSQL");
         db.migrate().await.expect("migrate PostgreSQL");
         Some(TestDb {
             db,
-            cleanup: Cleanup::Postgres { admin_url, name },
+            cleanup: Cleanup::Postgres(database),
         })
     }
 
     pub async fn finish(self) {
         self.db.connection().clone().close().await.ok();
-        if let Cleanup::Postgres { admin_url, name } = self.cleanup {
-            if let Ok(mut admin) = sqlx::PgConnection::connect(&admin_url).await {
-                let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-                sqlx::query(&drop).execute(&mut admin).await.ok();
-            }
+        if let Cleanup::Postgres(database) = self.cleanup {
+            database.drop().await;
         }
     }
 }
@@ -134,4 +159,103 @@ pub fn usd() -> pricing::Currency {
 
 pub fn shop(domain: &str) -> shopify::ShopDomain {
     shopify::ShopDomain::parse(domain).expect("a valid shop domain")
+}
+
+/// A whole running Gridprice — simulator, app on a real port, demo shop installed through
+/// OAuth and seeded — on SQLite or on a fresh PostgreSQL database.
+pub struct TestStack {
+    pub stack: gridprice::dev::DevStack,
+    pub http: reqwest::Client,
+    _data: tempfile::TempDir,
+    database: Option<PgDatabase>,
+}
+
+impl TestStack {
+    pub async fn sqlite() -> TestStack {
+        Self::start(None).await
+    }
+
+    pub async fn postgres() -> Option<TestStack> {
+        Some(Self::start(Some(PgDatabase::create().await?)).await)
+    }
+
+    async fn start(database: Option<PgDatabase>) -> TestStack {
+        let data = tempfile::tempdir().expect("temp dir");
+        let options = gridprice::dev::DevOptions {
+            port: 0,
+            shopify_port: 0,
+            data_dir: data.path().to_path_buf(),
+            database_url: database.as_ref().map(|d| d.url.clone()),
+        };
+        let stack = gridprice::dev::DevStack::start(options)
+            .await
+            .expect("start the dev stack");
+        TestStack {
+            stack,
+            http: reqwest::Client::new(),
+            _data: data,
+            database,
+        }
+    }
+
+    /// `path` on the app.
+    pub fn app(&self, path: &str) -> String {
+        format!("{}{path}", self.stack.ready.app_url)
+    }
+
+    /// `path` on the simulator.
+    pub fn sim(&self, path: &str) -> String {
+        format!("{}{path}", self.stack.ready.shopify_url)
+    }
+
+    pub fn db(&self) -> &Database {
+        &self.stack.state.db
+    }
+
+    pub fn storefront_key(&self) -> &str {
+        &self.stack.ready.storefront_api_key
+    }
+
+    /// A fresh session token for the demo shop's staff user.
+    pub async fn admin_token(&self) -> String {
+        self.stack
+            .session_token(&self.stack.ready.shop)
+            .await
+            .expect("session token")
+    }
+
+    pub async fn finish(self) {
+        self.stack.shutdown().await;
+        if let Some(database) = self.database {
+            database.drop().await;
+        }
+    }
+}
+
+/// Runs the body once against a SQLite stack and once against a PostgreSQL stack, as tests
+/// named `sqlite` and `postgres` inside a module named after the case.
+#[macro_export]
+macro_rules! stack_test {
+    ($name:ident, |$stack:ident| $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn case($stack: &$crate::support::TestStack) $body
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let stack = $crate::support::TestStack::sqlite().await;
+                case(&stack).await;
+                stack.finish().await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let Some(stack) = $crate::support::TestStack::postgres().await else { return };
+                case(&stack).await;
+                stack.finish().await;
+            }
+        }
+    };
 }
