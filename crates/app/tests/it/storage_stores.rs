@@ -80,6 +80,20 @@ pub async fn seed_store(db: &Database, shop: &str) -> StoreId {
         .await
         .unwrap()
         .id;
+    seed_data(db, store).await;
+    store
+}
+
+/// One of everything for an installed store.
+pub async fn seed_store_data(db: &Database, shop: &shopify::ShopDomain) {
+    let store = stores::find_by_shop(db, shop)
+        .await
+        .unwrap()
+        .expect("an installed store");
+    seed_data(db, store.id).await;
+}
+
+async fn seed_data(db: &Database, store: StoreId) {
     let matrix = matrices::create(db, store, "Demo glass", &demo_matrix())
         .await
         .unwrap();
@@ -114,7 +128,6 @@ pub async fn seed_store(db: &Database, shop: &str) -> StoreId {
         .unwrap();
     drop(pending);
     insert_key_and_audit_entry(db, store).await;
-    store
 }
 
 pub fn glass_type() -> NewOptionGroup {
