@@ -201,6 +201,8 @@ pub struct ServeConfig {
     pub storage: StorageConfig,
     pub shopify: ShopifyConfig,
     pub encryption_key: EncryptionKey,
+    /// Storefront API rate limits (`GRIDPRICE_RATE_LIMIT_PER_KEY`, `…_PER_IP`).
+    pub rate_limits: crate::storefront::RateLimits,
 }
 
 impl ServeConfig {
@@ -211,6 +213,7 @@ impl ServeConfig {
             storage: StorageConfig::from_source(source)?,
             shopify: ShopifyConfig::from_source(source)?,
             encryption_key: source.require(ENCRYPTION_KEY)?,
+            rate_limits: crate::storefront::RateLimits::from_source(source)?,
         })
     }
 }

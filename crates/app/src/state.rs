@@ -6,6 +6,7 @@ use std::time::Duration;
 use shopify::admin::{AdminClient, ClientOptions};
 
 use crate::catalog::CatalogCache;
+use crate::storefront::RateLimits;
 use crate::config::ShopifyConfig;
 use crate::crypto::{EncryptionKey, SecretBox};
 use crate::db::Database;
@@ -21,6 +22,8 @@ pub struct AppState {
     pub admin: AdminClient,
     pub jobs: JobSignal,
     pub catalog: CatalogCache,
+    /// The storefront API's rate limits (configuration; each router builds its own limiters).
+    pub rate_limits: RateLimits,
 }
 
 impl AppState {
@@ -40,6 +43,7 @@ impl AppState {
             shopify.api_version,
             ClientOptions::default(),
         );
+        let catalog = CatalogCache::new(&db);
         Ok(Self {
             db,
             shopify: Arc::new(shopify),
@@ -47,7 +51,8 @@ impl AppState {
             http,
             admin,
             jobs: JobSignal::default(),
-            catalog: CatalogCache::default(),
+            catalog,
+            rate_limits: RateLimits::default(),
         })
     }
 }

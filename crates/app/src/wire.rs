@@ -17,6 +17,20 @@ impl Serialize for DecimalNumber {
     }
 }
 
+/// In the OpenAPI document: a JSON number whose digits are exact.
+impl utoipa::PartialSchema for DecimalNumber {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::Number)
+            .description(Some(
+                "An exact decimal written with its digits (30.00 stays 30.00).",
+            ))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for DecimalNumber {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,8 +13,9 @@ pub async fn run(source: &ConfigSource) -> Result<(), CliError> {
     let config = ServeConfig::from_source(source)?;
     let db = Database::connect(&config.storage.database_url).await?;
     db.migrate().await?;
-    let state = AppState::new(db, config.shopify, &config.encryption_key)
+    let mut state = AppState::new(db, config.shopify, &config.encryption_key)
         .map_err(|e| CliError::Runtime(format!("cannot build the HTTP client: {e}")))?;
+    state.rate_limits = config.rate_limits;
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
         .map_err(|e| {
@@ -25,8 +26,11 @@ pub async fn run(source: &ConfigSource) -> Result<(), CliError> {
         })?;
     let stop = CancellationToken::new();
     let worker = spawn_worker(state.clone(), stop.clone());
+    let catalog_listener =
+        crate::catalog::spawn_listener(state.catalog.clone(), &state.db, stop.clone());
     let served = http::serve(listener, http::router(state), http::shutdown_signal()).await;
     stop.cancel();
     let _ = worker.await;
+    let _ = catalog_listener.await;
     served.map_err(|e| CliError::Runtime(format!("the server stopped: {e}")))
 }

@@ -113,6 +113,8 @@ impl DevStack {
 
         let stop = CancellationToken::new();
         let worker = spawn_worker(state.clone(), stop.clone());
+        let listener =
+            crate::catalog::spawn_listener(state.catalog.clone(), &state.db, stop.clone());
         let server = {
             let (router, stop) = (http::router(state.clone()), stop.clone());
             tokio::spawn(async move {
@@ -146,7 +148,7 @@ impl DevStack {
             state,
             sim,
             stop,
-            tasks: vec![worker, server],
+            tasks: vec![worker, listener, server],
         };
         let shop = demo_shop();
         stack.install(&shop).await?;

@@ -32,6 +32,7 @@ pub fn router(state: AppState) -> Router {
         .merge(stores::routes::routes())
         .merge(api_keys::routes::routes())
         .merge(webhooks::routes())
+        .merge(crate::storefront::api_v1(&state))
         .fallback(|| async { Problem::new(StatusCode::NOT_FOUND, "No such endpoint.") })
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))

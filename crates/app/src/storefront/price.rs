@@ -3,11 +3,12 @@
 
 use pricing::{Dimension, MatrixRange, Modifier, Money, Quote, Unit};
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::matrices::MatrixId;
 use crate::wire::DecimalNumber;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PriceResponse {
     pub price: DecimalNumber,
@@ -24,35 +25,39 @@ pub struct PriceResponse {
     pub money: ExactMoney,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Dimensions {
     pub width: DecimalNumber,
     pub height: DecimalNumber,
+    #[schema(value_type = String, example = "mm")]
     pub unit: Unit,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct MatrixSummary {
+    #[schema(value_type = Option<i64>)]
     pub id: Option<MatrixId>,
     pub name: String,
+    #[schema(value_type = String, example = "mm")]
     pub unit: Unit,
     /// The breakpoints the size was priced at, in the matrix unit.
     pub width_breakpoint: DecimalNumber,
     pub height_breakpoint: DecimalNumber,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DimensionRange {
     pub min_width: DecimalNumber,
     pub max_width: DecimalNumber,
     pub min_height: DecimalNumber,
     pub max_height: DecimalNumber,
+    #[schema(value_type = String, example = "mm")]
     pub unit: Unit,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AppliedModifier {
     pub option_group: String,
@@ -63,7 +68,7 @@ pub struct AppliedModifier {
     pub applied_amount: DecimalNumber,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ExactMoney {
     pub unit_price: String,
@@ -140,17 +145,33 @@ fn major(money: Money) -> DecimalNumber {
     DecimalNumber(money.to_decimal())
 }
 
-fn applied_modifier(option: &PricedOption, amount: Money) -> AppliedModifier {
-    let (modifier_type, modifier_value) = match option.modifier {
-        Modifier::Fixed(minor) => (
-            "FIXED",
-            Money::from_minor(minor, amount.currency()).to_decimal(),
-        ),
+impl PricedOption {
+    /// The modifier as the v1 API writes it: its type, and its value in major units (FIXED) or
+    /// percent (PERCENTAGE).
+    pub fn modifier_wire(
+        &self,
+        currency: pricing::Currency,
+    ) -> (&'static str, rust_decimal::Decimal) {
+        modifier_wire(self.modifier, currency)
+    }
+}
+
+/// A modifier as the v1 API writes it (price breakdowns and the options endpoint alike).
+pub fn modifier_wire(
+    modifier: Modifier,
+    currency: pricing::Currency,
+) -> (&'static str, rust_decimal::Decimal) {
+    match modifier {
+        Modifier::Fixed(minor) => ("FIXED", Money::from_minor(minor, currency).to_decimal()),
         Modifier::Percentage(points) => (
             "PERCENTAGE",
             rust_decimal::Decimal::new(i64::from(points.get()), 2).normalize(),
         ),
-    };
+    }
+}
+
+fn applied_modifier(option: &PricedOption, amount: Money) -> AppliedModifier {
+    let (modifier_type, modifier_value) = option.modifier_wire(amount.currency());
     AppliedModifier {
         option_group: option.group.clone(),
         choice: option.choice.clone(),

@@ -1,0 +1,253 @@
+//! A product compiled for pricing, and the one pricing entry point of the storefront and the
+//! draft-order flow: size, quantity and option selections in, a quote and its v1 answer out.
+
+use std::sync::Arc;
+
+use pricing::{
+    Currency, Dimension, MatrixRange, Modifier, PriceMatrix, Quantity, QuoteError, Unit,
+};
+
+use crate::http::error::ApiError;
+use crate::matrices::storage::StoredMatrix;
+use crate::matrices::MatrixId;
+use crate::options::{ChoiceId, OptionChoice, OptionGroup, OptionGroupId, Requirement};
+use crate::products::storage::Assignment;
+use crate::storefront::price::{PriceResponse, PricedOption, PricedRequest};
+
+/// One choice picked in one option group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Selection {
+    pub group: OptionGroupId,
+    pub choice: ChoiceId,
+}
+
+/// What a shopper asks for, already parsed into domain types.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PriceRequest {
+    pub width: Dimension,
+    pub height: Dimension,
+    pub quantity: Quantity,
+    pub selections: Vec<Selection>,
+}
+
+/// A computed price with everything the v1 answer and a draft order need.
+#[derive(Debug, Clone)]
+pub struct PricedProduct {
+    pub matrix_id: MatrixId,
+    pub matrix_name: String,
+    pub product_title: String,
+    pub default_variant_gid: Option<String>,
+    pub quote: pricing::Quote,
+    pub options: Vec<PricedOption>,
+    pub range: MatrixRange,
+    pub width: Dimension,
+    pub height: Dimension,
+}
+
+impl PricedProduct {
+    /// The v1 price response (DESIGN §5).
+    pub fn response(&self) -> PriceResponse {
+        let request = PricedRequest {
+            matrix_id: Some(self.matrix_id),
+            matrix_name: &self.matrix_name,
+            range: self.range,
+            width: self.width,
+            height: self.height,
+            options: &self.options,
+        };
+        PriceResponse::new(&request, &self.quote)
+    }
+}
+
+/// A matrix as loaded at one version.
+#[derive(Debug)]
+pub struct CompiledMatrix {
+    pub id: MatrixId,
+    pub name: String,
+    pub version: i64,
+    pub matrix: PriceMatrix,
+    pub range: MatrixRange,
+}
+
+impl From<StoredMatrix> for CompiledMatrix {
+    fn from(stored: StoredMatrix) -> Self {
+        Self {
+            id: stored.id,
+            name: stored.name,
+            version: stored.version,
+            range: stored.matrix.range(),
+            matrix: stored.matrix,
+        }
+    }
+}
+
+/// A product with its matrix and its option groups in display order.
+#[derive(Debug)]
+pub struct CompiledProduct {
+    pub product_title: String,
+    pub default_variant_gid: Option<String>,
+    pub matrix: Arc<CompiledMatrix>,
+    pub groups: Vec<OptionGroup>,
+}
+
+impl CompiledProduct {
+    pub fn new(
+        assignment: Assignment,
+        matrix: Arc<CompiledMatrix>,
+        groups: Vec<OptionGroup>,
+    ) -> Self {
+        Self {
+            product_title: assignment.product_title,
+            default_variant_gid: assignment.default_variant_gid,
+            matrix,
+            groups,
+        }
+    }
+
+    /// Sizes without a unit are in this one.
+    pub fn unit(&self) -> Unit {
+        self.matrix.matrix.unit()
+    }
+
+    pub fn price(
+        &self,
+        currency: Currency,
+        request: &PriceRequest,
+    ) -> Result<PricedProduct, ApiError> {
+        let chosen = self.resolve(&request.selections)?;
+        let modifiers: Vec<Modifier> = chosen.iter().map(|(_, choice)| choice.modifier).collect();
+        let quote = pricing::quote(
+            &self.matrix.matrix,
+            currency,
+            request.width,
+            request.height,
+            request.quantity,
+            &modifiers,
+        )
+        .map_err(quote_error)?;
+        Ok(PricedProduct {
+            matrix_id: self.matrix.id,
+            matrix_name: self.matrix.name.clone(),
+            product_title: self.product_title.clone(),
+            default_variant_gid: self.default_variant_gid.clone(),
+            quote,
+            options: chosen
+                .into_iter()
+                .map(|(group, choice)| PricedOption {
+                    group: group.name.clone(),
+                    choice: choice.label.clone(),
+                    modifier: choice.modifier,
+                })
+                .collect(),
+            range: self.matrix.range,
+            width: request.width,
+            height: request.height,
+        })
+    }
+
+    /// The choice applied for each group, in display order: the selected one, else the
+    /// group's default; a REQUIRED group with neither is an error, an OPTIONAL one is skipped.
+    /// Every problem is reported at once.
+    fn resolve(
+        &self,
+        selections: &[Selection],
+    ) -> Result<Vec<(&OptionGroup, &OptionChoice)>, ApiError> {
+        let mut problems = Vec::new();
+        let mut picked: Vec<Option<&OptionChoice>> = vec![None; self.groups.len()];
+        for (index, selection) in selections.iter().enumerate() {
+            let field = || format!("options.selections[{index}]");
+            let Some(position) = self.groups.iter().position(|g| g.id == selection.group) else {
+                problems.push((
+                    field(),
+                    format!(
+                        "option group {} is not offered for this product",
+                        selection.group.get()
+                    ),
+                ));
+                continue;
+            };
+            let group = &self.groups[position];
+            let Some(choice) = group.choices.iter().find(|c| c.id == selection.choice) else {
+                problems.push((
+                    field(),
+                    format!(
+                        "choice {} is not a choice of the option group {:?} (id {})",
+                        selection.choice.get(),
+                        group.name,
+                        group.id.get()
+                    ),
+                ));
+                continue;
+            };
+            if picked[position].replace(choice).is_some() {
+                problems.push((
+                    field(),
+                    format!(
+                        "the option group {:?} (id {}) is selected more than once; pick one choice",
+                        group.name,
+                        group.id.get()
+                    ),
+                ));
+            }
+        }
+        let mut chosen = Vec::with_capacity(self.groups.len());
+        for (group, picked) in self.groups.iter().zip(picked) {
+            match picked.or_else(|| group.choices.iter().find(|c| c.is_default)) {
+                Some(choice) => chosen.push((group, choice)),
+                None if group.requirement == Requirement::Required => problems.push((
+                    "options".to_owned(),
+                    format!(
+                        "the option group {:?} (id {}) is required: choose one of {}",
+                        group.name,
+                        group.id.get(),
+                        choice_list(group)
+                    ),
+                )),
+                None => {}
+            }
+        }
+        if problems.is_empty() {
+            Ok(chosen)
+        } else {
+            Err(bad_request(problems))
+        }
+    }
+}
+
+fn choice_list(group: &OptionGroup) -> String {
+    group
+        .choices
+        .iter()
+        .map(|c| format!("{:?} (id {})", c.label, c.id.get()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Field errors as one 400; the detail repeats a single problem or counts several.
+pub(crate) fn bad_request(errors: Vec<(String, String)>) -> ApiError {
+    let detail = match errors.as_slice() {
+        [(_, only)] => format!("Invalid request: {only}."),
+        many => format!(
+            "Invalid request: {} problems, listed in `errors`.",
+            many.len()
+        ),
+    };
+    ApiError::BadRequest { detail, errors }
+}
+
+fn quote_error(error: QuoteError) -> ApiError {
+    match &error {
+        QuoteError::OutOfRange(range) => ApiError::BadRequest {
+            detail: format!("The size is outside this product's price matrix: {range}."),
+            errors: range
+                .axes()
+                .iter()
+                .map(|axis| (axis.axis.to_string(), axis.to_string()))
+                .collect(),
+        },
+        QuoteError::TotalOverflow { .. } => ApiError::invalid_field("quantity", error.to_string()),
+        QuoteError::ModifierOverflow { .. } | QuoteError::UnitPriceOverflow => {
+            ApiError::bad_request(format!("This product cannot be priced: {error}."))
+        }
+    }
+}

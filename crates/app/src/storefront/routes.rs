@@ -1,0 +1,195 @@
+//! The v1 read endpoints: a product's price and its options, and the OpenAPI document.
+
+use std::sync::LazyLock;
+
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::key::StorefrontKey;
+use super::price::{modifier_wire, PriceResponse};
+use super::query::{PriceQuery, ProductParam};
+use crate::http::error::ApiError;
+use crate::http::problem::Problem;
+use crate::options::OptionGroup;
+use crate::state::AppState;
+use crate::wire::DecimalNumber;
+
+pub const PRICE_PATH: &str = "/api/v1/products/{productId}/price";
+pub const OPTIONS_PATH: &str = "/api/v1/products/{productId}/options";
+pub const OPENAPI_PATH: &str = "/api/v1/openapi.json";
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(PRICE_PATH, get(price).fallback(only_get))
+        .route(OPTIONS_PATH, get(options).fallback(only_get))
+        .route(OPENAPI_PATH, get(openapi).fallback(only_get))
+}
+
+/// The price of a size, quantity and options for one product.
+#[utoipa::path(
+    get,
+    path = "/api/v1/products/{productId}/price",
+    tag = "storefront",
+    security(("apiKey" = [])),
+    params(
+        ("productId" = String, Path, description = "Numeric product id or gid://shopify/Product/<n>", example = "8000000000001"),
+        ("width" = String, Query, description = "Width: a decimal > 0 with at most 4 decimals, at most 1000000", example = "600"),
+        ("height" = String, Query, description = "Height, as width", example = "400"),
+        ("quantity" = Option<u32>, Query, description = "1–10000; defaults to 1", example = 2),
+        ("unit" = Option<String>, Query, description = "mm, cm, m, in or ft; defaults to the matrix unit", example = "mm"),
+        ("options" = Option<String>, Query, description = "JSON {\"selections\":[{\"optionGroupId\":1,\"choiceId\":2}]}; ids as numbers or numeric strings; at most 2 KiB and 20 selections"),
+    ),
+    responses(
+        (status = 200, description = "The price", body = PriceResponse),
+        (status = 400, description = "Invalid input or a size outside the matrix", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing, unknown, revoked or expired key", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Origin not allowed for the key, or a secret key from a browser", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "The store has no matrix for this product", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Rate limited; see Retry-After", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn price(
+    State(state): State<AppState>,
+    key: StorefrontKey,
+    product: Result<Path<ProductParam>, PathRejection>,
+    RawQuery(query): RawQuery,
+) -> Result<Json<PriceResponse>, ApiError> {
+    let Path(ProductParam(product)) = product.map_err(product_id_error)?;
+    let compiled = state
+        .catalog
+        .product(&state.db, key.store.id, product)
+        .await?;
+    let request = PriceQuery::split(query.as_deref().unwrap_or_default()).parse(compiled.unit())?;
+    let priced = compiled.price(key.store.currency, &request)?;
+    Ok(Json(priced.response()))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OptionsResponse {
+    pub option_groups: Vec<OptionGroupView>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OptionGroupView {
+    pub id: i64,
+    pub name: String,
+    /// REQUIRED or OPTIONAL.
+    pub requirement: &'static str,
+    pub choices: Vec<ChoiceView>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ChoiceView {
+    pub id: i64,
+    pub label: String,
+    /// FIXED or PERCENTAGE.
+    pub modifier_type: &'static str,
+    /// Major units for FIXED, percent for PERCENTAGE.
+    pub modifier_value: DecimalNumber,
+    pub is_default: bool,
+}
+
+/// The option groups of a product, in display order (an empty list when it has none).
+#[utoipa::path(
+    get,
+    path = "/api/v1/products/{productId}/options",
+    tag = "storefront",
+    security(("apiKey" = [])),
+    params(
+        ("productId" = String, Path, description = "Numeric product id or gid://shopify/Product/<n>", example = "8000000000001"),
+    ),
+    responses(
+        (status = 200, description = "The option groups", body = OptionsResponse),
+        (status = 400, description = "Malformed product id", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing, unknown, revoked or expired key", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Origin not allowed for the key", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "The store has no matrix for this product", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Rate limited; see Retry-After", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn options(
+    State(state): State<AppState>,
+    key: StorefrontKey,
+    product: Result<Path<ProductParam>, PathRejection>,
+) -> Result<Json<OptionsResponse>, ApiError> {
+    let Path(ProductParam(product)) = product.map_err(product_id_error)?;
+    let compiled = state
+        .catalog
+        .product(&state.db, key.store.id, product)
+        .await?;
+    let currency = key.store.currency;
+    let option_groups = compiled
+        .groups
+        .iter()
+        .map(|group| group_view(group, currency))
+        .collect();
+    Ok(Json(OptionsResponse { option_groups }))
+}
+
+fn group_view(group: &OptionGroup, currency: pricing::Currency) -> OptionGroupView {
+    OptionGroupView {
+        id: group.id.get(),
+        name: group.name.clone(),
+        requirement: group.requirement.as_str(),
+        choices: group
+            .choices
+            .iter()
+            .map(|choice| {
+                let (modifier_type, value) = modifier_wire(choice.modifier, currency);
+                ChoiceView {
+                    id: choice.id.get(),
+                    label: choice.label.clone(),
+                    modifier_type,
+                    modifier_value: DecimalNumber(value),
+                    is_default: choice.is_default,
+                }
+            })
+            .collect(),
+    }
+}
+
+/// This document (OpenAPI 3.1), generated from the code. No key needed.
+#[utoipa::path(
+    get,
+    path = "/api/v1/openapi.json",
+    tag = "storefront",
+    responses((status = 200, description = "The OpenAPI 3.1 document", content_type = "application/json"))
+)]
+pub(crate) async fn openapi() -> Response {
+    // Built once: the document only changes with the code.
+    static DOCUMENT: LazyLock<String> =
+        LazyLock::new(|| super::openapi::document().to_json().unwrap_or_default());
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        DOCUMENT.as_str(),
+    )
+        .into_response()
+}
+
+async fn only_get() -> Response {
+    let mut response = Problem::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "This endpoint answers GET (and OPTIONS preflights) only.",
+    )
+    .into_response();
+    response.headers_mut().insert(
+        header::ALLOW,
+        HeaderValue::from_static("GET, HEAD, OPTIONS"),
+    );
+    response
+}
+
+fn product_id_error(rejection: PathRejection) -> ApiError {
+    ApiError::invalid_field("productId", rejection.body_text())
+}
