@@ -4,7 +4,9 @@
 //! storefront), each with its storage beside it; `db` owns the connection and migrations,
 //! `http` the server, `cli` the `gridprice` command.
 
+pub mod admin;
 pub mod api_keys;
+pub mod audit;
 pub mod auth;
 pub mod catalog;
 pub mod cli;

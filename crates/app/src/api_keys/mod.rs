@@ -1,6 +1,7 @@
 //! Storefront API keys. A key is shown once; only its SHA-256 hash is stored.
 
 pub mod routes;
+pub mod service;
 pub mod storage;
 
 use rand::distributions::{Alphanumeric, DistString};
@@ -78,6 +79,50 @@ impl std::fmt::Debug for NewKey {
     }
 }
 
+/// Most origins one key (or the store's default) may list.
+pub const MAX_ALLOWED_ORIGINS: usize = 20;
+const MAX_ORIGIN_CHARS: usize = 255;
+
+/// A browser origin, `scheme://host[:port]`, as the `Origin` header carries it: http or https,
+/// no path, query, fragment or credentials. Returned normalised (lowercase host, default port
+/// dropped) so it compares equal to the header.
+pub fn parse_origin(text: &str) -> Result<String, String> {
+    let invalid = || format!("{text:?} is not an origin such as https://shop.example.com");
+    if text.chars().count() > MAX_ORIGIN_CHARS {
+        return Err(format!("is longer than {MAX_ORIGIN_CHARS} characters"));
+    }
+    let url = url::Url::parse(text).map_err(|_| invalid())?;
+    let bare = url.username().is_empty()
+        && url.password().is_none()
+        && matches!(url.path(), "" | "/")
+        && url.query().is_none()
+        && url.fragment().is_none()
+        && !text.ends_with('/');
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() || !bare {
+        return Err(invalid());
+    }
+    Ok(url.origin().ascii_serialization())
+}
+
+/// A list of origins, each checked and normalised; problems are noted under `field[i]`.
+pub fn parse_origins(
+    errors: &mut crate::admin::FieldErrors,
+    field: &str,
+    texts: &[String],
+) -> Vec<String> {
+    if texts.len() > MAX_ALLOWED_ORIGINS {
+        errors.add(
+            field,
+            format!("at most {MAX_ALLOWED_ORIGINS} origins, not {}", texts.len()),
+        );
+    }
+    texts
+        .iter()
+        .enumerate()
+        .filter_map(|(index, text)| errors.check(format!("{field}[{index}]"), parse_origin(text)))
+        .collect()
+}
+
 /// The stored form of a key: lowercase hex SHA-256.
 pub fn hash_key(key: &str) -> String {
     hex::encode(Sha256::digest(key.as_bytes()))
@@ -98,5 +143,33 @@ mod tests {
         assert_eq!(one.hash.len(), 64);
         assert!(one.full.starts_with(&one.display_prefix));
         assert!(!format!("{one:?}").contains(&one.full));
+    }
+
+    #[test]
+    fn origins_are_scheme_host_and_port_only() {
+        assert_eq!(
+            parse_origin("https://Shop.Example.com").unwrap(),
+            "https://shop.example.com"
+        );
+        assert_eq!(
+            parse_origin("http://localhost:3000").unwrap(),
+            "http://localhost:3000"
+        );
+        assert_eq!(
+            parse_origin("https://a.example:443").unwrap(),
+            "https://a.example"
+        );
+        for bad in [
+            "shop.example.com",
+            "https://shop.example.com/",
+            "https://shop.example.com/path",
+            "https://shop.example.com?q=1",
+            "https://user@shop.example.com",
+            "ftp://shop.example.com",
+            "*",
+            "",
+        ] {
+            assert!(parse_origin(bad).is_err(), "{bad} should be refused");
+        }
     }
 }

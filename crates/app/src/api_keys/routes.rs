@@ -1,17 +1,28 @@
-//! Storefront keys in the admin API.
+//! Storefront keys in the admin API: list, create, revoke, rotate, and the one-time reveal of
+//! the key made at install.
 
-use axum::extract::State;
-use axum::routing::post;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::Serialize;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 
-use super::storage;
+use super::service::{self, IssuedKey};
+use super::storage::{self, ApiKey};
+use super::{parse_origins, KeyKind};
+use crate::admin::{FieldErrors, JsonBody, PathParam, MAX_JSON_BODY_BYTES};
 use crate::auth::AdminSession;
 use crate::http::error::ApiError;
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/app/api/onboarding/storefront-key", post(reveal_first_key))
+    Router::new()
+        .route("/app/api/onboarding/storefront-key", post(reveal_first_key))
+        .route("/app/api/storefront-keys", get(list).post(create))
+        .route("/app/api/storefront-keys/{id}/revoke", post(revoke))
+        .route("/app/api/storefront-keys/{id}/rotate", post(rotate))
+        .layer(DefaultBodyLimit::max(MAX_JSON_BODY_BYTES))
 }
 
 #[derive(Debug, Serialize)]
@@ -41,4 +52,149 @@ async fn reveal_first_key(
         key,
         kind: super::KeyKind::Publishable.as_str(),
     }))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct CreateKey {
+    /// publishable (default) or secret.
+    kind: Option<String>,
+    /// The store's default origins when left out; `[]` allows any origin.
+    allowed_origins: Option<Vec<String>>,
+}
+
+/// A key as listings show it: its prefix, never the key or its hash.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct KeyView {
+    id: i64,
+    kind: &'static str,
+    prefix: String,
+    allowed_origins: Vec<String>,
+    /// active, expiring (a rotated key in its grace period), expired or revoked.
+    status: &'static str,
+    created_at: DateTime<Utc>,
+    last_used_at: Option<DateTime<Utc>>,
+    revoked_at: Option<DateTime<Utc>>,
+    expires_at: Option<DateTime<Utc>>,
+}
+
+impl KeyView {
+    fn new(key: ApiKey, now: DateTime<Utc>) -> Self {
+        let status = match (key.revoked_at, key.expires_at) {
+            (Some(_), _) => "revoked",
+            (None, Some(expiry)) if expiry <= now => "expired",
+            (None, Some(_)) => "expiring",
+            (None, None) => "active",
+        };
+        Self {
+            id: key.id,
+            kind: key.kind.as_str(),
+            prefix: key.display_prefix,
+            allowed_origins: key.allowed_origins,
+            status,
+            created_at: key.created_at,
+            last_used_at: key.last_used_at,
+            revoked_at: key.revoked_at,
+            expires_at: key.expires_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct KeyList {
+    keys: Vec<KeyView>,
+}
+
+/// A new key with its full value, shown this once.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct IssuedKeyView {
+    key: String,
+    #[serde(flatten)]
+    view: KeyView,
+}
+
+impl IssuedKeyView {
+    fn new(issued: IssuedKey, now: DateTime<Utc>) -> Self {
+        Self {
+            key: issued.full,
+            view: KeyView::new(issued.key, now),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Rotated {
+    /// The replacement, with its full value shown this once.
+    new_key: IssuedKeyView,
+    /// The rotated key, working until its `expiresAt`.
+    previous_key: KeyView,
+}
+
+impl CreateKey {
+    fn parse(&self, default_origins: &[String]) -> Result<(KeyKind, Vec<String>), ApiError> {
+        let mut errors = FieldErrors::default();
+        let kind = match &self.kind {
+            Some(text) => errors.check("kind", text.parse()),
+            None => Some(KeyKind::Publishable),
+        };
+        let origins = match &self.allowed_origins {
+            Some(texts) => parse_origins(&mut errors, "allowedOrigins", texts),
+            None => default_origins.to_vec(),
+        };
+        errors.into_result()?;
+        Ok((kind.unwrap_or(KeyKind::Publishable), origins))
+    }
+}
+
+async fn list(
+    State(state): State<AppState>,
+    session: AdminSession,
+) -> Result<Json<KeyList>, ApiError> {
+    let now = Utc::now();
+    let keys = storage::list(&state.db, session.store.id).await?;
+    Ok(Json(KeyList {
+        keys: keys.into_iter().map(|key| KeyView::new(key, now)).collect(),
+    }))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    session: AdminSession,
+    JsonBody(body): JsonBody<CreateKey>,
+) -> Result<(StatusCode, Json<IssuedKeyView>), ApiError> {
+    let (kind, origins) = body.parse(&session.store.default_allowed_origins)?;
+    let issued = service::create(&state, &session, kind, &origins).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(IssuedKeyView::new(issued, Utc::now())),
+    ))
+}
+
+async fn revoke(
+    State(state): State<AppState>,
+    session: AdminSession,
+    PathParam(id): PathParam<i64>,
+) -> Result<Json<KeyView>, ApiError> {
+    let revoked = service::revoke(&state, &session, id).await?;
+    Ok(Json(KeyView::new(revoked, Utc::now())))
+}
+
+async fn rotate(
+    State(state): State<AppState>,
+    session: AdminSession,
+    PathParam(id): PathParam<i64>,
+) -> Result<(StatusCode, Json<Rotated>), ApiError> {
+    let (issued, previous) = service::rotate(&state, &session, id).await?;
+    let now = Utc::now();
+    Ok((
+        StatusCode::CREATED,
+        Json(Rotated {
+            new_key: IssuedKeyView::new(issued, now),
+            previous_key: KeyView::new(previous, now),
+        }),
+    ))
 }

@@ -76,6 +76,68 @@ pub async fn list(db: &Database, store: StoreId) -> StorageResult<Vec<ApiKey>> {
         .collect()
 }
 
+/// One of the store's keys.
+pub async fn get(
+    connection: &impl ConnectionTrait,
+    store: StoreId,
+    id: i64,
+) -> StorageResult<ApiKey> {
+    api_keys::Entity::find()
+        .filter(api_keys::Column::Id.eq(id))
+        .filter(api_keys::Column::StoreId.eq(store.get()))
+        .one(connection)
+        .await?
+        .ok_or(StorageError::NotFound("storefront key"))
+        .and_then(key_from_row)
+}
+
+/// Revokes a key at once; a key already revoked keeps its first revocation time.
+pub async fn revoke_in(
+    connection: &impl ConnectionTrait,
+    store: StoreId,
+    id: i64,
+    at: DateTime<Utc>,
+) -> StorageResult<ApiKey> {
+    api_keys::Entity::update_many()
+        .col_expr(api_keys::Column::RevokedAt, Expr::value(at))
+        .filter(api_keys::Column::Id.eq(id))
+        .filter(api_keys::Column::StoreId.eq(store.get()))
+        .filter(api_keys::Column::RevokedAt.is_null())
+        .exec(connection)
+        .await?;
+    get(connection, store, id).await
+}
+
+/// Lets a key work only until `at` (the grace period of a rotation); an earlier expiry stays.
+pub async fn expire_in(
+    connection: &impl ConnectionTrait,
+    store: StoreId,
+    id: i64,
+    at: DateTime<Utc>,
+) -> StorageResult<ApiKey> {
+    let sooner = sea_orm::Condition::any()
+        .add(api_keys::Column::ExpiresAt.is_null())
+        .add(api_keys::Column::ExpiresAt.gt(at));
+    api_keys::Entity::update_many()
+        .col_expr(api_keys::Column::ExpiresAt, Expr::value(at))
+        .filter(api_keys::Column::Id.eq(id))
+        .filter(api_keys::Column::StoreId.eq(store.get()))
+        .filter(sooner)
+        .exec(connection)
+        .await?;
+    get(connection, store, id).await
+}
+
+/// Whether the key made at install is still waiting to be shown to the merchant.
+pub async fn has_pending_reveal(db: &Database, store: StoreId) -> StorageResult<bool> {
+    Ok(api_keys::Entity::find()
+        .filter(api_keys::Column::StoreId.eq(store.get()))
+        .filter(api_keys::Column::RevealCiphertext.is_not_null())
+        .one(db.connection())
+        .await?
+        .is_some())
+}
+
 /// A full key waiting to be shown once, sealed with its display prefix as owner.
 #[derive(Debug, Clone)]
 pub struct PendingReveal {

@@ -1,5 +1,6 @@
 //! Draft orders: every order Gridprice creates in Shopify, recorded once and counted once.
 
+pub mod admin;
 pub mod storage;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]

@@ -1,5 +1,6 @@
 //! The one mapping from what went wrong to an HTTP answer (problem+json).
 
+use axum::extract::rejection::{BytesRejection, JsonRejection, PathRejection, QueryRejection};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
@@ -67,6 +68,18 @@ impl ApiError {
             detail: format!("Invalid request: {message}"),
             errors: vec![(field.into(), message)],
         }
+    }
+
+    /// Well-formed input whose values are not acceptable; `errors` names every field at fault.
+    pub fn unprocessable(errors: Vec<(String, String)>) -> Self {
+        let detail = match errors.as_slice() {
+            [(_, only)] => format!("Invalid input: {only}"),
+            many => format!(
+                "Invalid input: {} problems, listed in `errors`.",
+                many.len()
+            ),
+        };
+        Self::Unprocessable { detail, errors }
     }
 
     pub fn internal(error: impl std::fmt::Display) -> Self {
@@ -145,6 +158,42 @@ impl IntoResponse for ApiError {
                 .insert(header, HeaderValue::from_static("1"));
         }
         response
+    }
+}
+
+/// axum's own refusals of a request's body, query or path, answered as problem+json like every
+/// other error. `part` names what was wrong ("body", "query", "path").
+fn rejected(part: &str, status: StatusCode, text: String) -> ApiError {
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        return ApiError::PayloadTooLarge(format!("The request {part} is too large: {text}."));
+    }
+    ApiError::BadRequest {
+        detail: format!("The request {part} is not valid: {text}"),
+        errors: vec![(part.to_owned(), text)],
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        rejected("body", rejection.status(), rejection.body_text())
+    }
+}
+
+impl From<BytesRejection> for ApiError {
+    fn from(rejection: BytesRejection) -> Self {
+        rejected("body", rejection.status(), rejection.body_text())
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(rejection: QueryRejection) -> Self {
+        rejected("query", rejection.status(), rejection.body_text())
+    }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(rejection: PathRejection) -> Self {
+        rejected("path", rejection.status(), rejection.body_text())
     }
 }
 

@@ -1,5 +1,7 @@
 //! Price matrices: the merchant's width × height grids.
 
+pub mod routes;
+pub mod service;
 pub mod storage;
 
 /// A matrix's key; every lookup by it is also scoped by store.

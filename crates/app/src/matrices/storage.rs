@@ -9,8 +9,8 @@ use pricing::{Dimension, OutOfRangePolicy, PriceMatrix, Unit};
 use rust_decimal::Decimal;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 
 use super::MatrixId;
@@ -53,6 +53,18 @@ pub async fn create(
     matrix: &PriceMatrix,
 ) -> StorageResult<StoredMatrix> {
     let txn = db.connection().begin().await?;
+    let created = create_in(&txn, store, name, matrix).await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// [`create`] inside the caller's transaction.
+pub async fn create_in(
+    txn: &DatabaseTransaction,
+    store: StoreId,
+    name: &str,
+    matrix: &PriceMatrix,
+) -> StorageResult<StoredMatrix> {
     let now = Utc::now();
     let row = price_matrices::ActiveModel {
         store_id: Set(store.get()),
@@ -64,11 +76,10 @@ pub async fn create(
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await
     .map_err(|e| duplicate_name(e, name))?;
-    insert_grid(&txn, row.id, matrix).await?;
-    txn.commit().await?;
+    insert_grid(txn, row.id, matrix).await?;
     stored(row, matrix.clone())
 }
 
@@ -81,6 +92,19 @@ pub async fn replace(
     matrix: &PriceMatrix,
 ) -> StorageResult<StoredMatrix> {
     let txn = db.connection().begin().await?;
+    let replaced = replace_in(&txn, store, id, expected_version, matrix).await?;
+    txn.commit().await?;
+    Ok(replaced)
+}
+
+/// [`replace`] inside the caller's transaction.
+pub async fn replace_in(
+    txn: &DatabaseTransaction,
+    store: StoreId,
+    id: MatrixId,
+    expected_version: i64,
+    matrix: &PriceMatrix,
+) -> StorageResult<StoredMatrix> {
     // The versioned UPDATE comes first: it takes the write lock and decides the race.
     let updated = price_matrices::Entity::update_many()
         .col_expr(
@@ -98,31 +122,42 @@ pub async fn replace(
         .col_expr(price_matrices::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(scoped(store, id))
         .filter(price_matrices::Column::Version.eq(expected_version))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     if updated.rows_affected != 1 {
-        let current = find_row(&txn, store, id).await?;
+        let current = find_row(txn, store, id).await?;
         return Err(StorageError::StaleVersion {
             current: current.version,
         });
     }
     breakpoints::Entity::delete_many()
         .filter(breakpoints::Column::MatrixId.eq(id.get()))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     matrix_cells::Entity::delete_many()
         .filter(matrix_cells::Column::MatrixId.eq(id.get()))
-        .exec(&txn)
+        .exec(txn)
         .await?;
-    insert_grid(&txn, id.get(), matrix).await?;
-    let row = find_row(&txn, store, id).await?;
-    txn.commit().await?;
+    insert_grid(txn, id.get(), matrix).await?;
+    let row = find_row(txn, store, id).await?;
     stored(row, matrix.clone())
 }
 
 /// Renames a matrix; the version moves on like any other change.
 pub async fn rename(db: &Database, store: StoreId, id: MatrixId, name: &str) -> StorageResult<i64> {
     let txn = db.connection().begin().await?;
+    let version = rename_in(&txn, store, id, name).await?;
+    txn.commit().await?;
+    Ok(version)
+}
+
+/// [`rename`] inside the caller's transaction.
+pub async fn rename_in(
+    txn: &DatabaseTransaction,
+    store: StoreId,
+    id: MatrixId,
+    name: &str,
+) -> StorageResult<i64> {
     let updated = price_matrices::Entity::update_many()
         .col_expr(price_matrices::Column::Name, Expr::value(name))
         .col_expr(
@@ -131,15 +166,13 @@ pub async fn rename(db: &Database, store: StoreId, id: MatrixId, name: &str) -> 
         )
         .col_expr(price_matrices::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(scoped(store, id))
-        .exec(&txn)
+        .exec(txn)
         .await
         .map_err(|e| duplicate_name(e, name))?;
     if updated.rows_affected != 1 {
         return Err(StorageError::NotFound("matrix"));
     }
-    let version = find_row(&txn, store, id).await?.version;
-    txn.commit().await?;
-    Ok(version)
+    Ok(find_row(txn, store, id).await?.version)
 }
 
 pub async fn load(db: &Database, store: StoreId, id: MatrixId) -> StorageResult<StoredMatrix> {
@@ -192,11 +225,28 @@ pub async fn list(db: &Database, store: StoreId) -> StorageResult<Vec<MatrixSumm
 
 /// Deletes a matrix and its assignments; its draft order records keep their name snapshot.
 pub async fn delete(db: &Database, store: StoreId, id: MatrixId) -> StorageResult<bool> {
+    delete_in(db.connection(), store, id).await
+}
+
+/// [`delete`] on the caller's connection or transaction.
+pub async fn delete_in(
+    connection: &impl ConnectionTrait,
+    store: StoreId,
+    id: MatrixId,
+) -> StorageResult<bool> {
     let result = price_matrices::Entity::delete_many()
         .filter(scoped(store, id))
-        .exec(db.connection())
+        .exec(connection)
         .await?;
     Ok(result.rows_affected == 1)
+}
+
+/// How many matrices the store has.
+pub async fn count(db: &Database, store: StoreId) -> StorageResult<u64> {
+    Ok(price_matrices::Entity::find()
+        .filter(price_matrices::Column::StoreId.eq(store.get()))
+        .count(db.connection())
+        .await?)
 }
 
 fn scoped(store: StoreId, id: MatrixId) -> sea_orm::Condition {

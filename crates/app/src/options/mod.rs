@@ -1,5 +1,7 @@
 //! Option groups ("Glass type: Clear / Tempered +15.00 / Laminated +20%") and their choices.
 
+pub mod routes;
+pub mod service;
 pub mod storage;
 
 use pricing::Modifier;

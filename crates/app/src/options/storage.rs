@@ -6,8 +6,8 @@ use chrono::Utc;
 use pricing::{BasisPoints, Modifier};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 
 use super::{ChoiceId, NewOptionGroup, OptionChoice, OptionGroup, OptionGroupId};
@@ -24,6 +24,17 @@ pub async fn create_group(
     group: &NewOptionGroup,
 ) -> StorageResult<OptionGroup> {
     let txn = db.connection().begin().await?;
+    let created = create_group_in(&txn, store, group).await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// [`create_group`] inside the caller's transaction.
+pub async fn create_group_in(
+    txn: &DatabaseTransaction,
+    store: StoreId,
+    group: &NewOptionGroup,
+) -> StorageResult<OptionGroup> {
     let now = Utc::now();
     let row = option_groups::ActiveModel {
         store_id: Set(store.get()),
@@ -34,12 +45,10 @@ pub async fn create_group(
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
-    insert_choices(&txn, row.id, group).await?;
-    let created = load_group(&txn, store, OptionGroupId::new(row.id)).await?;
-    txn.commit().await?;
-    Ok(created)
+    insert_choices(txn, row.id, group).await?;
+    load_group(txn, store, OptionGroupId::new(row.id)).await
 }
 
 /// Replaces a group's name, requirement and choices; the version moves on.
@@ -50,6 +59,18 @@ pub async fn replace_group(
     group: &NewOptionGroup,
 ) -> StorageResult<OptionGroup> {
     let txn = db.connection().begin().await?;
+    let replaced = replace_group_in(&txn, store, id, group).await?;
+    txn.commit().await?;
+    Ok(replaced)
+}
+
+/// [`replace_group`] inside the caller's transaction.
+pub async fn replace_group_in(
+    txn: &DatabaseTransaction,
+    store: StoreId,
+    id: OptionGroupId,
+    group: &NewOptionGroup,
+) -> StorageResult<OptionGroup> {
     let updated = option_groups::Entity::update_many()
         .col_expr(option_groups::Column::Name, Expr::value(group.name.clone()))
         .col_expr(
@@ -63,19 +84,17 @@ pub async fn replace_group(
         .col_expr(option_groups::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(option_groups::Column::Id.eq(id.get()))
         .filter(option_groups::Column::StoreId.eq(store.get()))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     if updated.rows_affected != 1 {
         return Err(StorageError::NotFound("option group"));
     }
     option_choices::Entity::delete_many()
         .filter(option_choices::Column::GroupId.eq(id.get()))
-        .exec(&txn)
+        .exec(txn)
         .await?;
-    insert_choices(&txn, id.get(), group).await?;
-    let replaced = load_group(&txn, store, id).await?;
-    txn.commit().await?;
-    Ok(replaced)
+    insert_choices(txn, id.get(), group).await?;
+    load_group(txn, store, id).await
 }
 
 pub async fn get_group(
@@ -96,12 +115,29 @@ pub async fn list_groups(db: &Database, store: StoreId) -> StorageResult<Vec<Opt
 }
 
 pub async fn delete_group(db: &Database, store: StoreId, id: OptionGroupId) -> StorageResult<bool> {
+    delete_group_in(db.connection(), store, id).await
+}
+
+/// [`delete_group`] on the caller's connection or transaction.
+pub async fn delete_group_in(
+    connection: &impl ConnectionTrait,
+    store: StoreId,
+    id: OptionGroupId,
+) -> StorageResult<bool> {
     let result = option_groups::Entity::delete_many()
         .filter(option_groups::Column::Id.eq(id.get()))
         .filter(option_groups::Column::StoreId.eq(store.get()))
-        .exec(db.connection())
+        .exec(connection)
         .await?;
     Ok(result.rows_affected == 1)
+}
+
+/// How many option groups the store has.
+pub async fn count_groups(db: &Database, store: StoreId) -> StorageResult<u64> {
+    Ok(option_groups::Entity::find()
+        .filter(option_groups::Column::StoreId.eq(store.get()))
+        .count(db.connection())
+        .await?)
 }
 
 /// Sets the product's groups, in display order, replacing what it had.
@@ -112,15 +148,27 @@ pub async fn set_product_groups(
     groups: &[OptionGroupId],
 ) -> StorageResult<()> {
     let txn = db.connection().begin().await?;
+    set_product_groups_in(&txn, store, product_gid, groups).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// [`set_product_groups`] inside the caller's transaction.
+pub async fn set_product_groups_in(
+    txn: &DatabaseTransaction,
+    store: StoreId,
+    product_gid: &str,
+    groups: &[OptionGroupId],
+) -> StorageResult<()> {
     product_option_groups::Entity::delete_many()
         .filter(product_option_groups::Column::StoreId.eq(store.get()))
         .filter(product_option_groups::Column::ProductGid.eq(product_gid))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     let owned = option_groups::Entity::find()
         .filter(option_groups::Column::StoreId.eq(store.get()))
         .filter(option_groups::Column::Id.is_in(groups.iter().map(|g| g.get())))
-        .all(&txn)
+        .all(txn)
         .await?;
     if owned.len() != groups.len() {
         return Err(StorageError::NotFound("option group"));
@@ -133,11 +181,10 @@ pub async fn set_product_groups(
             position: Set(i32::try_from(position).unwrap_or(i32::MAX)),
             ..Default::default()
         }
-        .insert(&txn)
+        .insert(txn)
         .await
         .map_err(|e| StorageError::conflict_on_duplicate(e, || "a group is listed twice".into()))?;
     }
-    txn.commit().await?;
     Ok(())
 }
 

@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 
 use crate::db::entities::{price_matrices, product_matrices};
@@ -37,20 +37,32 @@ pub async fn assign(
     replace: bool,
 ) -> StorageResult<Assignment> {
     let txn = db.connection().begin().await?;
+    let assigned = assign_in(&txn, store, new, replace).await?;
+    txn.commit().await?;
+    Ok(assigned)
+}
+
+/// [`assign`] inside the caller's transaction.
+pub async fn assign_in(
+    txn: &DatabaseTransaction,
+    store: StoreId,
+    new: NewAssignment<'_>,
+    replace: bool,
+) -> StorageResult<Assignment> {
     let matrix_exists = price_matrices::Entity::find()
         .filter(price_matrices::Column::Id.eq(new.matrix_id.get()))
         .filter(price_matrices::Column::StoreId.eq(store.get()))
-        .one(&txn)
+        .one(txn)
         .await?
         .is_some();
     if !matrix_exists {
         return Err(StorageError::NotFound("matrix"));
     }
-    let existing = find_row(&txn, store, new.product_gid).await?;
+    let existing = find_row(txn, store, new.product_gid).await?;
     let row = match existing {
         Some(current) if current.matrix_id != new.matrix_id.get() && !replace => {
             let current_name = price_matrices::Entity::find_by_id(current.matrix_id)
-                .one(&txn)
+                .one(txn)
                 .await?
                 .map(|m| m.name)
                 .unwrap_or_default();
@@ -66,7 +78,7 @@ pub async fn assign(
             row.product_title = Set(new.product_title.to_owned());
             row.default_variant_gid = Set(new.default_variant_gid.map(str::to_owned));
             row.assigned_at = Set(Utc::now());
-            row.update(&txn).await?
+            row.update(txn).await?
         }
         None => product_matrices::ActiveModel {
             store_id: Set(store.get()),
@@ -77,23 +89,39 @@ pub async fn assign(
             assigned_at: Set(Utc::now()),
             ..Default::default()
         }
-        .insert(&txn)
+        .insert(txn)
         .await
         .map_err(|e| {
             StorageError::conflict_on_duplicate(e, || "the product was assigned meanwhile".into())
         })?,
     };
-    txn.commit().await?;
     Ok(assignment_from_row(row))
 }
 
 pub async fn unassign(db: &Database, store: StoreId, product_gid: &str) -> StorageResult<bool> {
+    unassign_in(db.connection(), store, product_gid).await
+}
+
+/// [`unassign`] on the caller's connection or transaction.
+pub async fn unassign_in(
+    connection: &impl ConnectionTrait,
+    store: StoreId,
+    product_gid: &str,
+) -> StorageResult<bool> {
     let result = product_matrices::Entity::delete_many()
         .filter(product_matrices::Column::StoreId.eq(store.get()))
         .filter(product_matrices::Column::ProductGid.eq(product_gid))
-        .exec(db.connection())
+        .exec(connection)
         .await?;
     Ok(result.rows_affected == 1)
+}
+
+/// How many products have a matrix.
+pub async fn count(db: &Database, store: StoreId) -> StorageResult<u64> {
+    Ok(product_matrices::Entity::find()
+        .filter(product_matrices::Column::StoreId.eq(store.get()))
+        .count(db.connection())
+        .await?)
 }
 
 pub async fn find(
@@ -118,7 +146,7 @@ pub async fn list(db: &Database, store: StoreId) -> StorageResult<Vec<Assignment
 }
 
 async fn find_row(
-    connection: &impl sea_orm::ConnectionTrait,
+    connection: &impl ConnectionTrait,
     store: StoreId,
     product_gid: &str,
 ) -> StorageResult<Option<product_matrices::Model>> {

@@ -2,6 +2,7 @@
 
 pub mod routes;
 pub mod service;
+pub mod settings;
 pub mod storage;
 
 use chrono::{DateTime, Utc};
@@ -63,6 +64,8 @@ pub struct Store {
     pub unit_preference: Unit,
     pub out_of_range_default: OutOfRangePolicy,
     pub line_item_mode: LineItemMode,
+    /// Origins a new storefront key allows unless the merchant names others; empty = any.
+    pub default_allowed_origins: Vec<String>,
     pub total_draft_orders_created: i64,
     pub installed_at: Option<DateTime<Utc>>,
     pub uninstalled_at: Option<DateTime<Utc>>,

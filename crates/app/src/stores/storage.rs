@@ -5,10 +5,12 @@ use chrono::Utc;
 use pricing::Currency;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
+    TransactionTrait,
 };
 use shopify::ShopDomain;
 
+use super::settings::Settings;
 use super::{LineItemMode, Store, StoreId};
 use crate::db::entities::stores;
 use crate::db::{Database, StorageError, StorageResult};
@@ -137,6 +139,35 @@ pub async fn update_currency(
     Ok(result.rows_affected == 1)
 }
 
+/// Saves the merchant's settings.
+pub async fn update_settings_in(
+    connection: &impl ConnectionTrait,
+    id: StoreId,
+    settings: &Settings,
+) -> StorageResult<()> {
+    let origins =
+        serde_json::to_string(&settings.default_allowed_origins).map_err(StorageError::corrupt)?;
+    stores::Entity::update_many()
+        .col_expr(
+            stores::Column::UnitPreference,
+            Expr::value(settings.unit_preference.as_str()),
+        )
+        .col_expr(
+            stores::Column::OutOfRangeDefault,
+            Expr::value(settings.out_of_range_default.as_str()),
+        )
+        .col_expr(
+            stores::Column::LineItemMode,
+            Expr::value(settings.line_item_mode.as_str()),
+        )
+        .col_expr(stores::Column::DefaultAllowedOrigins, Expr::value(origins))
+        .col_expr(stores::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(stores::Column::Id.eq(id.get()))
+        .exec(connection)
+        .await?;
+    Ok(())
+}
+
 /// Deletes the store and, through the schema's cascades, everything it owns.
 pub async fn delete(db: &Database, id: StoreId) -> StorageResult<bool> {
     let result = stores::Entity::delete_by_id(id.get())
@@ -153,6 +184,7 @@ fn new_row(shop: &ShopDomain, currency: Currency) -> stores::ActiveModel {
         unit_preference: Set(pricing::Unit::Millimetre.as_str().to_owned()),
         out_of_range_default: Set(pricing::OutOfRangePolicy::default().as_str().to_owned()),
         line_item_mode: Set(LineItemMode::default().as_str().to_owned()),
+        default_allowed_origins: Set("[]".to_owned()),
         total_draft_orders_created: Set(0),
         created_at: Set(now),
         updated_at: Set(now),
@@ -171,6 +203,8 @@ fn store_from_row(row: stores::Model) -> StorageResult<Store> {
             .parse()
             .map_err(StorageError::corrupt)?,
         line_item_mode: row.line_item_mode.parse().map_err(StorageError::corrupt)?,
+        default_allowed_origins: serde_json::from_str(&row.default_allowed_origins)
+            .map_err(StorageError::corrupt)?,
         total_draft_orders_created: row.total_draft_orders_created,
         installed_at: row.installed_at,
         uninstalled_at: row.uninstalled_at,

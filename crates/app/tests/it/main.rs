@@ -4,6 +4,11 @@
 #[macro_use]
 mod support;
 
+mod admin_matrices;
+mod admin_products;
+mod admin_security;
+mod admin_store;
+mod admin_support;
 mod cli_migrate;
 mod cli_quote;
 mod install;

@@ -19,6 +19,8 @@ pub struct Model {
     pub currency: String,
     pub total_draft_orders_created: i64,
     pub line_item_mode: String,
+    /// JSON array of origins new storefront keys get unless told otherwise.
+    pub default_allowed_origins: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -92,6 +92,7 @@ fn stores() -> TableCreateStatement {
         .col(string(Stores::Currency).default("USD"))
         .col(big_integer(Stores::TotalDraftOrdersCreated).default(0))
         .col(string(Stores::LineItemMode).default("variant"))
+        .col(text(Stores::DefaultAllowedOrigins).default("[]"))
         .col(at(Stores::CreatedAt))
         .col(at(Stores::UpdatedAt))
         .to_owned()
@@ -496,6 +497,7 @@ enum Stores {
     Currency,
     TotalDraftOrdersCreated,
     LineItemMode,
+    DefaultAllowedOrigins,
     CreatedAt,
     UpdatedAt,
 }

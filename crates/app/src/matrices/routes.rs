@@ -1,0 +1,550 @@
+//! `/app/api/matrices`: the merchant's price matrices, as JSON grids or CSV files.
+
+use std::collections::BTreeSet;
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{header, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::{DateTime, Utc};
+use pricing::csv::{CsvGrid, CsvImportError, LineError, MAX_CSV_BYTES};
+use pricing::{
+    Currency, Decimal, Dimension, MatrixProblem, Money, OutOfRangePolicy, PriceMatrix, Unit,
+};
+use serde::{Deserialize, Serialize};
+
+use super::storage::{self, MatrixSummary, StoredMatrix};
+use super::{service, MatrixId};
+use crate::admin::{
+    parse_name, FieldErrors, JsonBody, PathParam, QueryParams, MAX_JSON_BODY_BYTES,
+};
+use crate::audit::Action;
+use crate::auth::AdminSession;
+use crate::http::error::ApiError;
+use crate::state::AppState;
+
+/// A CSV upload may be up to 1 MiB; the slack lets an oversized file reach the parser, which
+/// answers with its exact size and the limit.
+const MAX_CSV_BODY_BYTES: usize = MAX_CSV_BYTES + 64 * 1024;
+
+pub fn routes() -> Router<AppState> {
+    let json = Router::new()
+        .route("/app/api/matrices", get(list).post(create))
+        .route(
+            "/app/api/matrices/{id}",
+            get(show).put(replace).patch(rename).delete(remove),
+        )
+        .route("/app/api/matrices/{id}/duplicate", post(duplicate))
+        .route("/app/api/matrices/{id}/export.csv", get(export))
+        .layer(DefaultBodyLimit::max(MAX_JSON_BODY_BYTES));
+    let csv = Router::new()
+        .route("/app/api/matrices/import", post(import))
+        .layer(DefaultBodyLimit::max(MAX_CSV_BODY_BYTES));
+    json.merge(csv)
+}
+
+// --- requests --------------------------------------------------------------------------------
+
+/// A new matrix: breakpoints and prices as decimal strings, one row of prices per height.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct CreateMatrix {
+    name: String,
+    /// The store's unit preference when left out.
+    unit: Option<String>,
+    /// The store's out-of-range default when left out.
+    out_of_range: Option<String>,
+    widths: Vec<String>,
+    heights: Vec<String>,
+    /// `cells[h][w]`: the price for `heights[h]` × `widths[w]` in major units; `null` = missing.
+    cells: Vec<Vec<Option<String>>>,
+}
+
+/// The whole grid again, with the version it was read at.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ReplaceMatrix {
+    version: i64,
+    /// The matrix's current unit when left out.
+    unit: Option<String>,
+    /// The matrix's current policy when left out.
+    out_of_range: Option<String>,
+    widths: Vec<String>,
+    heights: Vec<String>,
+    cells: Vec<Vec<Option<String>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RenameMatrix {
+    name: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ImportQuery {
+    name: Option<String>,
+    unit: Option<String>,
+    out_of_range: Option<String>,
+    #[serde(default)]
+    preview: bool,
+}
+
+/// The grid fields shared by create and replace, before parsing.
+struct GridText<'a> {
+    unit: Option<&'a str>,
+    out_of_range: Option<&'a str>,
+    widths: &'a [String],
+    heights: &'a [String],
+    cells: &'a [Vec<Option<String>>],
+}
+
+/// Unit and policy as given, or their defaults; noted in `errors` when unknown.
+fn unit_and_policy(
+    errors: &mut FieldErrors,
+    unit: Option<&str>,
+    out_of_range: Option<&str>,
+    defaults: (Unit, OutOfRangePolicy),
+) -> (Unit, OutOfRangePolicy) {
+    let unit = unit.map_or(Some(defaults.0), |text| errors.check("unit", text.parse()));
+    let policy = out_of_range.map_or(Some(defaults.1), |text| {
+        errors.check("outOfRange", text.parse())
+    });
+    (unit.unwrap_or(defaults.0), policy.unwrap_or(defaults.1))
+}
+
+impl GridText<'_> {
+    /// The matrix, or 422 naming every breakpoint and cell at fault.
+    fn parse(
+        &self,
+        defaults: (Unit, OutOfRangePolicy),
+        currency: Currency,
+        mut errors: FieldErrors,
+    ) -> Result<PriceMatrix, ApiError> {
+        let (unit, policy) = unit_and_policy(&mut errors, self.unit, self.out_of_range, defaults);
+        let widths = breakpoints(&mut errors, "widths", self.widths, unit);
+        let heights = breakpoints(&mut errors, "heights", self.heights, unit);
+        let cells = prices(&mut errors, self.cells, currency);
+        // Positions only mean something once every value parsed; the grid is judged after.
+        errors.into_result()?;
+        PriceMatrix::new(unit, policy, widths, heights, cells).map_err(|error| {
+            let mut errors = FieldErrors::default();
+            for problem in &error.problems {
+                errors.add(problem_field(problem), problem);
+            }
+            errors.into_error()
+        })
+    }
+}
+
+fn breakpoints(errors: &mut FieldErrors, axis: &str, texts: &[String], unit: Unit) -> Vec<Decimal> {
+    texts
+        .iter()
+        .enumerate()
+        .filter_map(|(index, text)| {
+            errors.check(format!("{axis}[{index}]"), Dimension::parse(text, unit))
+        })
+        .map(|dimension| dimension.value())
+        .collect()
+}
+
+/// Prices in minor units; `null` stays missing so the matrix reports the cell by its sizes.
+fn prices(
+    errors: &mut FieldErrors,
+    rows: &[Vec<Option<String>>],
+    currency: Currency,
+) -> Vec<Vec<Option<i64>>> {
+    let mut grid = Vec::with_capacity(rows.len());
+    for (h, row) in rows.iter().enumerate() {
+        let mut parsed = Vec::with_capacity(row.len());
+        for (w, text) in row.iter().enumerate() {
+            let price = text.as_deref().and_then(|text| {
+                errors.check(format!("cells[{h}][{w}]"), Money::parse(text, currency))
+            });
+            parsed.push(price.map(|money| money.minor()));
+        }
+        grid.push(parsed);
+    }
+    grid
+}
+
+/// The request field a matrix problem is about.
+fn problem_field(problem: &MatrixProblem) -> String {
+    let axis_field = |axis: pricing::Axis| match axis {
+        pricing::Axis::Width => "widths",
+        pricing::Axis::Height => "heights",
+    };
+    match problem {
+        MatrixProblem::NoBreakpoints { axis } | MatrixProblem::TooManyBreakpoints { axis, .. } => {
+            axis_field(*axis).to_owned()
+        }
+        MatrixProblem::InvalidBreakpoint { axis, position, .. }
+        | MatrixProblem::NotIncreasing { axis, position, .. } => {
+            format!("{}[{}]", axis_field(*axis), position.saturating_sub(1))
+        }
+        _ => "cells".to_owned(),
+    }
+}
+
+fn parse_matrix_name(errors: &mut FieldErrors, text: &str) -> String {
+    errors.check("name", parse_name(text)).unwrap_or_default()
+}
+
+// --- responses -------------------------------------------------------------------------------
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct MatrixListItem {
+    id: MatrixId,
+    name: String,
+    unit: Unit,
+    out_of_range: OutOfRangePolicy,
+    version: i64,
+    assigned_products: i64,
+    updated_at: DateTime<Utc>,
+}
+
+impl From<MatrixSummary> for MatrixListItem {
+    fn from(summary: MatrixSummary) -> Self {
+        Self {
+            id: summary.id,
+            name: summary.name,
+            unit: summary.unit,
+            out_of_range: summary.out_of_range,
+            version: summary.version,
+            assigned_products: summary.assigned_products,
+            updated_at: summary.updated_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct MatrixList {
+    matrices: Vec<MatrixListItem>,
+}
+
+/// A whole matrix, in the shape create and replace accept.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct MatrixView {
+    id: MatrixId,
+    name: String,
+    version: i64,
+    unit: Unit,
+    out_of_range: OutOfRangePolicy,
+    currency: &'static str,
+    widths: Vec<String>,
+    heights: Vec<String>,
+    cells: Vec<Vec<String>>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+fn axis_text(axis: &[Dimension]) -> Vec<String> {
+    axis.iter().map(|d| d.value().to_string()).collect()
+}
+
+fn matrix_view(stored: StoredMatrix, currency: Currency) -> MatrixView {
+    let matrix = &stored.matrix;
+    let width_count = matrix.widths().len().max(1);
+    let prices: Vec<String> = matrix
+        .cells()
+        .map(|cell| Money::from_minor(cell.price_minor, currency).to_string())
+        .collect();
+    MatrixView {
+        id: stored.id,
+        version: stored.version,
+        unit: matrix.unit(),
+        out_of_range: matrix.policy(),
+        currency: currency.code(),
+        widths: axis_text(matrix.widths()),
+        heights: axis_text(matrix.heights()),
+        cells: prices.chunks(width_count).map(<[String]>::to_vec).collect(),
+        created_at: stored.created_at,
+        updated_at: stored.updated_at,
+        name: stored.name,
+    }
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Renamed {
+    id: MatrixId,
+    name: String,
+    version: i64,
+}
+
+/// What an import would save, and everything wrong with the file; nothing is saved.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ImportPreview {
+    /// True when importing this file would succeed.
+    valid: bool,
+    unit: Unit,
+    out_of_range: OutOfRangePolicy,
+    /// The distinct sizes of the good lines, ascending.
+    widths: Vec<String>,
+    heights: Vec<String>,
+    /// Every good line, in file order.
+    rows: Vec<PreviewRow>,
+    line_errors: Vec<LineError>,
+    /// Problems of the grid the good lines make (missing cells, too many breakpoints…).
+    matrix_problems: Vec<ProblemView>,
+}
+
+#[derive(Debug, Serialize)]
+struct PreviewRow {
+    line: u64,
+    width: String,
+    height: String,
+    price: String,
+}
+
+#[derive(Debug, Serialize)]
+struct ProblemView {
+    message: String,
+    #[serde(flatten)]
+    problem: MatrixProblem,
+}
+
+// --- handlers --------------------------------------------------------------------------------
+
+async fn list(
+    State(state): State<AppState>,
+    session: AdminSession,
+) -> Result<Json<MatrixList>, ApiError> {
+    let summaries = storage::list(&state.db, session.store.id).await?;
+    Ok(Json(MatrixList {
+        matrices: summaries.into_iter().map(MatrixListItem::from).collect(),
+    }))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    session: AdminSession,
+    JsonBody(body): JsonBody<CreateMatrix>,
+) -> Result<(StatusCode, Json<MatrixView>), ApiError> {
+    let store = &session.store;
+    let mut errors = FieldErrors::default();
+    let name = parse_matrix_name(&mut errors, &body.name);
+    let grid = GridText {
+        unit: body.unit.as_deref(),
+        out_of_range: body.out_of_range.as_deref(),
+        widths: &body.widths,
+        heights: &body.heights,
+        cells: &body.cells,
+    };
+    let defaults = (store.unit_preference, store.out_of_range_default);
+    let matrix = grid.parse(defaults, store.currency, errors)?;
+    let created = service::create(&state, &session, &name, &matrix, Action::MatrixCreate).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(matrix_view(created, store.currency)),
+    ))
+}
+
+async fn show(
+    State(state): State<AppState>,
+    session: AdminSession,
+    PathParam(id): PathParam<i64>,
+) -> Result<Json<MatrixView>, ApiError> {
+    let stored = service::get(&state, &session, MatrixId::new(id)).await?;
+    Ok(Json(matrix_view(stored, session.store.currency)))
+}
+
+async fn replace(
+    State(state): State<AppState>,
+    session: AdminSession,
+    PathParam(id): PathParam<i64>,
+    JsonBody(body): JsonBody<ReplaceMatrix>,
+) -> Result<Json<MatrixView>, ApiError> {
+    let current = service::get(&state, &session, MatrixId::new(id)).await?;
+    let grid = GridText {
+        unit: body.unit.as_deref(),
+        out_of_range: body.out_of_range.as_deref(),
+        widths: &body.widths,
+        heights: &body.heights,
+        cells: &body.cells,
+    };
+    let defaults = (current.matrix.unit(), current.matrix.policy());
+    let currency = session.store.currency;
+    let matrix = grid.parse(defaults, currency, FieldErrors::default())?;
+    let replaced = service::replace(&state, &session, &current, body.version, &matrix).await?;
+    Ok(Json(matrix_view(replaced, currency)))
+}
+
+async fn rename(
+    State(state): State<AppState>,
+    session: AdminSession,
+    PathParam(id): PathParam<i64>,
+    JsonBody(body): JsonBody<RenameMatrix>,
+) -> Result<Json<Renamed>, ApiError> {
+    let mut errors = FieldErrors::default();
+    let name = parse_matrix_name(&mut errors, &body.name);
+    errors.into_result()?;
+    let id = MatrixId::new(id);
+    let version = service::rename(&state, &session, id, &name).await?;
+    Ok(Json(Renamed { id, name, version }))
+}
+
+async fn duplicate(
+    State(state): State<AppState>,
+    session: AdminSession,
+    PathParam(id): PathParam<i64>,
+) -> Result<(StatusCode, Json<MatrixView>), ApiError> {
+    let copy = service::duplicate(&state, &session, MatrixId::new(id)).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(matrix_view(copy, session.store.currency)),
+    ))
+}
+
+async fn remove(
+    State(state): State<AppState>,
+    session: AdminSession,
+    PathParam(id): PathParam<i64>,
+) -> Result<StatusCode, ApiError> {
+    service::delete(&state, &session, MatrixId::new(id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn export(
+    State(state): State<AppState>,
+    session: AdminSession,
+    PathParam(id): PathParam<i64>,
+) -> Result<impl IntoResponse, ApiError> {
+    let stored = service::get(&state, &session, MatrixId::new(id)).await?;
+    let csv = pricing::csv::export(&stored.matrix, session.store.currency);
+    let disposition = format!("attachment; filename=\"{}.csv\"", file_stem(&stored.name));
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        csv,
+    ))
+}
+
+/// A matrix name made safe for a download's file name (no quotes, slashes or control bytes).
+fn file_stem(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// `POST /app/api/matrices/import?name=&unit=&outOfRange=&preview=`: a CSV file
+/// (`width,height,price`). With `preview=true` the parsed file is returned and nothing saved.
+async fn import(
+    State(state): State<AppState>,
+    session: AdminSession,
+    QueryParams(query): QueryParams<ImportQuery>,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<axum::response::Response, ApiError> {
+    let body = body?;
+    let store = &session.store;
+    let mut errors = FieldErrors::default();
+    let defaults = (store.unit_preference, store.out_of_range_default);
+    let (unit, policy) = unit_and_policy(
+        &mut errors,
+        query.unit.as_deref(),
+        query.out_of_range.as_deref(),
+        defaults,
+    );
+    let name = match (&query.name, query.preview) {
+        (Some(name), _) => Some(parse_matrix_name(&mut errors, name)),
+        (None, true) => None,
+        (None, false) => {
+            errors.add("name", "is required to save the matrix");
+            None
+        }
+    };
+    errors.into_query_result()?;
+    let grid = pricing::csv::parse_grid(&body, unit, store.currency).map_err(csv_error)?;
+    if query.preview {
+        return Ok(Json(preview(grid, unit, policy)).into_response());
+    }
+    let matrix = grid.into_matrix(unit, policy).map_err(csv_error)?;
+    let name = name.unwrap_or_default();
+    let created = service::create(&state, &session, &name, &matrix, Action::MatrixImport).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(matrix_view(created, store.currency)),
+    )
+        .into_response())
+}
+
+fn preview(grid: CsvGrid, unit: Unit, policy: OutOfRangePolicy) -> ImportPreview {
+    let distinct = |value: fn(&pricing::csv::GridCell) -> Decimal| {
+        let values: BTreeSet<Decimal> = grid.cells.iter().map(value).collect();
+        values.into_iter().map(|v| v.to_string()).collect()
+    };
+    let widths = distinct(|cell| cell.width.value());
+    let heights = distinct(|cell| cell.height.value());
+    let rows = grid
+        .cells
+        .iter()
+        .map(|cell| PreviewRow {
+            line: cell.line,
+            width: cell.width.value().to_string(),
+            height: cell.height.value().to_string(),
+            price: cell.price.to_string(),
+        })
+        .collect();
+    let (line_errors, matrix_problems) = match grid.into_matrix(unit, policy) {
+        Ok(_) => (Vec::new(), Vec::new()),
+        Err(CsvImportError::Invalid {
+            line_errors,
+            matrix_problems,
+        }) => (line_errors, matrix_problems),
+        Err(CsvImportError::TooLarge { .. }) => (Vec::new(), Vec::new()),
+    };
+    ImportPreview {
+        valid: line_errors.is_empty() && matrix_problems.is_empty(),
+        unit,
+        out_of_range: policy,
+        widths,
+        heights,
+        rows,
+        line_errors,
+        matrix_problems: matrix_problems
+            .into_iter()
+            .map(|problem| ProblemView {
+                message: problem.to_string(),
+                problem,
+            })
+            .collect(),
+    }
+}
+
+/// A file over the limit is 413; bad lines and grid problems are 422, one entry per problem.
+fn csv_error(error: CsvImportError) -> ApiError {
+    match error {
+        CsvImportError::TooLarge { .. } => ApiError::PayloadTooLarge(format!("{error}.")),
+        CsvImportError::Invalid {
+            line_errors,
+            matrix_problems,
+        } => {
+            let mut errors = FieldErrors::default();
+            for error in line_errors {
+                let field = match error.column {
+                    Some(column) => format!("line {}.{column}", error.line),
+                    None => format!("line {}", error.line),
+                };
+                errors.add(field, error.problem);
+            }
+            for problem in matrix_problems {
+                errors.add("grid", problem);
+            }
+            errors.into_error()
+        }
+    }
+}

@@ -1,0 +1,271 @@
+//! `/app/api/option-groups` and the groups each product shows
+//! (`/app/api/products/{productId}/option-groups`).
+
+use std::collections::HashSet;
+
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Json, Router};
+use pricing::{BasisPoints, Currency, Modifier, Money};
+use serde::{Deserialize, Serialize};
+
+use super::service::{self, GroupView, MAX_GROUPS_PER_PRODUCT};
+use super::{storage, NewChoice, NewOptionGroup, OptionGroup, OptionGroupId, Requirement};
+use crate::admin::{parse_name, FieldErrors, JsonBody, PathParam, MAX_JSON_BODY_BYTES};
+use crate::auth::AdminSession;
+use crate::http::error::ApiError;
+use crate::products::parse_product_id;
+use crate::state::AppState;
+
+/// A group offers at least one and at most this many choices.
+const MAX_CHOICES: usize = 50;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/app/api/option-groups", get(list).post(create))
+        .route(
+            "/app/api/option-groups/{id}",
+            get(show).put(replace).delete(remove),
+        )
+        .route(
+            "/app/api/products/{product_id}/option-groups",
+            get(product_groups)
+                .put(set_product_groups)
+                .delete(clear_product_groups),
+        )
+        .layer(DefaultBodyLimit::max(MAX_JSON_BODY_BYTES))
+}
+
+// --- requests --------------------------------------------------------------------------------
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct GroupBody {
+    name: String,
+    /// REQUIRED or OPTIONAL.
+    requirement: String,
+    choices: Vec<ChoiceBody>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ChoiceBody {
+    label: String,
+    /// FIXED or PERCENTAGE.
+    modifier_type: String,
+    /// Major units for FIXED ("15.00", may be negative), percent for PERCENTAGE ("20").
+    modifier_value: String,
+    #[serde(default)]
+    is_default: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ProductGroupsBody {
+    option_group_ids: Vec<i64>,
+}
+
+impl GroupBody {
+    /// The group, or 422 naming every field at fault.
+    fn parse(&self, currency: Currency) -> Result<NewOptionGroup, ApiError> {
+        let mut errors = FieldErrors::default();
+        let name = errors.check("name", parse_name(&self.name));
+        let requirement = errors.check("requirement", self.requirement.parse::<Requirement>());
+        if !(1..=MAX_CHOICES).contains(&self.choices.len()) {
+            errors.add(
+                "choices",
+                format!(
+                    "a group needs 1 to {MAX_CHOICES} choices, not {}",
+                    self.choices.len()
+                ),
+            );
+        }
+        let mut labels = HashSet::new();
+        let mut choices = Vec::with_capacity(self.choices.len());
+        for (index, choice) in self.choices.iter().enumerate() {
+            let field = |name: &str| format!("choices[{index}].{name}");
+            let label = errors.check(field("label"), parse_name(&choice.label));
+            if let Some(label) = &label {
+                // Shoppers cannot tell "Clear" from "clear" apart in a picker.
+                if !labels.insert(label.to_lowercase()) {
+                    errors.add(
+                        field("label"),
+                        format!("{label:?} is used twice in this group"),
+                    );
+                }
+            }
+            let modifier = choice.modifier(&mut errors, field, currency);
+            if let (Some(label), Some(modifier)) = (label, modifier) {
+                choices.push(NewChoice {
+                    label,
+                    modifier,
+                    is_default: choice.is_default,
+                });
+            }
+        }
+        if self.choices.iter().filter(|c| c.is_default).count() > 1 {
+            errors.add("choices", "at most one choice can be the default");
+        }
+        errors.into_result()?;
+        match (name, requirement) {
+            (Some(name), Some(requirement)) => Ok(NewOptionGroup {
+                name,
+                requirement,
+                choices,
+            }),
+            _ => Err(ApiError::internal(
+                "no errors were noted, yet a field did not parse",
+            )),
+        }
+    }
+}
+
+impl ChoiceBody {
+    fn modifier(
+        &self,
+        errors: &mut FieldErrors,
+        field: impl Fn(&str) -> String,
+        currency: Currency,
+    ) -> Option<Modifier> {
+        let value = &self.modifier_value;
+        match self.modifier_type.as_str() {
+            "FIXED" => errors
+                .check(field("modifierValue"), Money::parse(value, currency))
+                .map(|money| Modifier::Fixed(money.minor())),
+            "PERCENTAGE" => errors
+                .check(field("modifierValue"), BasisPoints::parse_percent(value))
+                .map(Modifier::Percentage),
+            other => {
+                let message = format!("unknown modifier type {other:?} (FIXED or PERCENTAGE)");
+                errors.add(field("modifierType"), message);
+                None
+            }
+        }
+    }
+}
+
+impl ProductGroupsBody {
+    /// Up to [`MAX_GROUPS_PER_PRODUCT`] distinct groups, in display order.
+    fn parse(&self) -> Result<Vec<OptionGroupId>, ApiError> {
+        let ids = &self.option_group_ids;
+        let mut errors = FieldErrors::default();
+        if ids.len() > MAX_GROUPS_PER_PRODUCT {
+            errors.add(
+                "optionGroupIds",
+                format!(
+                    "a product shows at most {MAX_GROUPS_PER_PRODUCT} option groups, not {}",
+                    ids.len()
+                ),
+            );
+        }
+        if ids.iter().collect::<HashSet<_>>().len() != ids.len() {
+            errors.add("optionGroupIds", "a group is listed more than once");
+        }
+        errors.into_result()?;
+        Ok(ids.iter().copied().map(OptionGroupId::new).collect())
+    }
+}
+
+// --- responses -------------------------------------------------------------------------------
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct GroupList {
+    option_groups: Vec<GroupView>,
+}
+
+fn group_list(groups: &[OptionGroup], currency: Currency) -> Json<GroupList> {
+    Json(GroupList {
+        option_groups: groups
+            .iter()
+            .map(|group| GroupView::new(group, currency))
+            .collect(),
+    })
+}
+
+// --- handlers --------------------------------------------------------------------------------
+
+async fn list(
+    State(state): State<AppState>,
+    session: AdminSession,
+) -> Result<Json<GroupList>, ApiError> {
+    let groups = storage::list_groups(&state.db, session.store.id).await?;
+    Ok(group_list(&groups, session.store.currency))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    session: AdminSession,
+    JsonBody(body): JsonBody<GroupBody>,
+) -> Result<(StatusCode, Json<GroupView>), ApiError> {
+    let currency = session.store.currency;
+    let group = body.parse(currency)?;
+    let created = service::create(&state, &session, &group).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(GroupView::new(&created, currency)),
+    ))
+}
+
+async fn show(
+    State(state): State<AppState>,
+    session: AdminSession,
+    PathParam(id): PathParam<i64>,
+) -> Result<Json<GroupView>, ApiError> {
+    let group = storage::get_group(&state.db, session.store.id, OptionGroupId::new(id)).await?;
+    Ok(Json(GroupView::new(&group, session.store.currency)))
+}
+
+async fn replace(
+    State(state): State<AppState>,
+    session: AdminSession,
+    PathParam(id): PathParam<i64>,
+    JsonBody(body): JsonBody<GroupBody>,
+) -> Result<Json<GroupView>, ApiError> {
+    let currency = session.store.currency;
+    let group = body.parse(currency)?;
+    let replaced = service::replace(&state, &session, OptionGroupId::new(id), &group).await?;
+    Ok(Json(GroupView::new(&replaced, currency)))
+}
+
+async fn remove(
+    State(state): State<AppState>,
+    session: AdminSession,
+    PathParam(id): PathParam<i64>,
+) -> Result<StatusCode, ApiError> {
+    service::delete(&state, &session, OptionGroupId::new(id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn product_groups(
+    State(state): State<AppState>,
+    session: AdminSession,
+    PathParam(product_id): PathParam<String>,
+) -> Result<Json<GroupList>, ApiError> {
+    let product = parse_product_id(&product_id)?.to_string();
+    let groups = storage::groups_for_product(&state.db, session.store.id, &product).await?;
+    Ok(group_list(&groups, session.store.currency))
+}
+
+async fn set_product_groups(
+    State(state): State<AppState>,
+    session: AdminSession,
+    PathParam(product_id): PathParam<String>,
+    JsonBody(body): JsonBody<ProductGroupsBody>,
+) -> Result<Json<GroupList>, ApiError> {
+    let product = parse_product_id(&product_id)?;
+    let ids = body.parse()?;
+    let groups = service::set_product_groups(&state, &session, product, &ids).await?;
+    Ok(group_list(&groups, session.store.currency))
+}
+
+async fn clear_product_groups(
+    State(state): State<AppState>,
+    session: AdminSession,
+    PathParam(product_id): PathParam<String>,
+) -> Result<StatusCode, ApiError> {
+    let product = parse_product_id(&product_id)?;
+    service::set_product_groups(&state, &session, product, &[]).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
