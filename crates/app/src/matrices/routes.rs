@@ -196,34 +196,8 @@ fn parse_matrix_name(errors: &mut FieldErrors, text: &str) -> String {
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-struct MatrixListItem {
-    id: MatrixId,
-    name: String,
-    unit: Unit,
-    out_of_range: OutOfRangePolicy,
-    version: i64,
-    assigned_products: i64,
-    updated_at: DateTime<Utc>,
-}
-
-impl From<MatrixSummary> for MatrixListItem {
-    fn from(summary: MatrixSummary) -> Self {
-        Self {
-            id: summary.id,
-            name: summary.name,
-            unit: summary.unit,
-            out_of_range: summary.out_of_range,
-            version: summary.version,
-            assigned_products: summary.assigned_products,
-            updated_at: summary.updated_at,
-        }
-    }
-}
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
 struct MatrixList {
-    matrices: Vec<MatrixListItem>,
+    matrices: Vec<MatrixSummary>,
 }
 
 /// A whole matrix, in the shape create and replace accept.
@@ -316,9 +290,8 @@ async fn list(
     State(state): State<AppState>,
     session: AdminSession,
 ) -> Result<Json<MatrixList>, ApiError> {
-    let summaries = storage::list(&state.db, session.store.id).await?;
     Ok(Json(MatrixList {
-        matrices: summaries.into_iter().map(MatrixListItem::from).collect(),
+        matrices: storage::list(&state.db, session.store.id).await?,
     }))
 }
 
@@ -459,21 +432,25 @@ async fn import(
         query.out_of_range.as_deref(),
         defaults,
     );
+    errors.into_query_result()?;
+    // A preview saves nothing and needs no name.
     let name = match (&query.name, query.preview) {
-        (Some(name), _) => Some(parse_matrix_name(&mut errors, name)),
-        (None, true) => None,
+        (_, true) => None,
+        (Some(name), false) => Some(
+            parse_name(name).map_err(|message| ApiError::invalid_field("name", message))?,
+        ),
         (None, false) => {
-            errors.add("name", "is required to save the matrix");
-            None
+            return Err(ApiError::invalid_field(
+                "name",
+                "is required to save the matrix",
+            ))
         }
     };
-    errors.into_query_result()?;
     let grid = pricing::csv::parse_grid(&body, unit, store.currency).map_err(csv_error)?;
-    if query.preview {
+    let Some(name) = name else {
         return Ok(Json(preview(grid, unit, policy)).into_response());
-    }
+    };
     let matrix = grid.into_matrix(unit, policy).map_err(csv_error)?;
-    let name = name.unwrap_or_default();
     let created = service::create(&state, &session, &name, &matrix, Action::MatrixImport).await?;
     Ok((
         StatusCode::CREATED,

@@ -35,7 +35,9 @@ pub struct StoredMatrix {
     pub updated_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A matrix without its grid, as listings show it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct MatrixSummary {
     pub id: MatrixId,
     pub name: String,

@@ -112,6 +112,9 @@ async fn update(
     let store = session.store.id;
     let before = Settings::of(&session.store);
     let after = patch.apply(&before)?;
+    if after == before {
+        return Ok(Json(SettingsView::from(&after)));
+    }
     let write = AuditedWrite::begin(&state.db, &session).await?;
     storage::update_settings_in(write.txn(), store, &after).await?;
     let entry = Entry::new(Action::SettingsUpdate, store.get())
