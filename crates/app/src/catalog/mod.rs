@@ -285,7 +285,8 @@ impl CatalogCache {
         keys.by_digest.clear();
     }
 
-    fn is_coherent(&self) -> bool {
+    /// Whether loads are kept: always on SQLite; on PostgreSQL while the listener listens.
+    pub fn is_coherent(&self) -> bool {
         self.inner.coherent.load(Ordering::Acquire)
     }
 

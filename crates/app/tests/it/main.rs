@@ -18,3 +18,7 @@ mod storage_draft_orders;
 mod storage_matrices;
 mod storage_options;
 mod storage_stores;
+mod storefront_access;
+mod storefront_cache;
+mod storefront_price;
+mod storefront_support;

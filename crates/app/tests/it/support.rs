@@ -208,6 +208,11 @@ impl TestStack {
         format!("{}{path}", self.stack.ready.shopify_url)
     }
 
+    /// The PostgreSQL database of this stack; `None` on SQLite.
+    pub fn postgres_url(&self) -> Option<&DatabaseUrl> {
+        self.database.as_ref().map(|d| &d.url)
+    }
+
     pub fn db(&self) -> &Database {
         &self.stack.state.db
     }
