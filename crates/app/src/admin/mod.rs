@@ -76,6 +76,13 @@ impl FieldErrors {
         }
     }
 
+    /// The parsed input, or 422 naming every field at fault. `parsed` is what the successful
+    /// checks produced; missing although no error was noted, it is a bug in the parser.
+    pub fn finish<T>(self, parsed: Option<T>) -> Result<T, ApiError> {
+        self.into_result()?;
+        parsed.ok_or_else(|| ApiError::internal("an input failed to parse without an error"))
+    }
+
     /// 400 naming every parameter at fault, if any: a bad query string is a malformed request.
     pub fn into_query_result(self) -> Result<(), ApiError> {
         match self.into_result() {

@@ -50,7 +50,7 @@ async fn reveal_first_key(
         .map_err(ApiError::internal)?;
     Ok(Json(RevealedKey {
         key,
-        kind: super::KeyKind::Publishable.as_str(),
+        kind: KeyKind::Publishable.as_str(),
     }))
 }
 
@@ -145,8 +145,7 @@ impl CreateKey {
             Some(texts) => parse_origins(&mut errors, "allowedOrigins", texts),
             None => default_origins.to_vec(),
         };
-        errors.into_result()?;
-        Ok((kind.unwrap_or(KeyKind::Publishable), origins))
+        Ok((errors.finish(kind)?, origins))
     }
 }
 

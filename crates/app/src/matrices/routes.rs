@@ -116,26 +116,28 @@ fn unit_and_policy(
 }
 
 impl GridText<'_> {
-    /// The matrix, or 422 naming every breakpoint and cell at fault.
+    /// The matrix; `None` with every breakpoint and cell at fault noted in `errors`.
     fn parse(
         &self,
         defaults: (Unit, OutOfRangePolicy),
         currency: Currency,
-        mut errors: FieldErrors,
-    ) -> Result<PriceMatrix, ApiError> {
-        let (unit, policy) = unit_and_policy(&mut errors, self.unit, self.out_of_range, defaults);
-        let widths = breakpoints(&mut errors, "widths", self.widths, unit);
-        let heights = breakpoints(&mut errors, "heights", self.heights, unit);
-        let cells = prices(&mut errors, self.cells, currency);
+        errors: &mut FieldErrors,
+    ) -> Option<PriceMatrix> {
+        let (unit, policy) = unit_and_policy(errors, self.unit, self.out_of_range, defaults);
+        let widths = breakpoints(errors, "widths", self.widths, unit);
+        let heights = breakpoints(errors, "heights", self.heights, unit);
+        let cells = prices(errors, self.cells, currency);
         // Positions only mean something once every value parsed; the grid is judged after.
-        errors.into_result()?;
-        PriceMatrix::new(unit, policy, widths, heights, cells).map_err(|error| {
-            let mut errors = FieldErrors::default();
-            for problem in &error.problems {
-                errors.add(problem_field(problem), problem);
-            }
-            errors.into_error()
-        })
+        if !errors.is_empty() {
+            return None;
+        }
+        PriceMatrix::new(unit, policy, widths, heights, cells)
+            .map_err(|error| {
+                for problem in &error.problems {
+                    errors.add(problem_field(problem), problem);
+                }
+            })
+            .ok()
     }
 }
 
@@ -186,10 +188,6 @@ fn problem_field(problem: &MatrixProblem) -> String {
         }
         _ => "cells".to_owned(),
     }
-}
-
-fn parse_matrix_name(errors: &mut FieldErrors, text: &str) -> String {
-    errors.check("name", parse_name(text)).unwrap_or_default()
 }
 
 // --- responses -------------------------------------------------------------------------------
@@ -302,7 +300,7 @@ async fn create(
 ) -> Result<(StatusCode, Json<MatrixView>), ApiError> {
     let store = &session.store;
     let mut errors = FieldErrors::default();
-    let name = parse_matrix_name(&mut errors, &body.name);
+    let name = errors.check("name", parse_name(&body.name));
     let grid = GridText {
         unit: body.unit.as_deref(),
         out_of_range: body.out_of_range.as_deref(),
@@ -311,7 +309,8 @@ async fn create(
         cells: &body.cells,
     };
     let defaults = (store.unit_preference, store.out_of_range_default);
-    let matrix = grid.parse(defaults, store.currency, errors)?;
+    let matrix = grid.parse(defaults, store.currency, &mut errors);
+    let (name, matrix) = errors.finish(name.zip(matrix))?;
     let created = service::create(&state, &session, &name, &matrix, Action::MatrixCreate).await?;
     Ok((
         StatusCode::CREATED,
@@ -344,7 +343,9 @@ async fn replace(
     };
     let defaults = (current.matrix.unit(), current.matrix.policy());
     let currency = session.store.currency;
-    let matrix = grid.parse(defaults, currency, FieldErrors::default())?;
+    let mut errors = FieldErrors::default();
+    let matrix = grid.parse(defaults, currency, &mut errors);
+    let matrix = errors.finish(matrix)?;
     let replaced = service::replace(&state, &session, &current, body.version, &matrix).await?;
     Ok(Json(matrix_view(replaced, currency)))
 }
@@ -356,8 +357,8 @@ async fn rename(
     JsonBody(body): JsonBody<RenameMatrix>,
 ) -> Result<Json<Renamed>, ApiError> {
     let mut errors = FieldErrors::default();
-    let name = parse_matrix_name(&mut errors, &body.name);
-    errors.into_result()?;
+    let name = errors.check("name", parse_name(&body.name));
+    let name = errors.finish(name)?;
     let id = MatrixId::new(id);
     let version = service::rename(&state, &session, id, &name).await?;
     Ok(Json(Renamed { id, name, version }))
@@ -436,9 +437,9 @@ async fn import(
     // A preview saves nothing and needs no name.
     let name = match (&query.name, query.preview) {
         (_, true) => None,
-        (Some(name), false) => Some(
-            parse_name(name).map_err(|message| ApiError::invalid_field("name", message))?,
-        ),
+        (Some(name), false) => {
+            Some(parse_name(name).map_err(|message| ApiError::invalid_field("name", message))?)
+        }
         (None, false) => {
             return Err(ApiError::invalid_field(
                 "name",

@@ -107,17 +107,12 @@ impl GroupBody {
         if self.choices.iter().filter(|c| c.is_default).count() > 1 {
             errors.add("choices", "at most one choice can be the default");
         }
-        errors.into_result()?;
-        match (name, requirement) {
-            (Some(name), Some(requirement)) => Ok(NewOptionGroup {
-                name,
-                requirement,
-                choices,
-            }),
-            _ => Err(ApiError::internal(
-                "no errors were noted, yet a field did not parse",
-            )),
-        }
+        let (name, requirement) = errors.finish(name.zip(requirement))?;
+        Ok(NewOptionGroup {
+            name,
+            requirement,
+            choices,
+        })
     }
 }
 

@@ -69,9 +69,15 @@ stack_test!(admin_settings_are_read_patched_and_validated, |stack| {
         .await
         .assert_problem(400, "body");
     assert_eq!(admin.get("/app/api/settings").await.body, patched.body);
-    let unchanged = admin.patch("/app/api/settings", json!({"unitPreference": "in"})).await;
+    let unchanged = admin
+        .patch("/app/api/settings", json!({"unitPreference": "in"}))
+        .await;
     assert_eq!(unchanged.body, patched.body);
-    assert_eq!(admin.audit_actions().await, ["settings.update"], "a no-op is not a change");
+    assert_eq!(
+        admin.audit_actions().await,
+        ["settings.update"],
+        "a no-op is not a change"
+    );
 
     // New matrices and keys take the defaults.
     let mut matrix = small_matrix("Inches");
