@@ -9,8 +9,9 @@ use pricing::{Dimension, OutOfRangePolicy, PriceMatrix, Unit};
 use rust_decimal::Decimal;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    AccessMode, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend,
+    EntityTrait, IsolationLevel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionTrait,
 };
 
 use super::MatrixId;
@@ -178,19 +179,33 @@ pub async fn rename_in(
 }
 
 pub async fn load(db: &Database, store: StoreId, id: MatrixId) -> StorageResult<StoredMatrix> {
-    let connection = db.connection();
-    let row = find_row(connection, store, id).await?;
+    // Row, breakpoints and cells are three statements; they must see one version of the
+    // matrix even while a replace commits between them.
+    let txn = snapshot(db).await?;
+    let row = find_row(&txn, store, id).await?;
     let axes = breakpoints::Entity::find()
         .filter(breakpoints::Column::MatrixId.eq(row.id))
         .order_by_asc(breakpoints::Column::Position)
-        .all(connection)
+        .all(&txn)
         .await?;
     let cells = matrix_cells::Entity::find()
         .filter(matrix_cells::Column::MatrixId.eq(row.id))
-        .all(connection)
+        .all(&txn)
         .await?;
+    txn.commit().await?;
     let matrix = matrix_from_rows(&row, &axes, &cells)?;
     stored(row, matrix)
+}
+
+/// A read-only transaction whose statements all see one committed state: REPEATABLE READ on
+/// PostgreSQL, whose default gives each statement a snapshot of its own; on SQLite any
+/// transaction does (and SQLite refuses the settings).
+async fn snapshot(db: &Database) -> StorageResult<DatabaseTransaction> {
+    let connection = db.connection();
+    let postgres = connection.get_database_backend() == DbBackend::Postgres;
+    let isolation = postgres.then_some(IsolationLevel::RepeatableRead);
+    let access = postgres.then_some(AccessMode::ReadOnly);
+    Ok(connection.begin_with_config(isolation, access).await?)
 }
 
 pub async fn list(db: &Database, store: StoreId) -> StorageResult<Vec<MatrixSummary>> {

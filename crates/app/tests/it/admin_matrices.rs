@@ -353,3 +353,84 @@ stack_test!(
         assert_eq!(admin.audit_actions().await, ["matrix.import"]);
     }
 );
+
+stack_test!(
+    admin_a_100_by_100_csv_near_the_size_limit_imports_whole,
+    |stack| {
+        let admin = Admin::demo(stack).await;
+        let mut csv = String::from("width,height,price\n");
+        for h in 1..=100 {
+            for w in 1..=100 {
+                csv.push_str(&format!(
+                    "{w}0.0001,{h}0.0001,{}.99\n",
+                    100_000 + h * 100 + w
+                ));
+            }
+        }
+        // Blank lines are skipped: they take the file past the JSON limit, still under 1 MiB.
+        csv.push_str(&"\n".repeat(1024 * 1024 - 4096 - csv.len()));
+        assert!(csv.len() > 512 * 1024 && csv.len() < 1024 * 1024);
+        let imported = admin
+            .send_raw(
+                Method::POST,
+                "/app/api/matrices/import?name=Big",
+                "text/csv",
+                csv.into_bytes(),
+            )
+            .await;
+        assert_eq!(imported.status, 201, "{imported:?}");
+        let grid = admin
+            .get(&format!("/app/api/matrices/{}", imported.body["id"]))
+            .await
+            .body;
+        assert_eq!(grid["widths"].as_array().unwrap().len(), 100);
+        assert_eq!(grid["widths"][99], "1000.0001");
+        assert_eq!(grid["cells"][99][99], "110100.99");
+
+        // The same full grid fits the JSON limit too.
+        let copy = json!({
+            "name": "Big JSON",
+            "widths": grid["widths"],
+            "heights": grid["heights"],
+            "cells": grid["cells"],
+        });
+        let created = admin.post("/app/api/matrices", copy).await;
+        assert_eq!(created.status, 201, "{:?}", created.status);
+        assert_eq!(created.body["cells"], grid["cells"]);
+    }
+);
+
+stack_test!(
+    admin_concurrent_replaces_of_one_version_let_exactly_one_win,
+    |stack| {
+        let admin = Admin::demo(stack).await;
+        let demo = admin.matrix_id("Demo glass").await;
+        let path = format!("/app/api/matrices/{demo}");
+        let edits = (0..6).map(|n| {
+            let body = json!({
+                "version": 1,
+                "widths": ["300"],
+                "heights": ["200"],
+                "cells": [[format!("{n}.00")]],
+            });
+            admin.put(&path, body)
+        });
+        let replies = futures::future::join_all(edits).await;
+        let statuses: Vec<u16> = replies.iter().map(|r| r.status.as_u16()).collect();
+        assert_eq!(
+            statuses.iter().filter(|s| **s == 200).count(),
+            1,
+            "{statuses:?}"
+        );
+        assert_eq!(
+            statuses.iter().filter(|s| **s == 409).count(),
+            5,
+            "{statuses:?}"
+        );
+        let winner = replies.iter().find(|r| r.status == 200).unwrap();
+        let stored = admin.get(&path).await.body;
+        assert_eq!(stored["version"], 2);
+        assert_eq!(stored["cells"], winner.body["cells"]);
+        assert_eq!(admin.audit_actions().await, ["matrix.replace"]);
+    }
+);
