@@ -7,6 +7,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
+use shopify::admin::ClientOptions;
 use shopify::{ApiVersion, AppCredentials, ShopUrlTemplate};
 use url::Url;
 
@@ -163,6 +164,8 @@ pub struct ShopifyConfig {
     pub api_version: ApiVersion,
     /// Where shops live: `https://{shop}` in production, the local simulator in development.
     pub shop_url_template: ShopUrlTemplate,
+    /// Timeouts and the retry budget of Admin API calls.
+    pub client: ClientOptions,
 }
 
 impl ShopifyConfig {
@@ -184,6 +187,7 @@ impl ShopifyConfig {
             scopes: scopes.map(str::to_owned).collect(),
             api_version: source.parse(API_VERSION)?.unwrap_or_default(),
             shop_url_template: source.parse(SHOP_URL_TEMPLATE)?.unwrap_or_default(),
+            client: ClientOptions::default(),
         })
     }
 

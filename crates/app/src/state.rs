@@ -3,14 +3,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use shopify::admin::{AdminClient, ClientOptions};
+use shopify::admin::AdminClient;
 
 use crate::catalog::CatalogCache;
-use crate::storefront::RateLimits;
 use crate::config::ShopifyConfig;
 use crate::crypto::{EncryptionKey, SecretBox};
 use crate::db::Database;
 use crate::jobs::JobSignal;
+use crate::storefront::RateLimits;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -41,7 +41,7 @@ impl AppState {
             http.clone(),
             shopify.shop_url_template.clone(),
             shopify.api_version,
-            ClientOptions::default(),
+            shopify.client.clone(),
         );
         let catalog = CatalogCache::new(&db);
         Ok(Self {

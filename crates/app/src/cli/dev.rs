@@ -28,6 +28,7 @@ pub async fn run(source: &ConfigSource, args: &DevArgs) -> Result<(), CliError> 
         shopify_port: args.shopify_port,
         data_dir: args.data_dir.clone(),
         database_url: source.parse(DATABASE_URL)?,
+        shopify_client: Default::default(),
     };
     let stack = DevStack::start(options)
         .await

@@ -7,6 +7,7 @@ mod seed;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
+use shopify::admin::ClientOptions;
 use shopify::{AppCredentials, ShopDomain, ShopUrlTemplate};
 use shopify_sim::{SimConfig, SimHandle, Simulator, DEMO_PRODUCT_ID, DEMO_SHOP};
 use tokio::net::TcpListener;
@@ -48,6 +49,8 @@ pub struct DevOptions {
     pub data_dir: PathBuf,
     /// Defaults to a SQLite file in the data directory.
     pub database_url: Option<DatabaseUrl>,
+    /// Timeouts and retry budget of the app's Shopify client.
+    pub shopify_client: ClientOptions,
 }
 
 /// The `ready` line's facts: everything needed to call the app.
@@ -101,6 +104,7 @@ impl DevStack {
                 sim.base_url()
             ))
             .map_err(|e| DevError::Io(format!("simulator URL: {e}")))?,
+            client: options.shopify_client.clone(),
         };
         let database_url = options
             .database_url

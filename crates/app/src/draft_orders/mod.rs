@@ -1,7 +1,13 @@
 //! Draft orders: every order Gridprice creates in Shopify, recorded once and counted once.
 
 pub mod admin;
+pub mod reconcile;
+pub mod routes;
+pub mod service;
+mod snapshot;
 pub mod storage;
+
+pub use snapshot::DraftOrderResponse;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[serde(transparent)]

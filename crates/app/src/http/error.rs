@@ -35,6 +35,9 @@ pub enum ApiError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    /// The same request is still being worked on; ask again after `retry_after` seconds.
+    #[error("{detail}")]
+    InProgress { detail: String, retry_after: u64 },
     #[error("{detail}")]
     Unprocessable {
         detail: String,
@@ -94,7 +97,7 @@ impl ApiError {
             }
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
-            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Conflict(_) | Self::InProgress { .. } => StatusCode::CONFLICT,
             Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -141,7 +144,9 @@ impl IntoResponse for ApiError {
                     problem = problem.with_field_error(field, message);
                 }
             }
-            Self::RateLimited { retry_after, .. } | Self::Unavailable { retry_after, .. } => {
+            Self::RateLimited { retry_after, .. }
+            | Self::Unavailable { retry_after, .. }
+            | Self::InProgress { retry_after, .. } => {
                 problem = problem.with_retry_after(retry_after);
             }
             _ => {}

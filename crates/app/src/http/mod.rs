@@ -40,6 +40,10 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::admin::routes())
         .merge(webhooks::routes())
         .merge(crate::storefront::api_v1(&state))
+        .merge(crate::storefront::with_api_v1_layers(
+            &state,
+            crate::draft_orders::routes::routes(),
+        ))
         .fallback(|| async { Problem::new(StatusCode::NOT_FOUND, "No such endpoint.") })
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))

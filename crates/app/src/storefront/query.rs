@@ -76,6 +76,22 @@ impl<'a> PriceQuery<'a> {
         parsed
     }
 
+    /// The same fields from another source (the draft-order body); options come separately.
+    pub fn from_fields(
+        width: Option<Cow<'a, str>>,
+        height: Option<Cow<'a, str>>,
+        quantity: Option<Cow<'a, str>>,
+        unit: Option<Cow<'a, str>>,
+    ) -> Self {
+        Self {
+            width,
+            height,
+            quantity,
+            unit,
+            ..Self::default()
+        }
+    }
+
     /// The request, with sizes in `unit` or, if none was given, in `default_unit`. Every
     /// problem is reported at once.
     pub fn parse(self, default_unit: Unit) -> Result<PriceRequest, ApiError> {

@@ -20,5 +20,6 @@ mod storage_options;
 mod storage_stores;
 mod storefront_access;
 mod storefront_cache;
+mod storefront_draft_orders;
 mod storefront_price;
 mod storefront_support;

@@ -186,6 +186,12 @@ impl TestStack {
             shopify_port: 0,
             data_dir: data.path().to_path_buf(),
             database_url: database.as_ref().map(|d| d.url.clone()),
+            // Short enough that timeout faults do not slow the suite; long enough for 2 cores.
+            shopify_client: shopify::admin::ClientOptions {
+                request_timeout: std::time::Duration::from_secs(2),
+                retry_budget: std::time::Duration::from_secs(6),
+                ..Default::default()
+            },
         };
         let stack = gridprice::dev::DevStack::start(options)
             .await

@@ -1,0 +1,419 @@
+//! The draft order flow (DESIGN §6): nothing lost, nothing doubled.
+//!
+//! 1. The quote is computed on the server (`catalog`); client prices are never read.
+//! 2. An `Idempotency-Key` already on a record answers from that record.
+//! 3. A `pending` record is committed before Shopify is called.
+//! 4. `draftOrderCreate` carries a per-record reference tag.
+//! 5. Success marks the record `created` and counts it in one transaction; Shopify's refusal
+//!    marks it `failed`; an unknown outcome is looked up by the tag before anything is sent
+//!    again, and a record still unresolved when the time budget runs out stays `pending` for the
+//!    reconciliation job.
+
+use std::time::Duration;
+
+use rand::Rng;
+use sha2::{Digest, Sha256};
+use shopify::admin::{
+    AdminError, Attribute, CreatedDraftOrder, DraftOrderInput, DraftOrderLineItem,
+};
+use shopify::{ProductGid, VariantGid};
+use tokio::time::Instant;
+
+use super::snapshot::PricedSnapshot;
+use super::storage::{
+    self as records, DraftOrderRecord, Inserted, NewDraftOrderRecord, ShopifyDraftOrder,
+};
+use super::RecordStatus;
+use crate::catalog::{PriceRequest, PricedProduct};
+use crate::http::error::ApiError;
+use crate::state::AppState;
+use crate::stores::{service as store_service, LineItemMode, Store};
+
+/// How long one request may spend getting its draft order into Shopify.
+const FLOW_BUDGET: Duration = Duration::from_secs(12);
+/// How long a repeat of an in-flight request waits for the first one's outcome.
+const REPLAY_WAIT: Duration = Duration::from_secs(15);
+const REPLAY_POLL: Duration = Duration::from_millis(100);
+const FIRST_BACKOFF: Duration = Duration::from_millis(250);
+/// Every Gridprice order carries this tag, and `REFERENCE_TAG_PREFIX` + its record's reference.
+pub const TAG: &str = "gridprice";
+pub const REFERENCE_TAG_PREFIX: &str = "gridprice-ref-";
+/// Longest `Idempotency-Key` accepted.
+pub const MAX_IDEMPOTENCY_KEY: usize = 255;
+
+/// A client's `Idempotency-Key`: 1–255 visible ASCII characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotencyKey(String);
+
+impl IdempotencyKey {
+    pub fn parse(text: &str) -> Result<Self, ApiError> {
+        let valid = !text.is_empty()
+            && text.len() <= MAX_IDEMPOTENCY_KEY
+            && text.bytes().all(|b| b.is_ascii_graphic());
+        if !valid {
+            return Err(ApiError::invalid_field(
+                "Idempotency-Key",
+                "must be 1–255 visible ASCII characters",
+            ));
+        }
+        Ok(Self(text.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A shopper's order as the storefront sent it, parsed.
+#[derive(Debug, Clone)]
+pub struct OrderRequest {
+    pub product: ProductGid,
+    pub variant: Option<VariantGid>,
+    pub price: PriceRequest,
+    pub idempotency_key: Option<IdempotencyKey>,
+}
+
+/// The record answering the request; `replayed` when an earlier request with the same key made it.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub record: DraftOrderRecord,
+    pub replayed: bool,
+}
+
+pub async fn create(
+    state: &AppState,
+    store: &Store,
+    request: &OrderRequest,
+) -> Result<Outcome, ApiError> {
+    let priced = state
+        .catalog
+        .price(&state.db, store, &request.product, &request.price)
+        .await?;
+    let hash = request_hash(request);
+    if let Some(key) = &request.idempotency_key {
+        if let Some(existing) =
+            records::find_by_idempotency_key(&state.db, store.id, key.as_str()).await?
+        {
+            return replay(state, store, existing, &hash).await;
+        }
+    }
+    let variant = chosen_variant(state, store, request, &priced).await?;
+    let new = new_record(request, &priced, hash.clone(), variant.as_ref())?;
+    let record = match records::insert_pending(&state.db, store.id, new).await? {
+        Inserted::New(record) => record,
+        Inserted::Existing(existing) => return replay(state, store, existing, &hash).await,
+    };
+    let input = draft_order_input(store, &record, &priced, variant);
+    let record = submit(state, store, record, &input).await?;
+    Ok(Outcome {
+        record,
+        replayed: false,
+    })
+}
+
+/// Answers a repeat from the first request's record, waiting (bounded) while it is in flight.
+async fn replay(
+    state: &AppState,
+    store: &Store,
+    mut record: DraftOrderRecord,
+    hash: &str,
+) -> Result<Outcome, ApiError> {
+    if record.request_hash != hash {
+        return Err(ApiError::Unprocessable {
+            detail: "This Idempotency-Key was used for a different request.".to_owned(),
+            errors: vec![(
+                "Idempotency-Key".to_owned(),
+                "already used with another body".to_owned(),
+            )],
+        });
+    }
+    let give_up = Instant::now() + REPLAY_WAIT;
+    while record.status == RecordStatus::Pending && Instant::now() < give_up {
+        tokio::time::sleep(REPLAY_POLL).await;
+        record = records::get(&state.db, store.id, record.id).await?;
+    }
+    match record.status {
+        RecordStatus::Created => Ok(Outcome {
+            record,
+            replayed: true,
+        }),
+        RecordStatus::Failed => Err(refused(
+            record.error.as_deref().unwrap_or("Shopify refused it"),
+        )),
+        RecordStatus::Pending => Err(ApiError::InProgress {
+            detail: "The first request with this Idempotency-Key is still in progress.".to_owned(),
+            retry_after: 2,
+        }),
+    }
+}
+
+/// The variant the line item refers to: the one asked for (it must be the product's), else the
+/// product's default; `None` in custom line-item mode.
+async fn chosen_variant(
+    state: &AppState,
+    store: &Store,
+    request: &OrderRequest,
+    priced: &PricedProduct,
+) -> Result<Option<VariantGid>, ApiError> {
+    if store.line_item_mode == LineItemMode::Custom {
+        return Ok(None);
+    }
+    let default = priced
+        .default_variant_gid
+        .as_deref()
+        .and_then(|gid| VariantGid::parse(gid).ok());
+    let Some(asked) = &request.variant else {
+        return Ok(default);
+    };
+    if Some(asked) == default.as_ref() {
+        return Ok(default);
+    }
+    // Any other variant is checked against Shopify: a price override on another product's
+    // variant would sell that product at this product's price.
+    let token = store_service::access_token(state, store).await?;
+    let product = match state
+        .admin
+        .shop(&store.shop, &token)
+        .product(request.product)
+        .await
+    {
+        Ok(product) => product,
+        Err(error) => return Err(store_service::shopify_failure(state, store, error).await),
+    };
+    let belongs = product.is_some_and(|p| p.variants.iter().any(|v| &v.id == asked));
+    if !belongs {
+        return Err(ApiError::invalid_field(
+            "variantId",
+            "is not a variant of this product",
+        ));
+    }
+    Ok(Some(*asked))
+}
+
+/// Calls Shopify until the record is settled or the budget runs out; never sends again while
+/// an earlier attempt may have created the order.
+async fn submit(
+    state: &AppState,
+    store: &Store,
+    record: DraftOrderRecord,
+    input: &DraftOrderInput,
+) -> Result<DraftOrderRecord, ApiError> {
+    let token = store_service::access_token(state, store).await?;
+    let shop = state.admin.shop(&store.shop, &token);
+    let deadline = Instant::now() + FLOW_BUDGET;
+    let mut backoff = FIRST_BACKOFF;
+    loop {
+        records::record_attempt(&state.db, store.id, record.id).await?;
+        let error = match shop.draft_order_create(input).await {
+            Ok(order) => return complete(state, store, &record, &order).await,
+            Err(error) => error,
+        };
+        match error {
+            AdminError::UserErrors(errors) => {
+                let message = errors
+                    .iter()
+                    .map(|e| e.message.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                records::mark_failed(&state.db, store.id, record.id, &message).await?;
+                return Err(AdminError::UserErrors(errors).into());
+            }
+            AdminError::Unauthorized(status) => {
+                records::mark_failed(
+                    &state.db,
+                    store.id,
+                    record.id,
+                    "Shopify refused the store's token",
+                )
+                .await?;
+                store_service::shopify_failure(state, store, AdminError::Unauthorized(status))
+                    .await;
+                return Err(ApiError::Unavailable {
+                    detail:
+                        "The store must reconnect Gridprice to Shopify before it can take orders."
+                            .into(),
+                    retry_after: 60,
+                });
+            }
+            error => {
+                tracing::warn!(record = record.id.get(), %error, "draft order not confirmed yet")
+            }
+        }
+        if Instant::now() + backoff >= deadline {
+            return Err(still_pending());
+        }
+        tokio::time::sleep(jittered(backoff)).await;
+        backoff = backoff.saturating_mul(2);
+        // The attempt may have created the order even though no answer came back.
+        match find_by_reference(&shop, &record.reference).await {
+            Ok(Some(order)) => return complete(state, store, &record, &order).await,
+            Ok(None) => {}
+            // Without knowing, sending again could make a second order.
+            Err(error) => {
+                tracing::warn!(record = record.id.get(), %error, "cannot look the order up");
+                return Err(still_pending());
+            }
+        }
+    }
+}
+
+async fn complete(
+    state: &AppState,
+    store: &Store,
+    record: &DraftOrderRecord,
+    order: &CreatedDraftOrder,
+) -> Result<DraftOrderRecord, ApiError> {
+    Ok(records::mark_created(&state.db, store.id, record.id, &shopify_order(order)).await?)
+}
+
+/// The Shopify draft order carrying the record's reference tag, if there is one.
+pub async fn find_by_reference(
+    shop: &shopify::admin::ShopClient<'_>,
+    reference: &str,
+) -> Result<Option<CreatedDraftOrder>, AdminError> {
+    let tag = format!("{REFERENCE_TAG_PREFIX}{reference}");
+    let orders = shop.draft_orders_by_tag(&tag).await?;
+    Ok(orders
+        .into_iter()
+        .find(|order| order.tags.iter().any(|t| t == &tag)))
+}
+
+pub fn shopify_order(order: &CreatedDraftOrder) -> ShopifyDraftOrder {
+    ShopifyDraftOrder {
+        gid: order.id.to_string(),
+        name: order.name.clone(),
+        invoice_url: order.invoice_url.clone().unwrap_or_default(),
+        total: order.total.amount.clone(),
+    }
+}
+
+fn new_record(
+    request: &OrderRequest,
+    priced: &PricedProduct,
+    request_hash: String,
+    variant: Option<&VariantGid>,
+) -> Result<NewDraftOrderRecord, ApiError> {
+    let quote = &priced.quote;
+    let snapshot = PricedSnapshot::new(quote.base(), &priced.options, quote.modifier_amounts());
+    let snapshot = serde_json::to_string(&snapshot).map_err(ApiError::internal)?;
+    Ok(NewDraftOrderRecord {
+        matrix_id: Some(priced.matrix_id),
+        matrix_name: priced.matrix_name.clone(),
+        product_gid: request.product.to_string(),
+        variant_gid: variant.map(ToString::to_string),
+        width: priced.width.value().to_string(),
+        height: priced.height.value().to_string(),
+        unit: priced.width.unit().as_str().to_owned(),
+        quantity: quote.quantity().get(),
+        unit_price: quote.unit_price(),
+        total: quote.total(),
+        option_selections: snapshot,
+        idempotency_key: request
+            .idempotency_key
+            .as_ref()
+            .map(|k| k.as_str().to_owned()),
+        request_hash,
+    })
+}
+
+fn draft_order_input(
+    store: &Store,
+    record: &DraftOrderRecord,
+    priced: &PricedProduct,
+    variant: Option<VariantGid>,
+) -> DraftOrderInput {
+    let unit = priced.width.unit().as_str();
+    let mut attributes = vec![
+        attribute("Width", format!("{} {unit}", priced.width.value())),
+        attribute("Height", format!("{} {unit}", priced.height.value())),
+    ];
+    attributes.extend(
+        priced
+            .options
+            .iter()
+            .map(|o| attribute(&o.group, o.choice.clone())),
+    );
+    let price = shopify::admin::Money {
+        amount: record.unit_price.to_string(),
+        currency_code: store.currency.code().to_owned(),
+    };
+    let line_item = match variant {
+        Some(variant_id) => DraftOrderLineItem::Variant {
+            variant_id,
+            quantity: record.quantity,
+            price_override: price,
+            custom_attributes: attributes,
+        },
+        None => DraftOrderLineItem::Custom {
+            title: priced.product_title.clone(),
+            quantity: record.quantity,
+            unit_price: price,
+            custom_attributes: attributes,
+        },
+    };
+    DraftOrderInput {
+        line_items: vec![line_item],
+        tags: vec![
+            TAG.to_owned(),
+            format!("{REFERENCE_TAG_PREFIX}{}", record.reference),
+        ],
+        note: Some(format!(
+            "Priced by Gridprice from the matrix \"{}\" ({} × {} {unit} breakpoint).",
+            priced.matrix_name,
+            priced.quote.width_breakpoint().value(),
+            priced.quote.height_breakpoint().value(),
+        )),
+    }
+}
+
+fn attribute(key: &str, value: String) -> Attribute {
+    Attribute {
+        key: key.to_owned(),
+        value,
+    }
+}
+
+/// Identifies the request by what it asks for, not by how its JSON was written.
+fn request_hash(request: &OrderRequest) -> String {
+    let price = &request.price;
+    let mut selections: Vec<_> = price
+        .selections
+        .iter()
+        .map(|s| (s.group.get(), s.choice.get()))
+        .collect();
+    selections.sort_unstable();
+    let canonical = format!(
+        "{}|{}|{}|{}|{}|{}|{selections:?}",
+        request.product,
+        request
+            .variant
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+        price.width.value(),
+        price.height.value(),
+        price.width.unit().as_str(),
+        price.quantity.get(),
+    );
+    hex::encode(Sha256::digest(canonical.as_bytes()))
+}
+
+fn jittered(base: Duration) -> Duration {
+    base.mul_f64(rand::thread_rng().gen_range(0.5..=1.0))
+}
+
+fn still_pending() -> ApiError {
+    ApiError::Unavailable {
+        detail: "Shopify did not confirm the draft order in time. It is recorded and will be \
+                 reconciled; retry with the same Idempotency-Key to get its outcome."
+            .to_owned(),
+        retry_after: 10,
+    }
+}
+
+fn refused(reason: &str) -> ApiError {
+    ApiError::Unprocessable {
+        detail: format!("Shopify did not create the draft order: {reason}"),
+        errors: Vec::new(),
+    }
+}

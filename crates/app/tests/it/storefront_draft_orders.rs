@@ -1,0 +1,583 @@
+//! The draft order flow over real HTTP against the simulator (DESIGN §5, §6): exact prices on
+//! Shopify's line item, idempotency, and faults that must leave nothing lost and nothing doubled.
+
+use chrono::{Duration, Utc};
+use gridprice::db::entities::{draft_order_records, stores as store_rows};
+use gridprice::draft_orders::reconcile::reconcile_pending;
+use gridprice::stores::storage as stores;
+use reqwest::StatusCode;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, Set,
+};
+use serde_json::{json, Value};
+
+use crate::support::{shop, TestStack};
+
+const DEMO: &str = "demo-shop.myshopify.com";
+const PRODUCT: &str = "8000000000001";
+
+fn order_body() -> Value {
+    json!({ "productId": PRODUCT, "width": 450, "height": 250, "quantity": 2 })
+}
+
+async fn post_order(stack: &TestStack, body: &Value, key: Option<&str>) -> reqwest::Response {
+    let mut request = stack
+        .http
+        .post(stack.app("/api/v1/draft-orders"))
+        .header("x-api-key", stack.storefront_key())
+        .json(body);
+    if let Some(key) = key {
+        request = request.header("idempotency-key", key);
+    }
+    request.send().await.unwrap()
+}
+
+async fn sim_orders(stack: &TestStack) -> Vec<Value> {
+    let listing: Value = stack
+        .http
+        .get(stack.sim(&format!("/_sim/draft-orders?shop={DEMO}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    listing["draftOrders"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+async fn faults(stack: &TestStack, faults: Value) {
+    let response = stack
+        .http
+        .post(stack.sim("/_sim/faults"))
+        .json(&faults)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        response.status().is_success(),
+        "{}",
+        response.text().await.unwrap()
+    );
+}
+
+async fn clear_faults(stack: &TestStack) {
+    stack
+        .http
+        .delete(stack.sim("/_sim/faults"))
+        .send()
+        .await
+        .unwrap();
+}
+
+async fn counter(stack: &TestStack) -> i64 {
+    let store = stores::find_by_shop(stack.db(), &shop(DEMO))
+        .await
+        .unwrap()
+        .unwrap();
+    store.total_draft_orders_created
+}
+
+async fn records_with_status(stack: &TestStack, status: &str) -> u64 {
+    draft_order_records::Entity::find()
+        .filter(draft_order_records::Column::Status.eq(status))
+        .count(stack.db().connection())
+        .await
+        .unwrap()
+}
+
+/// The invariant of DESIGN §4/§6: Shopify's orders = created records = the counter.
+async fn assert_books_balance(stack: &TestStack, expected: usize) {
+    let orders = sim_orders(stack).await;
+    assert_eq!(
+        orders.len(),
+        expected,
+        "draft orders in Shopify: {orders:#?}"
+    );
+    assert_eq!(
+        records_with_status(stack, "created").await,
+        expected as u64,
+        "created records"
+    );
+    assert_eq!(counter(stack).await, expected as i64, "the store counter");
+    let mut references: Vec<String> = orders
+        .iter()
+        .flat_map(|o| o["tags"].as_array().cloned().unwrap_or_default())
+        .filter_map(|t| t.as_str().map(str::to_owned))
+        .filter(|t| t.starts_with("gridprice-ref-"))
+        .collect();
+    references.sort();
+    references.dedup();
+    assert_eq!(
+        references.len(),
+        expected,
+        "one Shopify order per record reference"
+    );
+}
+
+stack_test!(
+    an_order_is_created_at_the_server_price_with_its_size_and_options,
+    |stack| {
+        let body = json!({
+            "productId": format!("gid://shopify/Product/{PRODUCT}"),
+            "width": "450", "height": 250, "quantity": 3,
+            // A client price is never read.
+            "price": 0.01,
+            "options": [{ "optionGroupId": glass_group(stack).await, "choiceId": tempered(stack).await }]
+        });
+        let response = post_order(stack, &body, None).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::CREATED,
+            "{}",
+            response.text().await.unwrap()
+        );
+        let created: Value = response.json().await.unwrap();
+        // 450 × 250 → the 600 × 400 cell, 30.00; Tempered +15.00; Standard edge by default.
+        assert_eq!(created["money"]["unitPrice"], "45.00");
+        assert_eq!(created["unitPriceMinor"], 4500);
+        assert_eq!(created["totalMinor"], 13500);
+        assert_eq!(created["price"], 45.0);
+        assert_eq!(created["basePrice"], 30.0);
+        assert_eq!(created["quantity"], 3);
+        assert_eq!(created["name"], "#D1");
+        assert!(created["draftOrderId"]
+            .as_str()
+            .unwrap()
+            .starts_with("gid://shopify/DraftOrder/"));
+        assert!(created["checkoutUrl"].as_str().unwrap().starts_with("http"));
+        assert_eq!(
+            created["total"].as_str().unwrap().parse::<f64>().unwrap(),
+            135.0
+        );
+
+        let orders = sim_orders(stack).await;
+        let line = &orders[0]["lineItems"][0];
+        assert_eq!(line["quantity"], 3);
+        assert_eq!(
+            line["variantId"]
+                .as_str()
+                .or(line["variant"]["id"].as_str()),
+            Some("gid://shopify/ProductVariant/45000000000001"),
+            "{line:#}"
+        );
+        let attributes = line["customAttributes"].to_string();
+        for expected in [
+            "Width",
+            "450 mm",
+            "Height",
+            "250 mm",
+            "Glass type",
+            "Tempered",
+            "Edge finish",
+            "Standard",
+        ] {
+            assert!(attributes.contains(expected), "{expected} in {attributes}");
+        }
+        let tags = orders[0]["tags"].to_string();
+        assert!(
+            tags.contains("\"gridprice\"") && tags.contains("gridprice-ref-"),
+            "{tags}"
+        );
+        assert_books_balance(stack, 1).await;
+    }
+);
+
+stack_test!(custom_line_item_mode_prices_a_custom_item, |stack| {
+    let store = store_rows::Entity::find()
+        .one(stack.db().connection())
+        .await
+        .unwrap()
+        .unwrap();
+    let mut row = store.into_active_model();
+    row.line_item_mode = Set("custom".to_owned());
+    row.update(stack.db().connection()).await.unwrap();
+    stack.stack.state.catalog.invalidate_store(
+        stores::find_by_shop(stack.db(), &shop(DEMO))
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+    );
+
+    let response = post_order(stack, &order_body(), None).await;
+    assert_eq!(
+        response.status(),
+        StatusCode::CREATED,
+        "{}",
+        response.text().await.unwrap()
+    );
+    let line = sim_orders(stack).await[0]["lineItems"][0].clone();
+    assert_eq!(line["title"], "Glass panel", "{line:#}");
+    assert!(
+        line["variantId"].is_null() && line["variant"].is_null(),
+        "{line:#}"
+    );
+    assert_books_balance(stack, 1).await;
+});
+
+stack_test!(
+    twenty_concurrent_requests_with_one_key_make_one_order,
+    |stack| {
+        let requests = (0..20).map(|_| {
+            let (http, url, key) = (
+                stack.http.clone(),
+                stack.app("/api/v1/draft-orders"),
+                stack.storefront_key().to_owned(),
+            );
+            tokio::spawn(async move {
+                let response = http
+                    .post(url)
+                    .header("x-api-key", key)
+                    .header("idempotency-key", "checkout-42")
+                    .json(&order_body())
+                    .send()
+                    .await
+                    .unwrap();
+                (response.status(), response.json::<Value>().await.unwrap())
+            })
+        });
+        let mut answers = Vec::new();
+        for request in requests.collect::<Vec<_>>() {
+            answers.push(request.await.unwrap());
+        }
+        let created = answers
+            .iter()
+            .filter(|(s, _)| *s == StatusCode::CREATED)
+            .count();
+        let replayed = answers.iter().filter(|(s, _)| *s == StatusCode::OK).count();
+        assert_eq!((created, replayed), (1, 19), "{answers:#?}");
+        let first = &answers[0].1;
+        assert!(
+            answers.iter().all(|(_, body)| body == first),
+            "every answer is the first one"
+        );
+        assert_books_balance(stack, 1).await;
+        assert_eq!(
+            draft_order_records::Entity::find()
+                .count(stack.db().connection())
+                .await
+                .unwrap(),
+            1
+        );
+
+        let mut other = order_body();
+        other["quantity"] = json!(5);
+        let reused = post_order(stack, &other, Some("checkout-42")).await;
+        assert_eq!(reused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_books_balance(stack, 1).await;
+    }
+);
+
+stack_test!(
+    shopify_5xx_and_throttling_are_retried_into_one_order,
+    |stack| {
+        faults(stack, json!({ "failNext": { "count": 2, "status": 503 } })).await;
+        let response = post_order(stack, &order_body(), Some("k-5xx")).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::CREATED,
+            "{}",
+            response.text().await.unwrap()
+        );
+        faults(stack, json!({ "throttleNext": 3 })).await;
+        let response = post_order(stack, &order_body(), Some("k-throttled")).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::CREATED,
+            "{}",
+            response.text().await.unwrap()
+        );
+        assert_books_balance(stack, 2).await;
+    }
+);
+
+stack_test!(
+    a_response_lost_after_shopify_committed_is_found_not_duplicated,
+    |stack| {
+        faults(stack, json!({ "dropNextDraftOrderCreate": 1 })).await;
+        let response = post_order(stack, &order_body(), Some("k-dropped")).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::CREATED,
+            "{}",
+            response.text().await.unwrap()
+        );
+        assert_books_balance(stack, 1).await;
+
+        faults(
+            stack,
+            json!({ "timeoutNext": { "count": 1, "holdMs": 5000 } }),
+        )
+        .await;
+        let response = post_order(stack, &order_body(), Some("k-timeout")).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::CREATED,
+            "{}",
+            response.text().await.unwrap()
+        );
+        assert_books_balance(stack, 2).await;
+    }
+);
+
+stack_test!(
+    an_outage_leaves_the_record_pending_until_reconciliation_completes_it,
+    |stack| {
+        faults(
+            stack,
+            json!({ "failNext": { "count": 1000, "status": 503 } }),
+        )
+        .await;
+        let response = post_order(stack, &order_body(), Some("k-outage")).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::SERVICE_UNAVAILABLE,
+            "{}",
+            response.text().await.unwrap()
+        );
+        assert!(response.headers().contains_key("retry-after"));
+        assert_eq!(
+            records_with_status(stack, "pending").await,
+            1,
+            "recorded, not lost"
+        );
+        assert_eq!(counter(stack).await, 0);
+
+        // One of those attempts did reach Shopify: its order exists with the record's reference.
+        clear_faults(stack).await;
+        let record = draft_order_records::Entity::find()
+            .one(stack.db().connection())
+            .await
+            .unwrap()
+            .unwrap();
+        create_in_shopify(stack, &format!("gridprice-ref-{}", record.reference)).await;
+        let again = post_order(stack, &order_body(), Some("k-outage")).await;
+        assert_eq!(
+            again.status(),
+            StatusCode::CONFLICT,
+            "still unresolved: come back later"
+        );
+        assert!(again.headers().contains_key("retry-after"));
+
+        let report = reconcile_pending(&stack.stack.state, Utc::now() + Duration::minutes(1)).await;
+        assert_eq!(report.created, 1, "{report:?}");
+        assert_books_balance(stack, 1).await;
+        let replay = post_order(stack, &order_body(), Some("k-outage")).await;
+        assert_eq!(
+            replay.status(),
+            StatusCode::OK,
+            "the key now answers with the created order"
+        );
+        assert!(replay.json::<Value>().await.unwrap()["name"]
+            .as_str()
+            .unwrap()
+            .starts_with("#D"));
+        let second = reconcile_pending(&stack.stack.state, Utc::now() + Duration::minutes(1)).await;
+        assert_eq!(
+            second,
+            Default::default(),
+            "nothing left to settle, nothing counted twice"
+        );
+        assert_books_balance(stack, 1).await;
+    }
+);
+
+/// Creates a draft order in the simulator directly, as if an unanswered attempt had landed.
+async fn create_in_shopify(stack: &TestStack, tag: &str) {
+    let grant: Value = stack
+        .http
+        .post(stack.sim(&format!("/_sim/shops/{DEMO}/access-token")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mutation = "mutation($input: DraftOrderInput!) { draftOrderCreate(input: $input) { \
+        draftOrder { id } userErrors { message } } }";
+    let input = json!({
+        "lineItems": [{ "title": "Glass panel", "quantity": 2,
+            "originalUnitPriceWithCurrency": { "amount": "30.00", "currencyCode": "USD" } }],
+        "tags": ["gridprice", tag],
+    });
+    let answer: Value = stack
+        .http
+        .post(stack.sim(&format!("/store/{DEMO}/admin/api/2026-10/graphql.json")))
+        .header(
+            "x-shopify-access-token",
+            grant["access_token"].as_str().unwrap(),
+        )
+        .json(&json!({ "query": mutation, "variables": { "input": input } }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        answer["data"]["draftOrderCreate"]["draftOrder"]["id"].is_string(),
+        "{answer}"
+    );
+}
+
+stack_test!(
+    a_request_shopify_never_received_is_failed_after_the_budget,
+    |stack| {
+        faults(
+            stack,
+            json!({ "failNext": { "count": 1000, "status": 503 } }),
+        )
+        .await;
+        let response = post_order(stack, &order_body(), None).await;
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        clear_faults(stack).await;
+        let soon = reconcile_pending(&stack.stack.state, Utc::now() + Duration::minutes(1)).await;
+        assert_eq!(
+            (soon.created, soon.failed, soon.still_pending),
+            (0, 0, 1),
+            "not given up yet"
+        );
+        // Pretend the budget has passed.
+        let record = draft_order_records::Entity::find()
+            .one(stack.db().connection())
+            .await
+            .unwrap()
+            .unwrap();
+        let mut row = record.into_active_model();
+        row.created_at = Set(Utc::now() - Duration::hours(1));
+        row.update(stack.db().connection()).await.unwrap();
+        let late = reconcile_pending(&stack.stack.state, Utc::now() + Duration::minutes(1)).await;
+        assert_eq!(late.failed, 1);
+        assert_books_balance(stack, 0).await;
+        assert_eq!(records_with_status(stack, "failed").await, 1);
+    }
+);
+
+stack_test!(
+    shopify_refusing_the_order_fails_the_record_with_a_clear_4xx,
+    |stack| {
+        // The store believes it sells in EUR; Shopify's shop is in USD and refuses the price.
+        let store = store_rows::Entity::find()
+            .one(stack.db().connection())
+            .await
+            .unwrap()
+            .unwrap();
+        let id = store.id;
+        let mut row = store.into_active_model();
+        row.currency = Set("EUR".to_owned());
+        row.update(stack.db().connection()).await.unwrap();
+        stack.stack.state.catalog.invalidate_store(
+            stores::find_by_shop(stack.db(), &shop(DEMO))
+                .await
+                .unwrap()
+                .unwrap()
+                .id,
+        );
+        let response = post_order(stack, &order_body(), None).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            response.text().await.unwrap()
+        );
+        assert_eq!(records_with_status(stack, "failed").await, 1);
+        assert_books_balance(stack, 0).await;
+        let _ = id;
+    }
+);
+
+stack_test!(bad_orders_are_refused_and_write_nothing, |stack| {
+    let cases = [
+        json!({ "width": 450, "height": 250 }),
+        json!({ "productId": PRODUCT, "width": "abc", "height": 250 }),
+        json!({ "productId": PRODUCT, "width": 0, "height": 250 }),
+        json!({ "productId": PRODUCT, "width": 450.00001, "height": 250 }),
+        json!({ "productId": PRODUCT, "width": 450, "height": 250, "quantity": 0 }),
+        json!({ "productId": PRODUCT, "width": 450, "height": 250, "quantity": 10001 }),
+        json!({ "productId": PRODUCT, "width": 450, "height": 250, "unit": "yd" }),
+        json!({ "productId": PRODUCT, "width": 5000, "height": 250 }),
+        json!({ "productId": PRODUCT, "width": 450, "height": 250, "options": [{ "optionGroupId": 999999, "choiceId": 1 }] }),
+        json!({ "productId": PRODUCT, "width": 450, "height": 250, "variantId": "gid://shopify/ProductVariant/1" }),
+    ];
+    for body in cases {
+        let response = post_order(stack, &body, None).await;
+        let status = response.status();
+        let problem: Value = response.json().await.unwrap();
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {problem}");
+        assert_eq!(problem["status"], 400);
+    }
+    let unknown = post_order(
+        stack,
+        &json!({ "productId": "123", "width": 450, "height": 250 }),
+        None,
+    )
+    .await;
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    let not_json = stack
+        .http
+        .post(stack.app("/api/v1/draft-orders"))
+        .header("x-api-key", stack.storefront_key())
+        .header("content-type", "application/json")
+        .body("{")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(not_json.status(), StatusCode::BAD_REQUEST);
+    let long_key = "k".repeat(300);
+    assert_eq!(
+        post_order(stack, &order_body(), Some(&long_key))
+            .await
+            .status(),
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        draft_order_records::Entity::find()
+            .count(stack.db().connection())
+            .await
+            .unwrap(),
+        0
+    );
+    assert_books_balance(stack, 0).await;
+});
+
+async fn glass_group(stack: &TestStack) -> i64 {
+    option_ids(stack, "Glass type", None).await
+}
+
+async fn tempered(stack: &TestStack) -> i64 {
+    option_ids(stack, "Glass type", Some("Tempered")).await
+}
+
+/// Ids of the demo option groups, read through the storefront options endpoint.
+async fn option_ids(stack: &TestStack, group: &str, choice: Option<&str>) -> i64 {
+    let options: Value = stack
+        .http
+        .get(stack.app(&format!("/api/v1/products/{PRODUCT}/options")))
+        .header("x-api-key", stack.storefront_key())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let group = options["optionGroups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["name"] == group)
+        .unwrap();
+    match choice {
+        None => group["id"].as_i64().unwrap(),
+        Some(label) => group["choices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["label"] == label)
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap(),
+    }
+}
