@@ -17,10 +17,10 @@ pub struct TestDb {
 
 enum Cleanup {
     Sqlite(#[allow(dead_code)] tempfile::TempDir),
-    Postgres(PgDatabase),
+    Postgres(Box<PgDatabase>),
 }
 
-/// A fresh, empty PostgreSQL database on the configured server, dropped by [`PgDatabase::drop`].
+/// A fresh, empty PostgreSQL database on the configured server, dropped by [`PgDatabase::remove`].
 pub struct PgDatabase {
     admin_url: String,
     name: String,
@@ -48,7 +48,7 @@ impl PgDatabase {
         })
     }
 
-    pub async fn drop(self) {
+    pub async fn remove(self) {
         if let Ok(mut admin) = sqlx::PgConnection::connect(&self.admin_url).await {
             let drop = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
             sqlx::query(&drop).execute(&mut admin).await.ok();
@@ -77,14 +77,14 @@ impl TestDb {
         db.migrate().await.expect("migrate PostgreSQL");
         Some(TestDb {
             db,
-            cleanup: Cleanup::Postgres(database),
+            cleanup: Cleanup::Postgres(Box::new(database)),
         })
     }
 
     pub async fn finish(self) {
         self.db.connection().clone().close().await.ok();
         if let Cleanup::Postgres(database) = self.cleanup {
-            database.drop().await;
+            database.remove().await;
         }
     }
 }
@@ -238,7 +238,7 @@ impl TestStack {
     pub async fn finish(self) {
         self.stack.shutdown().await;
         if let Some(database) = self.database {
-            database.drop().await;
+            database.remove().await;
         }
     }
 }
