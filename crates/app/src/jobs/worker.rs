@@ -1,5 +1,6 @@
 //! The worker: claims due jobs one at a time, runs them, and schedules retries with jittered
-//! exponential backoff until a job's attempts run out.
+//! exponential backoff until a job's attempts run out. It also reconciles `pending` draft
+//! orders with Shopify every half minute.
 
 use std::time::Duration;
 
@@ -10,22 +11,29 @@ use tokio_util::sync::CancellationToken;
 
 use super::{storage, JobFailure};
 use crate::state::AppState;
-use crate::webhooks;
+use crate::{draft_orders, webhooks};
 
 /// How often the queue is looked at when nobody wakes the worker.
 const POLL_INTERVAL: Duration = Duration::from_secs(2);
+/// How often `pending` draft orders are reconciled with Shopify.
+const RECONCILE_INTERVAL: Duration = Duration::from_secs(30);
 /// A claimed job is someone else's to retry after this long without an answer.
 const LEASE: chrono::Duration = chrono::Duration::minutes(5);
 const MAX_BACKOFF_SECONDS: i64 = 600;
 
 pub fn spawn_worker(state: AppState, stop: CancellationToken) -> JoinHandle<()> {
     tokio::spawn(async move {
+        let mut reconcile = tokio::time::interval(RECONCILE_INTERVAL);
         loop {
             drain(&state, &stop).await;
             tokio::select! {
                 () = stop.cancelled() => break,
                 () = state.jobs.woken() => {}
                 () = tokio::time::sleep(POLL_INTERVAL) => {}
+                _ = reconcile.tick() => {
+                    let cutoff = Utc::now() - draft_orders::reconcile::SETTLE_AFTER;
+                    draft_orders::reconcile::reconcile_pending(&state, cutoff).await;
+                }
             }
         }
     })
