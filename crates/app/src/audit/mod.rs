@@ -31,6 +31,7 @@ pub enum Action {
     StorefrontKeyCreate,
     StorefrontKeyRevoke,
     StorefrontKeyRotate,
+    DraftOrderTest,
 }
 
 impl Action {
@@ -52,6 +53,7 @@ impl Action {
             Self::StorefrontKeyCreate => "storefront_key.create",
             Self::StorefrontKeyRevoke => "storefront_key.revoke",
             Self::StorefrontKeyRotate => "storefront_key.rotate",
+            Self::DraftOrderTest => "draft_order.test",
         }
     }
 
@@ -74,6 +76,7 @@ impl Action {
             Self::StorefrontKeyCreate | Self::StorefrontKeyRevoke | Self::StorefrontKeyRotate => {
                 "storefront_key"
             }
+            Self::DraftOrderTest => "draft_order",
         }
     }
 }

@@ -1,5 +1,6 @@
 //! `POST /api/v1/draft-orders` (DESIGN §5): a shopper's choice becomes a Shopify draft order at
-//! the server's price.
+//! the server's price. `POST /app/api/matrices/{id}/test-draft-order` lets the merchant do the
+//! same from the admin, to check a matrix end to end.
 
 use std::borrow::Cow;
 
@@ -11,67 +12,187 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use shopify::{ProductGid, VariantGid};
+use utoipa::ToSchema;
 
 use super::service::{self, IdempotencyKey, OrderRequest};
 use super::DraftOrderResponse;
+use crate::admin::PathParam;
+use crate::audit::{Action, AuditedWrite, Entry};
+use crate::auth::AdminSession;
 use crate::http::error::ApiError;
+use crate::http::problem::{method_not_allowed, Problem};
+use crate::matrices::{storage as matrices, MatrixId};
+use crate::products::storage as products;
 use crate::state::AppState;
 use crate::storefront::query::{PriceQuery, SelectionJson, MAX_SELECTIONS};
 use crate::storefront::StorefrontKey;
+use crate::stores::Store;
 
 /// A draft order request is a few hundred bytes; this leaves room and no more.
 const MAX_BODY_BYTES: usize = 16 * 1024;
 const IDEMPOTENCY_KEY: &str = "idempotency-key";
+pub const DRAFT_ORDERS_PATH: &str = "/api/v1/draft-orders";
 
+/// The storefront route; it goes behind the `/api/v1` gate.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/draft-orders", post(create))
+        .route(DRAFT_ORDERS_PATH, post(create).fallback(only_post))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+}
+
+async fn only_post() -> axum::response::Response {
+    method_not_allowed("POST, OPTIONS")
+}
+
+/// The merchant's test order.
+pub fn admin_routes() -> Router<AppState> {
+    Router::new()
+        .route("/app/api/matrices/{id}/test-draft-order", post(create_test))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
 }
 
 /// The body as storefronts send it; numbers may come as JSON numbers or strings, and are read
 /// from their text, never through a float. Unknown fields (a client's price) are ignored.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct OrderBody {
+pub(crate) struct OrderBody {
+    /// Numeric product id or gid://shopify/Product/<n>.
+    #[schema(value_type = String, example = "8000000000001")]
     product_id: Option<Box<RawValue>>,
+    /// A variant of that product; defaults to the product's default variant.
+    #[schema(value_type = Option<String>, example = "gid://shopify/ProductVariant/45000000000001")]
     variant_id: Option<Box<RawValue>>,
+    /// A decimal > 0 with at most 4 decimals (number or string), in `unit`.
+    #[schema(value_type = String, example = "450")]
     width: Option<Box<RawValue>>,
+    #[schema(value_type = String, example = "250")]
     height: Option<Box<RawValue>>,
+    /// 1–10000; defaults to 1.
+    #[schema(value_type = Option<u32>, example = 2)]
     quantity: Option<Box<RawValue>>,
+    /// mm, cm, m, in or ft; defaults to the matrix unit.
+    #[schema(example = "mm")]
     unit: Option<String>,
     #[serde(default)]
+    #[schema(value_type = Vec<Object>)]
     options: Vec<SelectionJson>,
 }
 
-async fn create(
+/// Creates a Shopify draft order at the server's price; the shopper pays at `checkoutUrl`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/draft-orders",
+    tag = "storefront",
+    security(("apiKey" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, description = "1–255 visible ASCII characters; the same key with the same body answers the first response again")),
+    request_body(content = OrderBody, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Created", body = DraftOrderResponse),
+        (status = 200, description = "The answer to an earlier request with the same Idempotency-Key", body = DraftOrderResponse),
+        (status = 400, description = "Invalid input or a size outside the matrix", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Missing, unknown, revoked or expired key", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "The store has no matrix for this product", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The first request with this key is still in progress; see Retry-After", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Shopify refused the order, or the key was used with another body", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Rate limited; see Retry-After", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Shopify did not confirm in time; the order is recorded and reconciled; retry with the same key", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn create(
     State(state): State<AppState>,
     key: StorefrontKey,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<(StatusCode, Json<DraftOrderResponse>), ApiError> {
-    let body: OrderBody = serde_json::from_slice(&body).map_err(|e| {
-        ApiError::bad_request(format!("The body is not a valid draft order request: {e}."))
-    })?;
+    let body = order_body(&body)?;
     let product = product_id(body.product_id.as_deref())?;
-    let compiled = state
-        .catalog
-        .product(&state.db, key.store.id, product)
-        .await?;
-    let request = OrderRequest {
+    let key_header = idempotency_key(&headers)?;
+    let request = order_request(&state, &key.store, product, &body, key_header).await?;
+    answer(service::create(&state, &key.store, &request).await?)
+}
+
+/// A real draft order for a product this matrix prices (the first one when none is named).
+async fn create_test(
+    State(state): State<AppState>,
+    session: AdminSession,
+    PathParam(matrix): PathParam<i64>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<DraftOrderResponse>), ApiError> {
+    let body = order_body(&body)?;
+    let store = &session.store;
+    let matrix = matrices::load(&state.db, store.id, MatrixId::new(matrix))
+        .await?
+        .id;
+    let product = test_product(&state, store, matrix, body.product_id.as_deref()).await?;
+    let request = order_request(&state, store, product, &body, None).await?;
+    let outcome = service::create(&state, store, &request).await?;
+    let audit = AuditedWrite::begin(&state.db, &session).await?;
+    let entry = Entry::new(Action::DraftOrderTest, outcome.record.id.get())
+        .after(&outcome.record.shopify_name);
+    audit.commit(entry).await?;
+    answer(outcome)
+}
+
+/// The product named, which must be priced by `matrix`, or the first product it prices.
+async fn test_product(
+    state: &AppState,
+    store: &Store,
+    matrix: MatrixId,
+    named: Option<&RawValue>,
+) -> Result<ProductGid, ApiError> {
+    let priced: Vec<_> = products::list(&state.db, store.id)
+        .await?
+        .into_iter()
+        .filter(|assignment| assignment.matrix_id == matrix)
+        .collect();
+    if let Some(raw) = named {
+        let product = product_id(Some(raw))?;
+        if !priced.iter().any(|a| a.product_gid == product.to_string()) {
+            return Err(ApiError::invalid_field(
+                "productId",
+                "is not priced by this matrix",
+            ));
+        }
+        return Ok(product);
+    }
+    let first = priced.first().ok_or_else(|| ApiError::Unprocessable {
+        detail: "Assign this matrix to a product before placing a test order.".into(),
+        errors: Vec::new(),
+    })?;
+    ProductGid::parse(&first.product_gid).map_err(ApiError::internal)
+}
+
+fn order_body(bytes: &[u8]) -> Result<OrderBody, ApiError> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        ApiError::bad_request(format!("The body is not a valid draft order request: {e}."))
+    })
+}
+
+async fn order_request(
+    state: &AppState,
+    store: &Store,
+    product: ProductGid,
+    body: &OrderBody,
+    idempotency_key: Option<IdempotencyKey>,
+) -> Result<OrderRequest, ApiError> {
+    let compiled = state.catalog.product(&state.db, store.id, product).await?;
+    Ok(OrderRequest {
         product,
         variant: variant_id(body.variant_id.as_deref())?,
-        price: price_request(&body, compiled.unit())?,
-        idempotency_key: idempotency_key(&headers)?,
-    };
-    let outcome = service::create(&state, &key.store, &request).await?;
+        price: price_request(body, compiled.unit())?,
+        idempotency_key,
+    })
+}
+
+/// 201 for a new order, 200 for the answer to an earlier request with the same key.
+fn answer(outcome: service::Outcome) -> Result<(StatusCode, Json<DraftOrderResponse>), ApiError> {
     let status = if outcome.replayed {
         StatusCode::OK
     } else {
         StatusCode::CREATED
     };
-    let answer = DraftOrderResponse::from_record(&outcome.record).map_err(ApiError::internal)?;
-    Ok((status, Json(answer)))
+    let body = DraftOrderResponse::from_record(&outcome.record).map_err(ApiError::internal)?;
+    Ok((status, Json(body)))
 }
 
 fn price_request(

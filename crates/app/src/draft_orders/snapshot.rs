@@ -50,7 +50,7 @@ impl PricedSnapshot {
 }
 
 /// The v1 draft order answer (DESIGN §5), wire-compatible, plus the exact money fields.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DraftOrderResponse {
     pub draft_order_id: Option<String>,

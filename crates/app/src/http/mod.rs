@@ -40,6 +40,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::admin::routes())
         .merge(webhooks::routes())
         .merge(crate::storefront::api_v1(&state))
+        .merge(crate::draft_orders::routes::admin_routes())
         .merge(crate::storefront::with_api_v1_layers(
             &state,
             crate::draft_orders::routes::routes(),

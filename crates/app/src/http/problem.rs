@@ -67,6 +67,16 @@ impl IntoResponse for Problem {
     }
 }
 
+/// 405, naming the methods the endpoint does answer in `Allow`.
+pub fn method_not_allowed(allow: &'static str) -> Response {
+    let detail = format!("This endpoint answers {allow} only.");
+    let mut response = Problem::new(StatusCode::METHOD_NOT_ALLOWED, detail).into_response();
+    response
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static(allow));
+    response
+}
+
 /// A panic in a handler is a bug; the caller still gets a well-formed problem, never a reset.
 pub fn internal_error_from_panic(_payload: Box<dyn Any + Send + 'static>) -> Response {
     tracing::error!("a request handler panicked");

@@ -14,7 +14,12 @@ use super::routes;
         description = "Live made-to-measure prices for storefronts. Authenticate with the store's \
                        publishable key in X-API-Key. Errors are application/problem+json (RFC 9457)."
     ),
-    paths(routes::price, routes::options, routes::openapi),
+    paths(
+        routes::price,
+        routes::options,
+        routes::openapi,
+        crate::draft_orders::routes::create
+    ),
     components(schemas(crate::http::problem::Problem)),
     modifiers(&KeyScheme),
     tags((name = "storefront", description = "Storefront API v1"))

@@ -4,7 +4,7 @@ use std::sync::LazyLock;
 
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -15,7 +15,7 @@ use super::key::StorefrontKey;
 use super::price::{modifier_wire, PriceResponse};
 use super::query::{PriceQuery, ProductParam};
 use crate::http::error::ApiError;
-use crate::http::problem::Problem;
+use crate::http::problem::{method_not_allowed, Problem};
 use crate::options::OptionGroup;
 use crate::state::AppState;
 use crate::wire::DecimalNumber;
@@ -178,16 +178,7 @@ pub(crate) async fn openapi() -> Response {
 }
 
 async fn only_get() -> Response {
-    let mut response = Problem::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "This endpoint answers GET (and OPTIONS preflights) only.",
-    )
-    .into_response();
-    response.headers_mut().insert(
-        header::ALLOW,
-        HeaderValue::from_static("GET, HEAD, OPTIONS"),
-    );
-    response
+    method_not_allowed("GET, HEAD, OPTIONS")
 }
 
 fn product_id_error(rejection: PathRejection) -> ApiError {

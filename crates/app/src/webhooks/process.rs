@@ -37,6 +37,7 @@ pub async fn process(state: &AppState, payload: &str) -> Result<(), JobFailure> 
     match topic {
         WebhookTopic::AppUninstalled => {
             stores::mark_uninstalled(db, &shop).await?;
+            forget_cached(state, &shop).await?;
         }
         WebhookTopic::ShopUpdate => update_shop(state, &shop, &job.body).await?,
         WebhookTopic::CustomersDataRequest | WebhookTopic::CustomersRedact => {
@@ -47,6 +48,7 @@ pub async fn process(state: &AppState, payload: &str) -> Result<(), JobFailure> 
             storage::record_privacy_request(db, shop.as_str(), &job.topic, &job.body).await?;
             if let Some(store) = stores::find_by_shop(db, &shop).await? {
                 stores::delete(db, store.id).await?;
+                state.catalog.invalidate_store(store.id);
                 tracing::info!(%shop, "shop redacted: the store and everything it owned are deleted");
             }
         }
@@ -65,5 +67,13 @@ async fn update_shop(state: &AppState, shop: &ShopDomain, body: &str) -> Result<
     let currency = pricing::Currency::from_code(&code)
         .map_err(|e| JobFailure::Permanent(format!("shop/update with an unknown currency: {e}")))?;
     stores::update_currency(&state.db, shop, currency).await?;
+    forget_cached(state, shop).await
+}
+
+/// The storefront prices from memory: a store change must reach it at once.
+async fn forget_cached(state: &AppState, shop: &ShopDomain) -> Result<(), JobFailure> {
+    if let Some(store) = stores::find_by_shop(&state.db, shop).await? {
+        state.catalog.invalidate_store(store.id);
+    }
     Ok(())
 }

@@ -285,7 +285,7 @@ stack_test!(storefront_openapi_describes_the_real_answers, |stack| {
     );
 });
 
-fn response_schema(operation: &Value, status: &str, content_type: &str) -> Value {
+pub fn response_schema(operation: &Value, status: &str, content_type: &str) -> Value {
     let schema = &operation["responses"][status]["content"][content_type]["schema"];
     assert!(
         schema.is_object(),
@@ -296,7 +296,7 @@ fn response_schema(operation: &Value, status: &str, content_type: &str) -> Value
 
 /// Checks `value` against `schema` as far as fields go: the same property names (every
 /// required one present, nothing undocumented), matching JSON types, recursively.
-fn conforms(doc: &Value, schema: &Value, value: &Value, at: &str) {
+pub fn conforms(doc: &Value, schema: &Value, value: &Value, at: &str) {
     let schema = resolve(doc, schema);
     if let Some(variants) = schema["oneOf"].as_array() {
         let fits = |variant: &Value| {

@@ -581,3 +581,144 @@ async fn option_ids(stack: &TestStack, group: &str, choice: Option<&str>) -> i64
             .unwrap(),
     }
 }
+
+stack_test!(
+    the_openapi_document_describes_the_real_draft_order_answer,
+    |stack| {
+        let doc: Value = stack
+            .http
+            .get(stack.app("/api/v1/openapi.json"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let operation = &doc["paths"]["/api/v1/draft-orders"]["post"];
+        assert!(
+            operation.is_object(),
+            "the draft order endpoint is documented"
+        );
+        let created: Value = post_order(stack, &order_body(), None)
+            .await
+            .json()
+            .await
+            .unwrap();
+        let schema = crate::storefront_cache::response_schema(operation, "201", "application/json");
+        crate::storefront_cache::conforms(&doc, &schema, &created, "draft order");
+
+        let get = stack
+            .http
+            .get(stack.app("/api/v1/draft-orders"))
+            .header("x-api-key", stack.storefront_key())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(get.status(), StatusCode::METHOD_NOT_ALLOWED);
+        assert_eq!(get.headers()["allow"], "POST, OPTIONS");
+    }
+);
+
+stack_test!(
+    a_merchant_test_order_goes_through_shopify_and_is_audited,
+    |stack| {
+        let token = stack.admin_token().await;
+        let matrices: Value = stack
+            .http
+            .get(stack.app("/app/api/matrices"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let matrix = matrices
+            .as_array()
+            .or(matrices["matrices"].as_array())
+            .unwrap()[0]["id"]
+            .as_i64()
+            .unwrap();
+        let url = stack.app(&format!("/app/api/matrices/{matrix}/test-draft-order"));
+        let response = stack
+            .http
+            .post(&url)
+            .bearer_auth(&token)
+            .json(&json!({ "width": 600, "height": 400 }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::CREATED,
+            "{}",
+            response.text().await.unwrap()
+        );
+        let created: Value = response.json().await.unwrap();
+        assert_eq!(created["money"]["unitPrice"], "30.00");
+        assert_books_balance(stack, 1).await;
+
+        let foreign = json!({ "productId": "123", "width": 600, "height": 400 });
+        let refused = stack
+            .http
+            .post(&url)
+            .bearer_auth(&token)
+            .json(&foreign)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            refused.status(),
+            StatusCode::BAD_REQUEST,
+            "only products this matrix prices"
+        );
+        let no_session = stack
+            .http
+            .post(&url)
+            .json(&json!({ "width": 600, "height": 400 }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(no_session.status(), StatusCode::UNAUTHORIZED);
+        let audit: Value = stack
+            .http
+            .get(stack.app("/app/api/audit-log"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert!(audit.to_string().contains("draft_order.test"), "{audit}");
+        assert_books_balance(stack, 1).await;
+    }
+);
+
+stack_test!(an_uninstalled_store_stops_taking_orders_at_once, |stack| {
+    assert_eq!(
+        post_order(stack, &order_body(), None).await.status(),
+        StatusCode::CREATED
+    );
+    let uninstall = stack
+        .http
+        .post(stack.sim(&format!("/_sim/shops/{DEMO}/uninstall")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(uninstall.status(), 200);
+    let mut status = StatusCode::CREATED;
+    for _ in 0..100 {
+        status = post_order(stack, &order_body(), None).await.status();
+        if status == StatusCode::UNAUTHORIZED {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "the webhook reached the in-memory catalogue"
+    );
+    assert_books_balance(stack, 1).await;
+});
