@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Warm storefront price requests against a minimal axum JSON endpoint with the same body, side by
+# side in one run: wrk --latency, same threads/connections/duration, rounds alternating A/B.
+# Prints a markdown table. See docs/PERFORMANCE.md ("Storefront price requests over HTTP").
+#
+# Settings (environment): ROUNDS=3 DURATION=10s CONNECTIONS=50 THREADS=2
+#   APP_PORT=18080 SIM_PORT=19292 REF_PORT=18081 CARGO_TARGET_DIR=target
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ROUNDS=${ROUNDS:-3} DURATION=${DURATION:-10s} CONNECTIONS=${CONNECTIONS:-50} THREADS=${THREADS:-2}
+APP_PORT=${APP_PORT:-18080} SIM_PORT=${SIM_PORT:-19292} REF_PORT=${REF_PORT:-18081}
+BIN=${CARGO_TARGET_DIR:-target}/release
+
+if ! command -v wrk >/dev/null; then
+  echo "installing wrk (Debian package)" >&2
+  apt-get update -qq && apt-get install -y -qq wrk >/dev/null
+fi
+cargo build --release --quiet -p gridprice --bin gridprice --example bench_reference
+
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# Waits (at most 60 s) for a line starting with $2 in the log $1 and prints it.
+wait_for() {
+  for _ in $(seq 600); do
+    if grep -m1 "^$2" "$1"; then return; fi
+    sleep 0.1
+  done
+  echo "timed out waiting for '$2' in $1:" >&2 && cat "$1" >&2 && exit 1
+}
+
+# 1. `gridprice dev` installs the demo shop through OAuth and seeds its catalogue and key.
+"$BIN/gridprice" dev --port "$APP_PORT" --shopify-port "$SIM_PORT" --data-dir "$WORK/data" \
+  >"$WORK/dev.log" 2>&1 &
+DEV=$!
+PIDS+=("$DEV")
+READY=$(wait_for "$WORK/dev.log" "ready ")
+field() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p" <<<"$READY"; }
+KEY=$(field storefrontApiKey) PRODUCT=$(field demoProductId)
+kill "$DEV" && wait "$DEV" || true
+
+# 2. `gridprice serve` on that database: `dev` keeps the default rate limits (20/s per IP), so the
+#    load test raises them through serve's configuration.
+GRIDPRICE_BIND=127.0.0.1:$APP_PORT GRIDPRICE_DATA_DIR=$WORK/data \
+  GRIDPRICE_ENCRYPTION_KEY=$(cat "$WORK/data/encryption.key") \
+  SHOPIFY_API_KEY=$(field appApiKey) SHOPIFY_API_SECRET=$(field appApiSecret) \
+  SHOPIFY_APP_URL=http://127.0.0.1:$APP_PORT \
+  SHOPIFY_SHOP_URL_TEMPLATE="http://127.0.0.1:$SIM_PORT/store/{shop}" \
+  GRIDPRICE_RATE_LIMIT_PER_KEY=1000000000,1000000000 \
+  GRIDPRICE_RATE_LIMIT_PER_IP=1000000000,1000000000 \
+  "$BIN/gridprice" serve >"$WORK/serve.log" 2>&1 &
+PIDS+=("$!")
+PATH_Q="/api/v1/products/$PRODUCT/price?width=450&height=250&quantity=2"
+for _ in $(seq 100); do
+  curl -fsS -o "$WORK/price.json" -H "X-API-Key: $KEY" "http://127.0.0.1:$APP_PORT$PATH_Q" \
+    2>/dev/null && break
+  sleep 0.1
+done
+[ -s "$WORK/price.json" ] || { echo "the price request failed" >&2; cat "$WORK/serve.log" >&2; exit 1; }
+
+# 3. The reference answers with the same bytes.
+"$BIN/examples/bench_reference" "$REF_PORT" "$WORK/price.json" >"$WORK/ref.log" 2>&1 &
+PIDS+=("$!")
+wait_for "$WORK/ref.log" "ready " >/dev/null
+
+# One wrk run: prints "requests/s p50 p99 non-2xx".
+run() {
+  wrk --latency -t "$THREADS" -c "$CONNECTIONS" -d "$DURATION" -H "X-API-Key: $KEY" \
+    "http://127.0.0.1:$1$PATH_Q" | awk '
+      $1 == "50%" { p50 = $2 } $1 == "99%" { p99 = $2 }
+      /^Requests\/sec/ { rps = $2 } /Non-2xx/ { bad = $NF }
+      END { printf "%s %s %s %d\n", rps, p50, p99, bad }'
+}
+
+echo "price response: $(wc -c <"$WORK/price.json") bytes; wrk -t$THREADS -c$CONNECTIONS -d$DURATION;" \
+  "load before: $(uptime | sed 's/.*load average: //')"
+echo
+echo "| round | server | requests/s | p50 | p99 | non-2xx |"
+echo "|---|---|---|---|---|---|"
+APP_SUM=0 REF_SUM=0
+for round in $(seq "$ROUNDS"); do
+  for target in gridprice reference; do
+    port=$APP_PORT && [ "$target" = reference ] && port=$REF_PORT
+    read -r rps p50 p99 bad < <(run "$port")
+    echo "| $round | $target | $rps | $p50 | $p99 | $bad |"
+    if [ "$target" = gridprice ]; then APP_SUM=$(awk "BEGIN{print $APP_SUM+$rps}")
+    else REF_SUM=$(awk "BEGIN{print $REF_SUM+$rps}"); fi
+  done
+done
+echo
+awk -v a="$APP_SUM" -v r="$REF_SUM" -v n="$ROUNDS" 'BEGIN {
+  printf "mean requests/s: gridprice %.0f, reference %.0f; ratio %.1f%% (budget >= 70%%)\n",
+    a / n, r / n, 100 * a / r }'
+echo "load after: $(uptime | sed 's/.*load average: //')"
