@@ -11,19 +11,7 @@ use crate::support::{shop, TestStack};
 const RIVAL: &str = "rival-shop.myshopify.com";
 
 async fn install_rival(stack: &TestStack) {
-    let created = stack
-        .http
-        .post(stack.sim("/_sim/shops"))
-        .json(&json!({"domain": RIVAL, "name": "Rival"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(created.status(), 201);
-    stack
-        .stack
-        .install(&shop(RIVAL))
-        .await
-        .expect("install the rival shop");
+    stack.install_new_shop(RIVAL).await;
 }
 
 stack_test!(

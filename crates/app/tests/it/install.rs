@@ -40,22 +40,6 @@ async fn session_request(stack: &TestStack, token: &str) -> reqwest::Response {
         .unwrap()
 }
 
-async fn create_sim_shop(stack: &TestStack, domain: &str, currency: &str) {
-    let response = stack
-        .http
-        .post(stack.sim("/_sim/shops"))
-        .json(&json!({ "domain": domain, "currency": currency }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        response.status(),
-        StatusCode::CREATED,
-        "{}",
-        response.text().await.unwrap()
-    );
-}
-
 async fn mint_token(stack: &TestStack, body: Value) -> String {
     let minted: Value = stack
         .http
@@ -162,7 +146,7 @@ stack_test!(
 stack_test!(
     an_embedded_load_installs_a_new_shop_by_token_exchange,
     |stack| {
-        create_sim_shop(stack, "euro-glass.myshopify.com", "EUR").await;
+        stack.add_shop("euro-glass.myshopify.com", "EUR").await;
         let page = embedded_load(stack, "euro-glass.myshopify.com").await;
         assert_eq!(page.status(), 200);
         let policy = page.headers()["content-security-policy"]
@@ -284,7 +268,7 @@ stack_test!(
             assert!(response.headers().contains_key(retry));
         }
 
-        create_sim_shop(stack, "never-installed.myshopify.com", "USD").await;
+        stack.add_shop("never-installed.myshopify.com", "USD").await;
         let stranger = mint_token(stack, json!({ "shop": "never-installed.myshopify.com" })).await;
         let response = session_request(stack, &stranger).await;
         assert_eq!(response.status(), 401);
@@ -361,12 +345,7 @@ stack_test!(
     shop_redact_deletes_every_row_of_that_store_and_nothing_else,
     |stack| {
         let before = row_counts(stack.db()).await;
-        create_sim_shop(stack, "leaving.myshopify.com", "USD").await;
-        stack
-            .stack
-            .install(&shop("leaving.myshopify.com"))
-            .await
-            .unwrap();
+        stack.install_new_shop("leaving.myshopify.com").await;
         crate::storage_stores::seed_store_data(stack.db(), &shop("leaving.myshopify.com")).await;
         assert_ne!(row_counts(stack.db()).await, before);
 
@@ -404,13 +383,7 @@ stack_test!(
 stack_test!(
     uninstall_drops_the_token_and_an_embedded_load_reinstalls,
     |stack| {
-        let response = stack
-            .http
-            .post(stack.sim(&format!("/_sim/shops/{DEMO}/uninstall")))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200);
+        stack.uninstall(DEMO).await;
         eventually("the store is marked uninstalled", || async {
             let store = stores::find_by_shop(stack.db(), &shop(DEMO))
                 .await

@@ -246,19 +246,7 @@ stack_test!(
 
         // A second shop's key can neither price nor list the first shop's product: a plain 404.
         let other = crate::support::shop("other-glass.myshopify.com");
-        let created = stack
-            .http
-            .post(stack.sim("/_sim/shops"))
-            .json(&serde_json::json!({"domain": other.as_str(), "name": "Other glass"}))
-            .send()
-            .await
-            .expect("create a shop");
-        assert_eq!(created.status(), StatusCode::CREATED);
-        stack
-            .stack
-            .install(&other)
-            .await
-            .expect("install the second shop");
+        stack.install_new_shop(other.as_str()).await;
         let other_store = gridprice::stores::storage::find_by_shop(stack.db(), &other)
             .await
             .expect("read")

@@ -700,13 +700,7 @@ stack_test!(an_uninstalled_store_stops_taking_orders_at_once, |stack| {
         post_order(stack, &order_body(), None).await.status(),
         StatusCode::CREATED
     );
-    let uninstall = stack
-        .http
-        .post(stack.sim(&format!("/_sim/shops/{DEMO}/uninstall")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(uninstall.status(), 200);
+    stack.uninstall(DEMO).await;
     let mut status = StatusCode::CREATED;
     for _ in 0..100 {
         status = post_order(stack, &order_body(), None).await.status();

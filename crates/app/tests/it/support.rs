@@ -227,6 +227,36 @@ impl TestStack {
         &self.stack.ready.storefront_api_key
     }
 
+    /// Adds a shop to the simulator (not installed), with its demo catalogue.
+    pub async fn add_shop(&self, domain: &str, currency: &str) {
+        let body = serde_json::json!({ "domain": domain, "currency": currency });
+        let response = self
+            .http
+            .post(self.sim("/_sim/shops"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        assert_eq!(status, 201, "{}", response.text().await.unwrap());
+    }
+
+    /// Adds a shop to the simulator and installs the app on it through OAuth.
+    pub async fn install_new_shop(&self, domain: &str) {
+        self.add_shop(domain, "USD").await;
+        self.stack
+            .install(&shop(domain))
+            .await
+            .expect("install the shop");
+    }
+
+    /// The merchant uninstalls the app: Shopify revokes its tokens and sends `app/uninstalled`.
+    pub async fn uninstall(&self, domain: &str) {
+        let url = self.sim(&format!("/_sim/shops/{domain}/uninstall"));
+        let response = self.http.post(url).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+    }
+
     /// A fresh session token for the demo shop's staff user.
     pub async fn admin_token(&self) -> String {
         self.stack
