@@ -106,9 +106,41 @@ pub(crate) async fn create(
 ) -> Result<(StatusCode, Json<DraftOrderResponse>), ApiError> {
     let body = order_body(&body)?;
     let product = product_id(body.product_id.as_deref())?;
-    let key_header = idempotency_key(&headers)?;
-    let request = order_request(&state, &key.store, product, &body, key_header).await?;
-    answer(service::create(&state, &key.store, &request).await?)
+    answer(
+        place_order(
+            &state,
+            &key.store,
+            product,
+            &body,
+            idempotency_key(&headers)?,
+        )
+        .await?,
+    )
+}
+
+/// A repeat of an earlier request is answered from its record, its sizes read in the unit the
+/// first one was read in; a new request is priced from the catalogue and sent to Shopify.
+async fn place_order(
+    state: &AppState,
+    store: &Store,
+    product: ProductGid,
+    body: &OrderBody,
+    key: Option<IdempotencyKey>,
+) -> Result<service::Outcome, ApiError> {
+    if let Some(earlier) = match &key {
+        Some(key) => service::earlier(state, store, key).await?,
+        None => None,
+    } {
+        let unit = earlier.unit.parse().map_err(ApiError::internal)?;
+        let request = order_request(product, body, unit, key)?;
+        return service::replay(state, store, earlier, &request).await;
+    }
+    let unit = state
+        .catalog
+        .product(&state.db, store.id, product)
+        .await?
+        .unit();
+    service::create(state, store, &order_request(product, body, unit, key)?).await
 }
 
 /// A real draft order for a product this matrix prices (the first one when none is named).
@@ -124,8 +156,7 @@ async fn create_test(
         .await?
         .id;
     let product = test_product(&state, store, matrix, body.product_id.as_deref()).await?;
-    let request = order_request(&state, store, product, &body, None).await?;
-    let outcome = service::create(&state, store, &request).await?;
+    let outcome = place_order(&state, store, product, &body, None).await?;
     let audit = AuditedWrite::begin(&state.db, &session).await?;
     let entry = Entry::new(Action::DraftOrderTest, outcome.record.id.get())
         .after(&outcome.record.shopify_name);
@@ -168,18 +199,16 @@ fn order_body(bytes: &[u8]) -> Result<OrderBody, ApiError> {
     })
 }
 
-async fn order_request(
-    state: &AppState,
-    store: &Store,
+fn order_request(
     product: ProductGid,
     body: &OrderBody,
+    default_unit: pricing::Unit,
     idempotency_key: Option<IdempotencyKey>,
 ) -> Result<OrderRequest, ApiError> {
-    let compiled = state.catalog.product(&state.db, store.id, product).await?;
     Ok(OrderRequest {
         product,
         variant: variant_id(body.variant_id.as_deref())?,
-        price: price_request(body, compiled.unit())?,
+        price: price_request(body, default_unit)?,
         idempotency_key,
     })
 }
@@ -197,7 +226,7 @@ fn answer(outcome: service::Outcome) -> Result<(StatusCode, Json<DraftOrderRespo
 
 fn price_request(
     body: &OrderBody,
-    matrix_unit: pricing::Unit,
+    default_unit: pricing::Unit,
 ) -> Result<crate::catalog::PriceRequest, ApiError> {
     if body.options.len() > MAX_SELECTIONS {
         return Err(ApiError::invalid_field(
@@ -211,7 +240,7 @@ fn price_request(
         optional_text("quantity", body.quantity.as_deref())?,
         body.unit.as_deref().map(Cow::Borrowed),
     );
-    let mut request = query.parse(matrix_unit)?;
+    let mut request = query.parse(default_unit)?;
     request.selections = body.options.iter().map(|s| s.into_selection()).collect();
     Ok(request)
 }

@@ -1,7 +1,7 @@
 //! The draft order flow (DESIGN §6): nothing lost, nothing doubled.
 //!
-//! 1. The quote is computed on the server (`catalog`); client prices are never read.
-//! 2. An `Idempotency-Key` already on a record answers from that record.
+//! 1. An `Idempotency-Key` already on a record answers from that record (`earlier`, `replay`).
+//! 2. The quote is computed on the server (`catalog`); client prices are never read.
 //! 3. A `pending` record is committed before Shopify is called.
 //! 4. `draftOrderCreate` carries a per-record reference tag.
 //! 5. Success marks the record `created` and counts it in one transaction; Shopify's refusal
@@ -85,23 +85,16 @@ pub async fn create(
     store: &Store,
     request: &OrderRequest,
 ) -> Result<Outcome, ApiError> {
+    let hash = request_hash(request);
     let priced = state
         .catalog
         .price(&state.db, store, &request.product, &request.price)
         .await?;
-    let hash = request_hash(request);
-    if let Some(key) = &request.idempotency_key {
-        if let Some(existing) =
-            records::find_by_idempotency_key(&state.db, store.id, key.as_str()).await?
-        {
-            return replay(state, store, existing, &hash).await;
-        }
-    }
     let variant = chosen_variant(state, store, request, &priced).await?;
     let new = new_record(request, &priced, hash.clone(), variant.as_ref())?;
     let record = match records::insert_pending(&state.db, store.id, new).await? {
         Inserted::New(record) => record,
-        Inserted::Existing(existing) => return replay(state, store, existing, &hash).await,
+        Inserted::Existing(existing) => return settled(state, store, existing, &hash).await,
     };
     let input = draft_order_input(store, &record, &priced, variant);
     let record = submit(state, store, record, &input).await?;
@@ -111,8 +104,27 @@ pub async fn create(
     })
 }
 
-/// Answers a repeat from the first request's record, waiting (bounded) while it is in flight.
-async fn replay(
+/// The record made by an earlier request with this key, if any.
+pub async fn earlier(
+    state: &AppState,
+    store: &Store,
+    key: &IdempotencyKey,
+) -> Result<Option<DraftOrderRecord>, ApiError> {
+    Ok(records::find_by_idempotency_key(&state.db, store.id, key.as_str()).await?)
+}
+
+/// Answers a repeat of `request` from the first request's record — however the catalogue has
+/// changed since — waiting (bounded) while the first is in flight.
+pub async fn replay(
+    state: &AppState,
+    store: &Store,
+    record: DraftOrderRecord,
+    request: &OrderRequest,
+) -> Result<Outcome, ApiError> {
+    settled(state, store, record, &request_hash(request)).await
+}
+
+async fn settled(
     state: &AppState,
     store: &Store,
     mut record: DraftOrderRecord,

@@ -716,3 +716,29 @@ stack_test!(an_uninstalled_store_stops_taking_orders_at_once, |stack| {
     );
     assert_books_balance(stack, 1).await;
 });
+
+stack_test!(
+    a_replay_is_answered_from_its_record_after_the_catalogue_changed,
+    |stack| {
+        let first = post_order(stack, &order_body(), Some("k-replay")).await;
+        assert_eq!(first.status(), StatusCode::CREATED);
+        let first: Value = first.json().await.unwrap();
+        let unassign = stack
+            .http
+            .delete(stack.app(&format!("/app/api/products/{PRODUCT}/matrix")))
+            .bearer_auth(stack.admin_token().await)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(unassign.status(), StatusCode::NO_CONTENT);
+        assert_eq!(
+            post_order(stack, &order_body(), None).await.status(),
+            StatusCode::NOT_FOUND
+        );
+
+        let replay = post_order(stack, &order_body(), Some("k-replay")).await;
+        assert_eq!(replay.status(), StatusCode::OK);
+        assert_eq!(replay.json::<Value>().await.unwrap(), first);
+        assert_books_balance(stack, 1).await;
+    }
+);
