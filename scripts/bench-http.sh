@@ -56,7 +56,8 @@ GRIDPRICE_BIND=127.0.0.1:$APP_PORT GRIDPRICE_DATA_DIR=$WORK/data \
   GRIDPRICE_RATE_LIMIT_PER_KEY=1000000000,1000000000 \
   GRIDPRICE_RATE_LIMIT_PER_IP=1000000000,1000000000 \
   "$BIN/gridprice" serve >"$WORK/serve.log" 2>&1 &
-PIDS+=("$!")
+APP_PID=$!
+PIDS+=("$APP_PID")
 PATH_Q="/api/v1/products/$PRODUCT/price?width=450&height=250&quantity=2"
 for _ in $(seq 100); do
   curl -fsS -o "$WORK/price.json" -H "X-API-Key: $KEY" "http://127.0.0.1:$APP_PORT$PATH_Q" \
@@ -67,29 +68,39 @@ done
 
 # 3. The reference answers with the same bytes.
 "$BIN/examples/bench_reference" "$REF_PORT" "$WORK/price.json" >"$WORK/ref.log" 2>&1 &
-PIDS+=("$!")
+REF_PID=$!
+PIDS+=("$REF_PID")
 wait_for "$WORK/ref.log" "ready " >/dev/null
 
-# One wrk run: prints "requests/s p50 p99 non-2xx".
+ticks() { awk '{ print $14, $15 }' "/proc/$1/stat"; } # the server's user and system CPU
+
+# One wrk run against port $1 served by process $2:
+# prints "requests/s p50 p99 non-2xx user-µs/request system-µs/request".
 run() {
-  wrk --latency -t "$THREADS" -c "$CONNECTIONS" -d "$DURATION" -H "X-API-Key: $KEY" \
-    "http://127.0.0.1:$1$PATH_Q" | awk '
-      $1 == "50%" { p50 = $2 } $1 == "99%" { p99 = $2 }
-      /^Requests\/sec/ { rps = $2 } /Non-2xx/ { bad = $NF }
-      END { printf "%s %s %s %d\n", rps, p50, p99, bad }'
+  local u0 s0 u1 s1 out
+  read -r u0 s0 < <(ticks "$2")
+  out=$(wrk --latency -t "$THREADS" -c "$CONNECTIONS" -d "$DURATION" -H "X-API-Key: $KEY" \
+    "http://127.0.0.1:$1$PATH_Q")
+  read -r u1 s1 < <(ticks "$2")
+  awk -v user=$((u1 - u0)) -v sys=$((s1 - s0)) -v hz="$(getconf CLK_TCK)" '
+    $1 == "50%" { p50 = $2 } $1 == "99%" { p99 = $2 } / requests in / { n = $1 }
+    /^Requests\/sec/ { rps = $2 } /Non-2xx/ { bad = $NF }
+    END { printf "%s %s %s %d %.1f %.1f\n", rps, p50, p99, bad, user * 1e6 / hz / n, sys * 1e6 / hz / n }' \
+    <<<"$out"
 }
 
 echo "price response: $(wc -c <"$WORK/price.json") bytes; wrk -t$THREADS -c$CONNECTIONS -d$DURATION;" \
   "load before: $(uptime | sed 's/.*load average: //')"
 echo
-echo "| round | server | requests/s | p50 | p99 | non-2xx |"
-echo "|---|---|---|---|---|---|"
+echo "| round | server | requests/s | p50 | p99 | non-2xx | server CPU µs/request (user + system) |"
+echo "|---|---|---|---|---|---|---|"
 APP_SUM=0 REF_SUM=0
 for round in $(seq "$ROUNDS"); do
   for target in gridprice reference; do
-    port=$APP_PORT && [ "$target" = reference ] && port=$REF_PORT
-    read -r rps p50 p99 bad < <(run "$port")
-    echo "| $round | $target | $rps | $p50 | $p99 | $bad |"
+    port=$APP_PORT pid=$APP_PID
+    [ "$target" = reference ] && port=$REF_PORT pid=$REF_PID
+    read -r rps p50 p99 bad user sys < <(run "$port" "$pid")
+    echo "| $round | $target | $rps | $p50 | $p99 | $bad | $user + $sys |"
     if [ "$target" = gridprice ]; then APP_SUM=$(awk "BEGIN{print $APP_SUM+$rps}")
     else REF_SUM=$(awk "BEGIN{print $REF_SUM+$rps}"); fi
   done

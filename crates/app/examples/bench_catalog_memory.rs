@@ -120,27 +120,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let invalidated = LIVE.load(Ordering::Relaxed);
 
     let mb = |bytes: usize| bytes as f64 / 1e6;
-    let grown = after.saturating_sub(before);
     println!(
-        "loaded {} products through CatalogCache in {:.1} s",
+        "loaded {} products through CatalogCache in {:.1} s; live heap {:.1} MB before, {:.1} MB after",
         args.products,
-        loaded.as_secs_f64()
+        loaded.as_secs_f64(),
+        mb(before),
+        mb(after)
     );
     println!();
-    println!("| measure | bytes | MB | per matrix |");
+    println!("| live heap | bytes | MB | bytes per matrix |");
     println!("|---|---|---|---|");
     for (name, bytes) in [
-        ("live heap before loading", before),
-        ("live heap after loading", after),
-        ("growth: the cache's hold", grown),
-        (
-            "growth after a second, warm pass",
-            warm.saturating_sub(before),
-        ),
-        (
-            "freed by invalidate_store",
-            after.saturating_sub(invalidated),
-        ),
+        ("grown by loading (the cache's hold)", after - before),
+        ("grown after a second, warm pass", warm - before),
+        ("freed by invalidate_store", after - invalidated),
     ] {
         println!(
             "| {name} | {bytes} | {:.1} | {} |",
