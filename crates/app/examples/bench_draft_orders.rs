@@ -57,6 +57,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         data_dir: data.path().to_path_buf(),
         database_url: None,
         shopify_client: Default::default(),
+        rate_limits: Default::default(),
     })
     .await?;
     let ready = stack.ready.clone();

@@ -8,6 +8,7 @@ use super::CliError;
 use crate::config::{ConfigSource, DATABASE_URL};
 use crate::dev::{DevOptions, DevStack, Ready};
 use crate::http::shutdown_signal;
+use crate::storefront::RateLimits;
 
 #[derive(Debug, Args)]
 pub struct DevArgs {
@@ -29,6 +30,7 @@ pub async fn run(source: &ConfigSource, args: &DevArgs) -> Result<(), CliError> 
         data_dir: args.data_dir.clone(),
         database_url: source.parse(DATABASE_URL)?,
         shopify_client: Default::default(),
+        rate_limits: RateLimits::from_source(source)?,
     };
     let stack = DevStack::start(options)
         .await

@@ -20,6 +20,7 @@ use crate::db::{Database, DatabaseUrl};
 use crate::http;
 use crate::jobs::spawn_worker;
 use crate::state::AppState;
+use crate::storefront::RateLimits;
 
 const DEV_API_KEY: &str = "gridprice-dev";
 const ENCRYPTION_KEY_FILE: &str = "encryption.key";
@@ -51,6 +52,8 @@ pub struct DevOptions {
     pub database_url: Option<DatabaseUrl>,
     /// Timeouts and retry budget of the app's Shopify client.
     pub shopify_client: ClientOptions,
+    /// Storefront rate limits (`GRIDPRICE_RATE_LIMIT_*` for `gridprice dev`).
+    pub rate_limits: RateLimits,
 }
 
 /// The `ready` line's facts: everything needed to call the app.
@@ -113,7 +116,9 @@ impl DevStack {
         let db = Database::connect(&database_url).await?;
         db.migrate().await?;
         let key = encryption_key(&options.data_dir)?;
-        let state = AppState::new(db, shopify, &key).map_err(|e| DevError::Io(e.to_string()))?;
+        let mut state =
+            AppState::new(db, shopify, &key).map_err(|e| DevError::Io(e.to_string()))?;
+        state.rate_limits = options.rate_limits.clone();
 
         let stop = CancellationToken::new();
         let worker = spawn_worker(state.clone(), stop.clone());

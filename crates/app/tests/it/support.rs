@@ -192,6 +192,7 @@ impl TestStack {
                 retry_budget: std::time::Duration::from_secs(6),
                 ..Default::default()
             },
+            rate_limits: Default::default(),
         };
         let stack = gridprice::dev::DevStack::start(options)
             .await
