@@ -1,5 +1,7 @@
-//! What every handler, job and command can reach. Cheap to clone; built once from configuration.
+//! What every handler, job and command can reach. Built once from configuration; one atomic
+//! increment to clone, which every request does.
 
+use std::ops::Deref;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,7 +15,10 @@ use crate::jobs::JobSignal;
 use crate::storefront::RateLimits;
 
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Services>);
+
+#[derive(Clone)]
+pub struct Services {
     pub db: Database,
     pub shopify: Arc<ShopifyConfig>,
     pub secrets: SecretBox,
@@ -44,7 +49,7 @@ impl AppState {
             shopify.client.clone(),
         );
         let catalog = CatalogCache::new(&db);
-        Ok(Self {
+        Ok(Self(Arc::new(Services {
             db,
             shopify: Arc::new(shopify),
             secrets: SecretBox::new(key),
@@ -53,6 +58,29 @@ impl AppState {
             jobs: JobSignal::default(),
             catalog,
             rate_limits: RateLimits::default(),
-        })
+        })))
+    }
+
+    /// The same services with other storefront rate limits (configuration, tests).
+    pub fn with_rate_limits(mut self, rate_limits: RateLimits) -> Self {
+        Arc::make_mut(&mut self.0).rate_limits = rate_limits;
+        self
+    }
+
+    /// The same services on another database connection, with their own catalogue cache: what
+    /// a second instance sharing the database runs.
+    pub fn on_database(mut self, db: Database) -> Self {
+        let services = Arc::make_mut(&mut self.0);
+        services.catalog = CatalogCache::new(&db);
+        services.db = db;
+        self
+    }
+}
+
+impl Deref for AppState {
+    type Target = Services;
+
+    fn deref(&self) -> &Services {
+        &self.0
     }
 }

@@ -1,5 +1,6 @@
 //! Wire formats shared by the HTTP APIs and the CLI.
 
+use arrayvec::{ArrayString, CapacityError};
 use rust_decimal::Decimal;
 use serde::{Serialize, Serializer};
 
@@ -11,10 +12,44 @@ pub struct DecimalNumber(pub Decimal);
 
 impl Serialize for DecimalNumber {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let digits = serde_json::value::RawValue::from_string(self.0.to_string())
-            .map_err(serde::ser::Error::custom)?;
-        digits.serialize(serializer)
+        let text = decimal_text(self.0).map_err(serde::ser::Error::custom)?;
+        let number: &serde_json::value::RawValue =
+            serde_json::from_str(&text).map_err(serde::ser::Error::custom)?;
+        number.serialize(serializer)
     }
+}
+
+/// A sign, "0.", up to 28 zeros and the digits never take more.
+type DecimalText = ArrayString<32>;
+
+/// A decimal's digits as `Decimal`'s `Display` writes them — the mantissa with the point
+/// `scale` digits from the right — but on the stack: a price response holds a dozen numbers.
+fn decimal_text(value: Decimal) -> Result<DecimalText, CapacityError<()>> {
+    let mut integer = itoa::Buffer::new();
+    let digits = integer.format(value.mantissa().unsigned_abs());
+    let scale = value.scale() as usize;
+    let mut text = DecimalText::new();
+    let mut push = |part: &str| text.try_push_str(part).map_err(CapacityError::simplify);
+    if value.mantissa() < 0 {
+        push("-")?;
+    }
+    match digits.len().checked_sub(scale) {
+        Some(0) | None => {
+            push("0.")?;
+            for _ in digits.len()..scale {
+                push("0")?;
+            }
+            push(digits)?;
+        }
+        Some(whole) => {
+            push(&digits[..whole])?;
+            if scale > 0 {
+                push(".")?;
+                push(&digits[whole..])?;
+            }
+        }
+    }
+    Ok(text)
 }
 
 /// In the OpenAPI document: a JSON number whose digits are exact.
@@ -42,6 +77,18 @@ mod tests {
             ("0.1", "0.1"),
             ("-12.345", "-12.345"),
             ("1500", "1500"),
+            ("0", "0"),
+            ("0.00", "0.00"),
+            ("0.0005", "0.0005"),
+            ("-0.5", "-0.5"),
+            (
+                "79228162514264337593543950335",
+                "79228162514264337593543950335",
+            ),
+            (
+                "0.0000000000000000000000000001",
+                "0.0000000000000000000000000001",
+            ),
         ];
         for (input, expected) in cases {
             let number = DecimalNumber(input.parse().unwrap());
@@ -50,5 +97,15 @@ mod tests {
         let parsed: serde_json::Value =
             serde_json::to_value(DecimalNumber(Decimal::new(3000, 2))).unwrap();
         assert_eq!(parsed, serde_json::json!(30.0));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn writes_what_display_writes(mantissa in -1_000_000i64..1_000_000, extra in 0i64..1 << 40, scale in 0u32..=28) {
+            let value = Decimal::from_i128_with_scale(i128::from(mantissa) * i128::from(extra + 1), scale);
+            proptest::prop_assume!(!value.is_zero() || !value.is_sign_negative());
+            let text = decimal_text(value).unwrap();
+            proptest::prop_assert_eq!(text.as_str(), value.to_string());
+        }
     }
 }

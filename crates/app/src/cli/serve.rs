@@ -13,9 +13,9 @@ pub async fn run(source: &ConfigSource) -> Result<(), CliError> {
     let config = ServeConfig::from_source(source)?;
     let db = Database::connect(&config.storage.database_url).await?;
     db.migrate().await?;
-    let mut state = AppState::new(db, config.shopify, &config.encryption_key)
-        .map_err(|e| CliError::Runtime(format!("cannot build the HTTP client: {e}")))?;
-    state.rate_limits = config.rate_limits;
+    let state = AppState::new(db, config.shopify, &config.encryption_key)
+        .map_err(|e| CliError::Runtime(format!("cannot build the HTTP client: {e}")))?
+        .with_rate_limits(config.rate_limits);
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
         .map_err(|e| {

@@ -116,9 +116,9 @@ impl DevStack {
         let db = Database::connect(&database_url).await?;
         db.migrate().await?;
         let key = encryption_key(&options.data_dir)?;
-        let mut state =
-            AppState::new(db, shopify, &key).map_err(|e| DevError::Io(e.to_string()))?;
-        state.rate_limits = options.rate_limits.clone();
+        let state = AppState::new(db, shopify, &key)
+            .map_err(|e| DevError::Io(e.to_string()))?
+            .with_rate_limits(options.rate_limits.clone());
 
         let stop = CancellationToken::new();
         let worker = spawn_worker(state.clone(), stop.clone());

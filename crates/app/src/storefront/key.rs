@@ -6,14 +6,14 @@ use std::sync::Arc;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue};
+use axum::http::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::api_keys::KeyKind;
 use crate::catalog::AuthenticatedKey;
 use crate::http::error::ApiError;
 use crate::state::AppState;
 
-pub const API_KEY_HEADER: &str = "x-api-key";
+pub const API_KEY_HEADER: HeaderName = HeaderName::from_static("x-api-key");
 
 /// The authenticated key of a storefront request: `key.store` is the store every query of the
 /// request is scoped to. Only routes under [`super::with_api_v1_layers`] can extract it.
@@ -50,7 +50,7 @@ pub(super) async fn authenticate(
     headers: &HeaderMap,
     origin: Option<&HeaderValue>,
 ) -> Result<Option<StorefrontKey>, ApiError> {
-    let Some(raw) = headers.get(API_KEY_HEADER) else {
+    let Some(raw) = headers.get(&API_KEY_HEADER) else {
         return Ok(None);
     };
     let raw = raw.to_str().map_err(|_| {

@@ -28,6 +28,10 @@ pub const PER_IP: &str = "GRIDPRICE_RATE_LIMIT_PER_IP";
 /// client. Unset, the peer address is the client: a header anyone can send is not trusted.
 pub const CLIENT_IP_HEADER: &str = "GRIDPRICE_CLIENT_IP_HEADER";
 
+const RATELIMIT_LIMIT: HeaderName = HeaderName::from_static("ratelimit-limit");
+const RATELIMIT_REMAINING: HeaderName = HeaderName::from_static("ratelimit-remaining");
+const RATELIMIT_RESET: HeaderName = HeaderName::from_static("ratelimit-reset");
+
 /// How often the limiters forget clients that are back to a full allowance.
 const SWEEP_EVERY: u64 = 4096;
 
@@ -131,9 +135,9 @@ impl Allowance {
     }
 
     pub fn write(self, headers: &mut HeaderMap) {
-        headers.insert("ratelimit-limit", HeaderValue::from(self.limit));
-        headers.insert("ratelimit-remaining", HeaderValue::from(self.remaining));
-        headers.insert("ratelimit-reset", HeaderValue::from(self.reset));
+        headers.insert(RATELIMIT_LIMIT, HeaderValue::from(self.limit));
+        headers.insert(RATELIMIT_REMAINING, HeaderValue::from(self.remaining));
+        headers.insert(RATELIMIT_RESET, HeaderValue::from(self.reset));
     }
 }
 

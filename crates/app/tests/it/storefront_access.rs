@@ -464,7 +464,5 @@ async fn serve_with_limits(
     stack: &crate::support::TestStack,
     limits: RateLimits,
 ) -> (String, CancellationToken) {
-    let mut state = stack.stack.state.clone();
-    state.rate_limits = limits;
-    serve(state).await
+    serve(stack.stack.state.clone().with_rate_limits(limits)).await
 }

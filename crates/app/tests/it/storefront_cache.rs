@@ -156,9 +156,7 @@ async fn storefront_instances_share_invalidations_on_postgres() {
     let second_db = Database::connect(&url)
         .await
         .expect("connect the second instance");
-    let mut second = stack.stack.state.clone();
-    second.db = second_db.clone();
-    second.catalog = CatalogCache::new(&second_db);
+    let second = stack.stack.state.clone().on_database(second_db.clone());
     let stop = CancellationToken::new();
     let listener = spawn_listener(second.catalog.clone(), &second_db, stop.clone());
     let (second_url, second_server) = serve(second.clone()).await;

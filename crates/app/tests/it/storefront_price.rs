@@ -141,9 +141,11 @@ stack_test!(storefront_converts_other_units_exactly, |stack| {
 stack_test!(storefront_prices_every_option_combination, |stack| {
     let ((glass, glass_choices), (edge, edge_choices)) = demo_option_ids(stack).await;
     // 72 requests in a blink: served again without the per-IP limit a widget needs.
-    let mut state = stack.stack.state.clone();
-    state.rate_limits.per_ip = gridprice::storefront::Rate::new(NonZeroU32::MAX, NonZeroU32::MAX);
-    let (base_url, stop) = serve(state).await;
+    let limits = gridprice::storefront::RateLimits {
+        per_ip: gridprice::storefront::Rate::new(NonZeroU32::MAX, NonZeroU32::MAX),
+        ..stack.stack.state.rate_limits.clone()
+    };
+    let (base_url, stop) = serve(stack.stack.state.clone().with_rate_limits(limits)).await;
     // Glass: Clear +0, Tempered +15.00, Laminated +20% of the base (rounded up);
     // edge: Standard +0, Polished +5.00 — DESIGN §3, computed here by hand.
     let glass_amount = |index: usize, base: i64| match index {
