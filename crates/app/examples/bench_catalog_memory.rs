@@ -116,7 +116,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .await?;
     }
     let warm = LIVE.load(Ordering::Relaxed);
-    cache.invalidate_store(store.id);
+    cache.invalidate_store(&db, store.id).await?;
     let invalidated = LIVE.load(Ordering::Relaxed);
 
     let mb = |bytes: usize| bytes as f64 / 1e6;

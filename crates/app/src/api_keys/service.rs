@@ -57,9 +57,7 @@ pub async fn revoke(state: &AppState, session: &AdminSession, id: i64) -> Result
     let entry = Entry::new(Action::StorefrontKeyRevoke, id)
         .before(&snapshot(&before))
         .after(&snapshot(&revoked));
-    write.commit(entry).await?;
-    // Cached keys must stop working now, not when the cache next refreshes.
-    state.catalog.invalidate_store(store);
+    write.commit_and_invalidate(entry, &state.catalog).await?;
     Ok(revoked)
 }
 
@@ -88,8 +86,7 @@ pub async fn rotate(
             "old": snapshot(&retiring),
             "new": { "id": replacement.id, "key": snapshot(&replacement) },
         }));
-    write.commit(entry).await?;
-    state.catalog.invalidate_store(store);
+    write.commit_and_invalidate(entry, &state.catalog).await?;
     let issued = IssuedKey {
         full: new.full,
         key: replacement,

@@ -9,6 +9,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::auth::AdminSession;
+use crate::catalog::CatalogCache;
 use crate::db::{Database, StorageError, StorageResult};
 use crate::stores::StoreId;
 
@@ -136,5 +137,16 @@ impl AuditedWrite {
     pub async fn commit(self, entry: Entry) -> StorageResult<()> {
         storage::record(&self.txn, self.store, &self.actor, &entry).await?;
         self.txn.commit().await.map_err(StorageError::from)
+    }
+
+    /// As [`Self::commit`], for a change the storefront prices from: every instance's
+    /// catalogue forgets the store ([`CatalogCache::commit_change`]).
+    pub async fn commit_and_invalidate(
+        self,
+        entry: Entry,
+        catalog: &CatalogCache,
+    ) -> StorageResult<()> {
+        storage::record(&self.txn, self.store, &self.actor, &entry).await?;
+        catalog.commit_change(self.txn, self.store).await
     }
 }

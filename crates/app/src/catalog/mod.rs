@@ -3,9 +3,10 @@
 //! warm price request reads no database.
 //!
 //! Coherence:
-//! - every admin write calls [`CatalogCache::invalidate_store`], which drops the store's
+//! - every admin write commits through [`CatalogCache::commit_change`], which drops the store's
 //!   products, matrices and keys here and, on PostgreSQL, tells the other instances with
-//!   `NOTIFY gridprice_catalog, '<store id>'`; their listener ([`spawn_listener`]) drops the same;
+//!   `NOTIFY gridprice_catalog, '<store id>'` sent in the write's transaction; their listener
+//!   ([`spawn_listener`]) drops the same;
 //! - a load that raced with an invalidation is not kept (per-store generations, a key epoch);
 //! - on PostgreSQL nothing is cached while the listener is not listening, and everything is
 //!   dropped whenever it (re)connects, since notifications sent meanwhile are lost;
@@ -22,6 +23,7 @@ use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
+use sea_orm::DatabaseTransaction;
 use sha2::{Digest, Sha256};
 use shopify::ProductGid;
 
@@ -29,7 +31,7 @@ pub(crate) use self::compiled::bad_request;
 pub use self::compiled::{CompiledMatrix, CompiledProduct, PriceRequest, PricedProduct, Selection};
 pub use self::notify::{spawn_listener, CHANNEL};
 use crate::api_keys::{self, KeyKind, MAX_KEY_LENGTH};
-use crate::db::Database;
+use crate::db::{Database, StorageResult};
 use crate::http::error::ApiError;
 use crate::matrices::{self, MatrixId};
 use crate::stores::{self, Store, StoreId};
@@ -89,8 +91,6 @@ pub struct CatalogCache {
 struct Inner {
     stores: RwLock<HashMap<StoreId, StoreEntry>>,
     keys: RwLock<KeyTable>,
-    /// Where invalidations are published: the PostgreSQL pool, `None` on SQLite.
-    notifier: Option<sqlx::PgPool>,
     /// False while entries could miss another instance's writes (PostgreSQL, not listening).
     coherent: AtomicBool,
 }
@@ -123,24 +123,37 @@ impl CatalogCache {
     /// A cache for `db`; on PostgreSQL it publishes invalidations and stays cold until
     /// [`spawn_listener`] listens.
     pub fn new(db: &Database) -> Self {
-        let notifier = notify::postgres_pool(db);
+        let single_instance = notify::postgres_pool(db).is_none();
         Self {
             inner: Arc::new(Inner {
-                coherent: AtomicBool::new(notifier.is_none()),
-                notifier,
+                coherent: AtomicBool::new(single_instance),
                 stores: RwLock::default(),
                 keys: RwLock::default(),
             }),
         }
     }
 
-    /// Forgets everything cached for `store`; called after every write to its catalogue,
-    /// settings or keys. Other instances are told on PostgreSQL.
-    pub fn invalidate_store(&self, store: StoreId) {
+    /// Commits `txn`, a change to what `store`'s storefront prices from (catalogue, settings,
+    /// keys), and makes every instance forget the store: this one at once, the others by a
+    /// `NOTIFY` that PostgreSQL delivers with the commit and never without it.
+    pub async fn commit_change(
+        &self,
+        txn: DatabaseTransaction,
+        store: StoreId,
+    ) -> StorageResult<()> {
+        notify::publish(&txn, store).await?;
+        txn.commit().await?;
         self.forget_store(store);
-        if let Some(pool) = &self.inner.notifier {
-            notify::publish(pool, store);
-        }
+        Ok(())
+    }
+
+    /// Forgets everything cached for `store` after a change that committed on its own (the
+    /// webhook jobs), and tells the other instances. An error means they may not have heard:
+    /// the caller retries.
+    pub async fn invalidate_store(&self, db: &Database, store: StoreId) -> StorageResult<()> {
+        self.forget_store(store);
+        notify::publish(db.connection(), store).await?;
+        Ok(())
     }
 
     /// Prices `request` for `product` of `store` (404 when it has no matrix).

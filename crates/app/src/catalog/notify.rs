@@ -1,9 +1,13 @@
 //! Invalidation across app instances sharing one PostgreSQL database: `NOTIFY` on every write,
 //! a `LISTEN`ing task per instance. SQLite serves one instance, so there it does nothing.
+//!
+//! A write's `NOTIFY` is sent inside the write's own transaction where there is one: PostgreSQL
+//! delivers it to the listeners when, and only when, the transaction commits — a committed
+//! change cannot lose its notification, and a rolled-back one sends none.
 
 use std::time::Duration;
 
-use sea_orm::DatabaseConnection;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 use sqlx::postgres::PgListener;
 use sqlx::PgPool;
 use tokio::task::JoinHandle;
@@ -27,27 +31,21 @@ pub(super) fn postgres_pool(db: &Database) -> Option<PgPool> {
     }
 }
 
-/// Tells the other instances; fire and forget, so `invalidate_store` stays synchronous for its
-/// callers. A lost notification is bounded by the listener dropping everything on reconnect.
-pub(super) fn publish(pool: &PgPool, store: StoreId) {
-    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
-        tracing::warn!(
-            store = store.get(),
-            "no runtime: catalogue invalidation not published"
-        );
-        return;
-    };
-    let pool = pool.clone();
-    runtime.spawn(async move {
-        let sent = sqlx::query("SELECT pg_notify($1, $2)")
-            .bind(CHANNEL)
-            .bind(store.get().to_string())
-            .execute(&pool)
-            .await;
-        if let Err(error) = sent {
-            tracing::error!(%error, store = store.get(), "publishing a catalogue invalidation failed");
-        }
-    });
+/// Tells every instance that `store`'s catalogue changed. On a transaction the notification
+/// goes out with its commit; on a plain connection at once. Nothing on SQLite.
+pub(super) async fn publish(
+    connection: &impl ConnectionTrait,
+    store: StoreId,
+) -> Result<(), sea_orm::DbErr> {
+    if connection.get_database_backend() != DbBackend::Postgres {
+        return Ok(());
+    }
+    let notify = Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT pg_notify($1, $2)",
+        [CHANNEL.into(), store.get().to_string().into()],
+    );
+    connection.execute(notify).await.map(drop)
 }
 
 /// Listens for other instances' writes until `stop`, reconnecting with backoff. On SQLite the

@@ -60,8 +60,7 @@ pub async fn create(
     let write = AuditedWrite::begin(&state.db, session).await?;
     let created = storage::create_in(write.txn(), session.store.id, name, matrix).await?;
     let entry = Entry::new(action, created.id.get()).after(&Snapshot::of(&created));
-    write.commit(entry).await?;
-    state.catalog.invalidate_store(session.store.id);
+    write.commit_and_invalidate(entry, &state.catalog).await?;
     Ok(created)
 }
 
@@ -80,8 +79,7 @@ pub async fn replace(
     let entry = Entry::new(Action::MatrixReplace, current.id.get())
         .before(&Snapshot::of(current))
         .after(&Snapshot::of(&replaced));
-    write.commit(entry).await?;
-    state.catalog.invalidate_store(store);
+    write.commit_and_invalidate(entry, &state.catalog).await?;
     Ok(replaced)
 }
 
@@ -99,8 +97,7 @@ pub async fn rename(
     let entry = Entry::new(Action::MatrixRename, id.get())
         .before(&serde_json::json!({ "name": before.name }))
         .after(&serde_json::json!({ "name": name, "version": version }));
-    write.commit(entry).await?;
-    state.catalog.invalidate_store(store);
+    write.commit_and_invalidate(entry, &state.catalog).await?;
     Ok(version)
 }
 
@@ -123,8 +120,7 @@ pub async fn duplicate(
     let entry = Entry::new(Action::MatrixDuplicate, copy.id.get())
         .before(&serde_json::json!({ "sourceId": id }))
         .after(&Snapshot::of(&copy));
-    write.commit(entry).await?;
-    state.catalog.invalidate_store(store);
+    write.commit_and_invalidate(entry, &state.catalog).await?;
     Ok(copy)
 }
 
@@ -141,8 +137,7 @@ pub async fn delete(
         return Err(ApiError::NotFound("No such matrix.".into()));
     }
     let entry = Entry::new(Action::MatrixDelete, id.get()).before(&Snapshot::of(&before));
-    write.commit(entry).await?;
-    state.catalog.invalidate_store(store);
+    write.commit_and_invalidate(entry, &state.catalog).await?;
     Ok(())
 }
 

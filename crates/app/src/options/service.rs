@@ -84,8 +84,7 @@ pub async fn create(
     let created = storage::create_group_in(write.txn(), store.id, group).await?;
     let entry = Entry::new(Action::OptionGroupCreate, created.id.get())
         .after(&GroupView::new(&created, store.currency));
-    write.commit(entry).await?;
-    state.catalog.invalidate_store(store.id);
+    write.commit_and_invalidate(entry, &state.catalog).await?;
     Ok(created)
 }
 
@@ -102,8 +101,7 @@ pub async fn replace(
     let entry = Entry::new(Action::OptionGroupReplace, id.get())
         .before(&GroupView::new(&before, store.currency))
         .after(&GroupView::new(&replaced, store.currency));
-    write.commit(entry).await?;
-    state.catalog.invalidate_store(store.id);
+    write.commit_and_invalidate(entry, &state.catalog).await?;
     Ok(replaced)
 }
 
@@ -121,8 +119,7 @@ pub async fn delete(
     }
     let entry = Entry::new(Action::OptionGroupDelete, id.get())
         .before(&GroupView::new(&before, store.currency));
-    write.commit(entry).await?;
-    state.catalog.invalidate_store(store.id);
+    write.commit_and_invalidate(entry, &state.catalog).await?;
     Ok(())
 }
 
@@ -142,7 +139,6 @@ pub async fn set_product_groups(
     let entry = Entry::new(Action::ProductSetOptionGroups, &product_gid)
         .before(&ids(before.iter().map(|group| group.id).collect()))
         .after(&ids(groups.to_vec()));
-    write.commit(entry).await?;
-    state.catalog.invalidate_store(store);
+    write.commit_and_invalidate(entry, &state.catalog).await?;
     Ok(storage::groups_for_product(&state.db, store, &product_gid).await?)
 }

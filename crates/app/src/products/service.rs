@@ -42,8 +42,7 @@ pub async fn assign(
     if let Some(before) = &before {
         entry = entry.before(&matrix_of(before));
     }
-    write.commit(entry).await?;
-    state.catalog.invalidate_store(store);
+    write.commit_and_invalidate(entry, &state.catalog).await?;
     Ok(assigned)
 }
 
@@ -64,8 +63,7 @@ pub async fn unassign(
     }
     let entry = Entry::new(Action::ProductUnassignMatrix, &product_gid)
         .before(&serde_json::json!({ "matrixId": before.matrix_id }));
-    write.commit(entry).await?;
-    state.catalog.invalidate_store(store);
+    write.commit_and_invalidate(entry, &state.catalog).await?;
     Ok(())
 }
 

@@ -120,7 +120,6 @@ async fn update(
     let entry = Entry::new(Action::SettingsUpdate, store.get())
         .before(&SettingsView::from(&before))
         .after(&SettingsView::from(&after));
-    write.commit(entry).await?;
-    state.catalog.invalidate_store(store);
+    write.commit_and_invalidate(entry, &state.catalog).await?;
     Ok(Json(SettingsView::from(&after)))
 }

@@ -48,7 +48,7 @@ pub async fn process(state: &AppState, payload: &str) -> Result<(), JobFailure> 
             storage::record_privacy_request(db, shop.as_str(), &job.topic, &job.body).await?;
             if let Some(store) = stores::find_by_shop(db, &shop).await? {
                 stores::delete(db, store.id).await?;
-                state.catalog.invalidate_store(store.id);
+                state.catalog.invalidate_store(db, store.id).await?;
                 tracing::info!(%shop, "shop redacted: the store and everything it owned are deleted");
             }
         }
@@ -73,7 +73,7 @@ async fn update_shop(state: &AppState, shop: &ShopDomain, body: &str) -> Result<
 /// The storefront prices from memory: a store change must reach it at once.
 async fn forget_cached(state: &AppState, shop: &ShopDomain) -> Result<(), JobFailure> {
     if let Some(store) = stores::find_by_shop(&state.db, shop).await? {
-        state.catalog.invalidate_store(store.id);
+        state.catalog.invalidate_store(&state.db, store.id).await?;
     }
     Ok(())
 }

@@ -160,7 +160,7 @@ stack_test!(
         )
         .await
         .expect("assign");
-        stack.stack.state.catalog.invalidate_store(store.id);
+        stack.invalidate_catalog(store.id).await;
         let missing = get(stack, &price_path("width=600&height=400")).await;
         assert_eq!(missing.status, StatusCode::BAD_REQUEST, "{}", missing.text);
         assert_eq!(missing.error_fields(), ["options"]);
@@ -220,7 +220,7 @@ stack_test!(
         api_keys::storage::revoke_in(stack.db().connection(), store.id, id, chrono::Utc::now())
             .await
             .expect("revoke");
-        stack.stack.state.catalog.invalidate_store(store.id);
+        stack.invalidate_catalog(store.id).await;
         let revoked = get_with(stack, &path, Some(&key), None).await;
         assert_eq!(revoked.status, StatusCode::UNAUTHORIZED, "{}", revoked.text);
         // An expired key (a rotation's grace period over) too.
@@ -229,7 +229,7 @@ stack_test!(
         api_keys::storage::expire_in(stack.db().connection(), store.id, id, past)
             .await
             .expect("expire");
-        stack.stack.state.catalog.invalidate_store(store.id);
+        stack.invalidate_catalog(store.id).await;
         assert_eq!(
             get_with(stack, &path, Some(&key), None).await.status,
             StatusCode::UNAUTHORIZED

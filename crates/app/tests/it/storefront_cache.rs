@@ -11,6 +11,7 @@ use gridprice::matrices::storage as matrices;
 use gridprice::stores::StoreId;
 use pricing::{OutOfRangePolicy, PriceMatrix, Unit};
 use reqwest::{Method, StatusCode};
+use sea_orm::TransactionTrait;
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 
@@ -43,6 +44,22 @@ async fn replace_quietly(db: &Database, store: StoreId, matrix: &PriceMatrix) {
     matrices::replace(db, store, current.id, current.version, matrix)
         .await
         .expect("replace");
+}
+
+/// Replaces the demo store's matrix in a transaction that `catalog` commits: the way admin
+/// writes reach every instance.
+async fn replace_announced(
+    db: &Database,
+    catalog: &CatalogCache,
+    store: StoreId,
+    matrix: &PriceMatrix,
+) {
+    let current = matrices::list(db, store).await.expect("list")[0].clone();
+    let txn = db.connection().begin().await.expect("begin");
+    matrices::replace_in(&txn, store, current.id, current.version, matrix)
+        .await
+        .expect("replace");
+    catalog.commit_change(txn, store).await.expect("commit");
 }
 
 async fn wait_until_coherent(catalog: &CatalogCache) {
@@ -90,7 +107,7 @@ stack_test!(storefront_sees_a_write_on_the_very_next_request, |stack| {
     replace_quietly(stack.db(), store.id, &raised_demo(100)).await;
     assert_eq!(unit_price(&stack.http, &app, &key).await, 3000);
     // Announced, it is seen by the very next request.
-    catalog.invalidate_store(store.id);
+    stack.invalidate_catalog(store.id).await;
     assert_eq!(unit_price(&stack.http, &app, &key).await, 3100);
 
     // An option edit likewise.
@@ -122,7 +139,7 @@ stack_test!(storefront_sees_a_write_on_the_very_next_request, |stack| {
     gridprice::options::storage::replace_group(stack.db(), store.id, group.id, &edited)
         .await
         .expect("replace the group");
-    catalog.invalidate_store(store.id);
+    stack.invalidate_catalog(store.id).await;
     // Replacing a group gives its choices new ids: the old selection no longer names one.
     let stale = get(stack, &url).await;
     assert_eq!(stale.status, StatusCode::BAD_REQUEST, "{}", stale.text);
@@ -139,7 +156,7 @@ stack_test!(storefront_sees_a_write_on_the_very_next_request, |stack| {
     )
     .await
     .expect("unassign");
-    catalog.invalidate_store(store.id);
+    stack.invalidate_catalog(store.id).await;
     assert_eq!(
         get(stack, &price_path(SIZE)).await.status,
         StatusCode::NOT_FOUND
@@ -173,15 +190,34 @@ async fn storefront_instances_share_invalidations_on_postgres() {
     replace_quietly(&first.db, store.id, &raised_demo(100)).await;
     assert_eq!(unit_price(&stack.http, &second_url, &key).await, 3000);
     // ...until the first announces its write: the second hears it.
-    first.catalog.invalidate_store(store.id);
+    first
+        .catalog
+        .invalidate_store(&first.db, store.id)
+        .await
+        .expect("invalidate");
     assert_eq!(unit_price(&stack.http, &first_url, &key).await, 3100);
     eventually(&stack.http, &second_url, &key, 3100).await;
 
-    // And the other way round.
-    replace_quietly(&second.db, store.id, &raised_demo(250)).await;
-    second.catalog.invalidate_store(store.id);
+    // And the other way round, the notification sent in the write's own transaction.
+    replace_announced(&second.db, &second.catalog, store.id, &raised_demo(250)).await;
     assert_eq!(unit_price(&stack.http, &second_url, &key).await, 3250);
     eventually(&stack.http, &first_url, &key, 3250).await;
+
+    // A write that rolls back announces nothing and changes nothing.
+    let current = matrices::list(&first.db, store.id).await.expect("list")[0].clone();
+    let txn = first.db.connection().begin().await.expect("begin");
+    matrices::replace_in(
+        &txn,
+        store.id,
+        current.id,
+        current.version,
+        &raised_demo(900),
+    )
+    .await
+    .expect("replace");
+    txn.rollback().await.expect("roll back");
+    assert_eq!(unit_price(&stack.http, &first_url, &key).await, 3250);
+    assert_eq!(unit_price(&stack.http, &second_url, &key).await, 3250);
 
     // A key revoked through one instance stops working on the other.
     let (id, revoked) = new_key(&stack, &store, KeyKind::Publishable, &[]).await;
@@ -189,7 +225,11 @@ async fn storefront_instances_share_invalidations_on_postgres() {
     api_keys::storage::revoke_in(first.db.connection(), store.id, id, chrono::Utc::now())
         .await
         .expect("revoke");
-    first.catalog.invalidate_store(store.id);
+    first
+        .catalog
+        .invalidate_store(&first.db, store.id)
+        .await
+        .expect("invalidate");
     let deadline = Instant::now() + Duration::from_secs(10);
     let price_url = format!("{second_url}{}", price_path(SIZE));
     loop {

@@ -11,6 +11,7 @@ use sea_orm::{
 };
 use serde_json::{json, Value};
 
+use crate::storefront_support::demo_store;
 use crate::support::{shop, TestStack};
 
 const DEMO: &str = "demo-shop.myshopify.com";
@@ -194,13 +195,7 @@ stack_test!(custom_line_item_mode_prices_a_custom_item, |stack| {
     let mut row = store.into_active_model();
     row.line_item_mode = Set("custom".to_owned());
     row.update(stack.db().connection()).await.unwrap();
-    stack.stack.state.catalog.invalidate_store(
-        stores::find_by_shop(stack.db(), &shop(DEMO))
-            .await
-            .unwrap()
-            .unwrap()
-            .id,
-    );
+    stack.invalidate_catalog(demo_store(stack).await.id).await;
 
     let response = post_order(stack, &order_body(), None).await;
     assert_eq!(
@@ -469,13 +464,7 @@ stack_test!(
         let mut row = store.into_active_model();
         row.currency = Set("EUR".to_owned());
         row.update(stack.db().connection()).await.unwrap();
-        stack.stack.state.catalog.invalidate_store(
-            stores::find_by_shop(stack.db(), &shop(DEMO))
-                .await
-                .unwrap()
-                .unwrap()
-                .id,
-        );
+        stack.invalidate_catalog(demo_store(stack).await.id).await;
         let response = post_order(stack, &order_body(), None).await;
         assert_eq!(
             response.status(),

@@ -243,7 +243,7 @@ stack_test!(storefront_clamps_when_the_matrix_says_so, |stack| {
     matrices::replace(db, store.id, current.id, current.version, &clamped)
         .await
         .expect("replace");
-    stack.stack.state.catalog.invalidate_store(store.id);
+    stack.invalidate_catalog(store.id).await;
 
     for (query, cents) in [
         ("width=2000&height=5000", 5000), // both axes clamped to the last cell

@@ -224,6 +224,17 @@ impl TestStack {
         &self.stack.state.db
     }
 
+    /// Tells the app's catalogue (and, on PostgreSQL, every instance) that `store` changed
+    /// behind its back: what a test does after writing through the storage layer directly.
+    pub async fn invalidate_catalog(&self, store: gridprice::stores::StoreId) {
+        self.stack
+            .state
+            .catalog
+            .invalidate_store(self.db(), store)
+            .await
+            .expect("invalidate the catalogue");
+    }
+
     pub fn storefront_key(&self) -> &str {
         &self.stack.ready.storefront_api_key
     }
