@@ -1,8 +1,13 @@
 //! Wire formats shared by the HTTP APIs and the CLI.
 
 use arrayvec::{ArrayString, CapacityError};
+use axum::body::Bytes;
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
 use rust_decimal::Decimal;
 use serde::{Serialize, Serializer};
+
+use crate::http::error::ApiError;
 
 /// An exact decimal written as a JSON number ("30.00", not 30.000000000000004). The v1 API
 /// answers prices as numbers for compatibility; they are written from the decimal's digits,
@@ -16,6 +21,42 @@ impl Serialize for DecimalNumber {
         let number: &serde_json::value::RawValue =
             serde_json::from_str(&text).map_err(serde::ser::Error::custom)?;
         number.serialize(serializer)
+    }
+}
+
+/// An exact decimal written as a JSON string of its digits (`"30.00"`), without allocating.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DecimalString(pub Decimal);
+
+impl Serialize for DecimalString {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let text = decimal_text(self.0).map_err(serde::ser::Error::custom)?;
+        serializer.serialize_str(&text)
+    }
+}
+
+/// A JSON answer written into a buffer sized for the API's answers: axum's `Json` starts at
+/// 128 bytes and grows, copying, three times for a price answer (docs/PERFORMANCE.md).
+#[derive(Debug, Clone)]
+pub struct Json<T>(pub T);
+
+/// Room for a price answer with a few options without growing.
+const JSON_CAPACITY: usize = 1024;
+
+impl<T: Serialize> IntoResponse for Json<T> {
+    fn into_response(self) -> Response {
+        let mut body = Vec::with_capacity(JSON_CAPACITY);
+        match serde_json::to_writer(&mut body, &self.0) {
+            Ok(()) => (
+                [(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                )],
+                Bytes::from(body),
+            )
+                .into_response(),
+            Err(error) => ApiError::internal(error).into_response(),
+        }
     }
 }
 
@@ -66,6 +107,18 @@ impl utoipa::PartialSchema for DecimalNumber {
 
 impl utoipa::ToSchema for DecimalNumber {}
 
+/// In the OpenAPI document: a string holding an exact decimal.
+impl utoipa::PartialSchema for DecimalString {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .description(Some("An exact decimal as a string (\"30.00\")."))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for DecimalString {}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,6 +150,14 @@ mod tests {
         let parsed: serde_json::Value =
             serde_json::to_value(DecimalNumber(Decimal::new(3000, 2))).unwrap();
         assert_eq!(parsed, serde_json::json!(30.0));
+    }
+
+    #[test]
+    fn writes_the_decimal_digits_as_a_json_string() {
+        for (input, expected) in [("30.00", "\"30.00\""), ("-0.5", "\"-0.5\""), ("7", "\"7\"")] {
+            let text = DecimalString(input.parse().unwrap());
+            assert_eq!(serde_json::to_string(&text).unwrap(), expected);
+        }
     }
 
     proptest::proptest! {

@@ -10,7 +10,7 @@ use pricing::{
 use crate::http::error::ApiError;
 use crate::matrices::storage::StoredMatrix;
 use crate::matrices::MatrixId;
-use crate::options::{ChoiceId, OptionChoice, OptionGroup, OptionGroupId, Requirement};
+use crate::options::{ChoiceId, OptionGroup, OptionGroupId, Requirement};
 use crate::products::storage::Assignment;
 use crate::storefront::price::{PriceResponse, PricedOption, PricedRequest};
 
@@ -30,30 +30,61 @@ pub struct PriceRequest {
     pub selections: Vec<Selection>,
 }
 
-/// A computed price with everything the v1 answer and a draft order need.
+/// A computed price with everything the v1 answer and a draft order need. It keeps the
+/// compiled product it was priced from, whose names the answer borrows.
 #[derive(Debug, Clone)]
 pub struct PricedProduct {
-    pub matrix_id: MatrixId,
-    pub matrix_name: String,
-    pub product_title: String,
-    pub default_variant_gid: Option<String>,
+    product: Arc<CompiledProduct>,
+    /// The choice applied in each priced group, as (group, choice) positions in the product,
+    /// in display order: the order of the quote's modifiers.
+    applied: Vec<(usize, usize)>,
     pub quote: pricing::Quote,
-    pub options: Vec<PricedOption>,
-    pub range: MatrixRange,
     pub width: Dimension,
     pub height: Dimension,
 }
 
 impl PricedProduct {
+    pub fn matrix_id(&self) -> MatrixId {
+        self.product.matrix.id
+    }
+
+    pub fn matrix_name(&self) -> &str {
+        &self.product.matrix.name
+    }
+
+    pub fn product_title(&self) -> &str {
+        &self.product.product_title
+    }
+
+    pub fn default_variant_gid(&self) -> Option<&str> {
+        self.product.default_variant_gid.as_deref()
+    }
+
+    /// The options priced, with their names, in the order of the quote's modifiers.
+    pub fn options(&self) -> Vec<PricedOption<'_>> {
+        self.applied
+            .iter()
+            .map(|&(group, choice)| {
+                let group = &self.product.groups[group];
+                let choice = &group.choices[choice];
+                PricedOption {
+                    group: &group.name,
+                    choice: &choice.label,
+                    modifier: choice.modifier,
+                }
+            })
+            .collect()
+    }
+
     /// The v1 price response (DESIGN §5).
-    pub fn response(&self) -> PriceResponse {
+    pub fn response(&self) -> PriceResponse<'_> {
         let request = PricedRequest {
-            matrix_id: Some(self.matrix_id),
-            matrix_name: &self.matrix_name,
-            range: self.range,
+            matrix_id: Some(self.matrix_id()),
+            matrix_name: self.matrix_name(),
+            range: self.product.matrix.range,
             width: self.width,
             height: self.height,
-            options: &self.options,
+            options: self.options(),
         };
         PriceResponse::new(&request, &self.quote)
     }
@@ -110,12 +141,15 @@ impl CompiledProduct {
     }
 
     pub fn price(
-        &self,
+        self: Arc<Self>,
         currency: Currency,
         request: &PriceRequest,
     ) -> Result<PricedProduct, ApiError> {
-        let chosen = self.resolve(&request.selections)?;
-        let modifiers: Vec<Modifier> = chosen.iter().map(|(_, choice)| choice.modifier).collect();
+        let applied = self.resolve(&request.selections)?;
+        let modifiers: Vec<Modifier> = applied
+            .iter()
+            .map(|&(group, choice)| self.groups[group].choices[choice].modifier)
+            .collect();
         let quote = pricing::quote(
             &self.matrix.matrix,
             currency,
@@ -126,34 +160,20 @@ impl CompiledProduct {
         )
         .map_err(quote_error)?;
         Ok(PricedProduct {
-            matrix_id: self.matrix.id,
-            matrix_name: self.matrix.name.clone(),
-            product_title: self.product_title.clone(),
-            default_variant_gid: self.default_variant_gid.clone(),
+            product: self,
+            applied,
             quote,
-            options: chosen
-                .into_iter()
-                .map(|(group, choice)| PricedOption {
-                    group: group.name.clone(),
-                    choice: choice.label.clone(),
-                    modifier: choice.modifier,
-                })
-                .collect(),
-            range: self.matrix.range,
             width: request.width,
             height: request.height,
         })
     }
 
-    /// The choice applied for each group, in display order: the selected one, else the
-    /// group's default; a REQUIRED group with neither is an error, an OPTIONAL one is skipped.
-    /// Every problem is reported at once.
-    fn resolve(
-        &self,
-        selections: &[Selection],
-    ) -> Result<Vec<(&OptionGroup, &OptionChoice)>, ApiError> {
+    /// The choice applied for each group, in display order, as (group, choice) positions: the
+    /// selected one, else the group's default; a REQUIRED group with neither is an error, an
+    /// OPTIONAL one is skipped. Every problem is reported at once.
+    fn resolve(&self, selections: &[Selection]) -> Result<Vec<(usize, usize)>, ApiError> {
         let mut problems = Vec::new();
-        let mut picked: Vec<Option<&OptionChoice>> = vec![None; self.groups.len()];
+        let mut picked: Vec<Option<usize>> = vec![None; self.groups.len()];
         for (index, selection) in selections.iter().enumerate() {
             let field = || format!("options.selections[{index}]");
             let Some(position) = self.groups.iter().position(|g| g.id == selection.group) else {
@@ -167,7 +187,7 @@ impl CompiledProduct {
                 continue;
             };
             let group = &self.groups[position];
-            let Some(choice) = group.choices.iter().find(|c| c.id == selection.choice) else {
+            let Some(choice) = group.choices.iter().position(|c| c.id == selection.choice) else {
                 problems.push((
                     field(),
                     format!(
@@ -190,10 +210,10 @@ impl CompiledProduct {
                 ));
             }
         }
-        let mut chosen = Vec::with_capacity(self.groups.len());
-        for (group, picked) in self.groups.iter().zip(picked) {
-            match picked.or_else(|| group.choices.iter().find(|c| c.is_default)) {
-                Some(choice) => chosen.push((group, choice)),
+        let mut applied = Vec::with_capacity(self.groups.len());
+        for (position, (group, picked)) in self.groups.iter().zip(picked).enumerate() {
+            match picked.or_else(|| group.choices.iter().position(|c| c.is_default)) {
+                Some(choice) => applied.push((position, choice)),
                 None if group.requirement == Requirement::Required => problems.push((
                     "options".to_owned(),
                     format!(
@@ -207,7 +227,7 @@ impl CompiledProduct {
             }
         }
         if problems.is_empty() {
-            Ok(chosen)
+            Ok(applied)
         } else {
             Err(bad_request(problems))
         }

@@ -39,6 +39,9 @@ use crate::{options, products};
 
 /// How long a cached key (and the store facts it carries) is trusted without a write.
 pub const KEY_TTL: Duration = Duration::from_secs(60);
+/// How long a cold load may wait for the database before its request gets a 503: the storefront
+/// reads' only wait (they have no whole-request deadline, see `http::router`).
+pub const LOAD_TIMEOUT: Duration = Duration::from_secs(10);
 /// Products known to have no matrix, remembered per store up to this many: enough for a
 /// storefront's real catalogue, too few for a scan of made-up ids to fill memory.
 const MAX_ABSENT_PER_STORE: usize = 1024;
@@ -188,7 +191,7 @@ impl CatalogCache {
                 None => 0,
             }
         };
-        let loaded = self.load_product(db, store, product, generation).await?;
+        let loaded = in_time(self.load_product(db, store, product, generation)).await?;
         if self.is_coherent() {
             let mut stores = write(&self.inner.stores);
             let entry = stores.entry(store).or_default();
@@ -219,7 +222,9 @@ impl CatalogCache {
                 _ => keys.epoch,
             }
         };
-        let key = load_key(db, &digest).await?.ok_or_else(unknown_key)?;
+        let key = in_time(load_key(db, &digest))
+            .await?
+            .ok_or_else(unknown_key)?;
         if self.is_coherent() {
             let mut keys = write(&self.inner.keys);
             if keys.epoch == epoch {
@@ -347,6 +352,19 @@ async fn load_key(
         revoked_at: key.revoked_at,
         expires_at: key.expires_at,
     })))
+}
+
+async fn in_time<T>(
+    load: impl std::future::Future<Output = Result<T, ApiError>>,
+) -> Result<T, ApiError> {
+    tokio::time::timeout(LOAD_TIMEOUT, load)
+        .await
+        .unwrap_or_else(|_| {
+            Err(ApiError::Unavailable {
+                detail: "The price catalogue could not be read in time; retry shortly.".into(),
+                retry_after: 1,
+            })
+        })
 }
 
 fn no_matrix() -> ApiError {

@@ -52,14 +52,12 @@ pub struct QuoteArgs {
 }
 
 pub fn run(args: &QuoteArgs) -> Result<(), CliError> {
-    let response = price(args)?;
-    let json = serde_json::to_string_pretty(&response)
-        .map_err(|e| CliError::Runtime(format!("cannot write the response: {e}")))?;
-    println!("{json}");
+    println!("{}", price(args)?);
     Ok(())
 }
 
-fn price(args: &QuoteArgs) -> Result<PriceResponse, CliError> {
+/// The v1 price response, as pretty JSON.
+fn price(args: &QuoteArgs) -> Result<String, CliError> {
     let currency: Currency = parse_arg("--currency", &args.currency)?;
     let matrix_unit: Unit = parse_arg("--matrix-unit", &args.matrix_unit)?;
     let policy: OutOfRangePolicy = parse_arg("--out-of-range", &args.out_of_range)?;
@@ -94,12 +92,13 @@ fn price(args: &QuoteArgs) -> Result<PriceResponse, CliError> {
         range: matrix.range(),
         width,
         height,
-        options: &options,
+        options,
     };
-    Ok(PriceResponse::new(&request, &quote))
+    serde_json::to_string_pretty(&PriceResponse::new(&request, &quote))
+        .map_err(|e| CliError::Runtime(format!("cannot write the response: {e}")))
 }
 
-fn parse_modifier(text: &str, currency: Currency) -> Result<PricedOption, CliError> {
+fn parse_modifier(text: &str, currency: Currency) -> Result<PricedOption<'_>, CliError> {
     let bad = |reason: String| input("--modifier", format!("{text:?}: {reason}"));
     let (kind, amount) = text
         .split_once(':')
@@ -116,8 +115,8 @@ fn parse_modifier(text: &str, currency: Currency) -> Result<PricedOption, CliErr
         other => return Err(bad(format!("unknown modifier kind {other:?}"))),
     };
     Ok(PricedOption {
-        group: "Modifier".to_owned(),
-        choice: text.to_owned(),
+        group: "Modifier",
+        choice: text,
         modifier,
     })
 }

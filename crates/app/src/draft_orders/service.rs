@@ -171,8 +171,7 @@ async fn chosen_variant(
         return Ok(None);
     }
     let default = priced
-        .default_variant_gid
-        .as_deref()
+        .default_variant_gid()
         .and_then(|gid| VariantGid::parse(gid).ok());
     let Some(asked) = &request.variant else {
         return Ok(default);
@@ -306,11 +305,11 @@ fn new_record(
     variant: Option<&VariantGid>,
 ) -> Result<NewDraftOrderRecord, ApiError> {
     let quote = &priced.quote;
-    let snapshot = PricedSnapshot::new(quote.base(), &priced.options, quote.modifier_amounts());
+    let snapshot = PricedSnapshot::new(quote.base(), &priced.options(), quote.modifier_amounts());
     let snapshot = serde_json::to_string(&snapshot).map_err(ApiError::internal)?;
     Ok(NewDraftOrderRecord {
-        matrix_id: Some(priced.matrix_id),
-        matrix_name: priced.matrix_name.clone(),
+        matrix_id: Some(priced.matrix_id()),
+        matrix_name: priced.matrix_name().to_owned(),
         product_gid: request.product.to_string(),
         variant_gid: variant.map(ToString::to_string),
         width: priced.width.value().to_string(),
@@ -341,9 +340,9 @@ fn draft_order_input(
     ];
     attributes.extend(
         priced
-            .options
+            .options()
             .iter()
-            .map(|o| attribute(&o.group, o.choice.clone())),
+            .map(|o| attribute(o.group, o.choice.to_owned())),
     );
     let price = shopify::admin::Money {
         amount: record.unit_price.to_string(),
@@ -357,7 +356,7 @@ fn draft_order_input(
             custom_attributes: attributes,
         },
         None => DraftOrderLineItem::Custom {
-            title: priced.product_title.clone(),
+            title: priced.product_title().to_owned(),
             quantity: record.quantity,
             unit_price: price,
             custom_attributes: attributes,
@@ -371,7 +370,7 @@ fn draft_order_input(
         ],
         note: Some(format!(
             "Priced by Gridprice from the matrix \"{}\" ({} × {} {unit} breakpoint).",
-            priced.matrix_name,
+            priced.matrix_name(),
             priced.quote.width_breakpoint().value(),
             priced.quote.height_breakpoint().value(),
         )),

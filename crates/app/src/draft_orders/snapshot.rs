@@ -34,8 +34,8 @@ impl PricedSnapshot {
             .map(|(option, amount)| {
                 let (modifier_type, modifier_value) = option.modifier_wire(amount.currency());
                 SnapshotOption {
-                    option_group: option.group.clone(),
-                    choice: option.choice.clone(),
+                    option_group: option.group.to_owned(),
+                    choice: option.choice.to_owned(),
                     modifier_type: modifier_type.to_owned(),
                     modifier_value: modifier_value.to_string(),
                     applied_amount_minor: amount.minor(),
@@ -62,7 +62,7 @@ pub struct DraftOrderResponse {
     pub dimensions: Dimensions,
     pub quantity: u32,
     pub base_price: DecimalNumber,
-    pub option_modifiers: Vec<AppliedModifier>,
+    pub option_modifiers: Vec<AppliedModifier<'static>>,
     pub unit_price_minor: i64,
     pub total_minor: i64,
     pub money: ExactMoney,
@@ -92,8 +92,8 @@ impl DraftOrderResponse {
             .iter()
             .map(|option| {
                 Ok(AppliedModifier {
-                    option_group: option.option_group.clone(),
-                    choice: option.choice.clone(),
+                    option_group: option.option_group.clone().into(),
+                    choice: option.choice.clone().into(),
                     modifier_type: modifier_type(&option.modifier_type)?,
                     modifier_value: decimal(&option.modifier_value)?,
                     applied_amount: major(option.applied_amount_minor),
@@ -116,11 +116,7 @@ impl DraftOrderResponse {
             option_modifiers,
             unit_price_minor: record.unit_price.minor(),
             total_minor: record.total.minor(),
-            money: ExactMoney {
-                unit_price: record.unit_price.to_string(),
-                total: record.total.to_string(),
-                currency_code: currency.code(),
-            },
+            money: ExactMoney::new(record.unit_price, record.total),
             status: record.status.as_str(),
             record_id: record.id.get(),
         })

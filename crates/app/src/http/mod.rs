@@ -28,8 +28,12 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Every feature's routes with their own middleware (the `/api/v1` gate), without the stack
 /// [`serve`] puts around them.
+///
+/// Every route but the storefront reads has a whole-request deadline (503 after
+/// [`REQUEST_TIMEOUT`]). The reads answer from memory; their one wait, a cold catalogue load,
+/// has its own deadline (`catalog::LOAD_TIMEOUT`), which spares the hot path a timer per request.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let timed = Router::new()
         .merge(health::routes())
         .merge(auth::routes())
         .merge(stores::routes::routes())
@@ -42,18 +46,24 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::draft_orders::admin::routes())
         .merge(crate::admin::routes())
         .merge(webhooks::routes())
-        .merge(crate::storefront::api_v1(&state))
         .merge(crate::draft_orders::routes::admin_routes())
         .merge(crate::storefront::with_api_v1_layers(
             &state,
             crate::draft_orders::routes::routes(),
         ))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            REQUEST_TIMEOUT,
+        ));
+    Router::new()
+        .merge(timed)
+        .merge(crate::storefront::api_v1(&state))
         .fallback(|| async { Problem::new(StatusCode::NOT_FOUND, "No such endpoint.") })
         .with_state(state)
 }
 
 /// Serves `router` behind the middleware every request passes (request id, access log, panic
-/// guard, timeout, body limit) until `shutdown` completes, then lets in-flight requests finish.
+/// guard, body limit) until `shutdown` completes, then lets in-flight requests finish.
 ///
 /// The stack wraps the router once rather than through `Router::layer`, which would wrap, box
 /// and clone it per route and per request: on the storefront's hot path that was measurable.
@@ -71,10 +81,6 @@ pub async fn serve(
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(CatchPanicLayer::custom(problem::internal_error_from_panic))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::SERVICE_UNAVAILABLE,
-            REQUEST_TIMEOUT,
-        ))
         .service(router);
     axum::serve(
         listener,

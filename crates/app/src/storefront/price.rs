@@ -1,25 +1,28 @@
 //! The v1 price response, wire-compatible with QuoteFlow v1: prices as numbers in major units,
 //! plus Gridprice's exact additions (`unitPriceMinor`, `totalMinor`, `money`).
 
+use std::borrow::Cow;
+
 use pricing::{Dimension, MatrixRange, Modifier, Money, Quote, Unit};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::matrices::MatrixId;
-use crate::wire::DecimalNumber;
+use crate::wire::{DecimalNumber, DecimalString};
 
+/// Borrows its names from what was priced: a price answer allocates only its option list.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct PriceResponse {
+pub struct PriceResponse<'a> {
     pub price: DecimalNumber,
     pub currency: &'static str,
     pub dimensions: Dimensions,
     pub quantity: u32,
     pub total: DecimalNumber,
-    pub matrix: MatrixSummary,
+    pub matrix: MatrixSummary<'a>,
     pub dimension_range: DimensionRange,
     pub base_price: DecimalNumber,
-    pub option_modifiers: Vec<AppliedModifier>,
+    pub option_modifiers: Vec<AppliedModifier<'a>>,
     pub unit_price_minor: i64,
     pub total_minor: i64,
     pub money: ExactMoney,
@@ -35,10 +38,10 @@ pub struct Dimensions {
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct MatrixSummary {
+pub struct MatrixSummary<'a> {
     #[schema(value_type = Option<i64>)]
     pub id: Option<MatrixId>,
-    pub name: String,
+    pub name: &'a str,
     #[schema(value_type = String, example = "mm")]
     pub unit: Unit,
     /// The breakpoints the size was priced at, in the matrix unit.
@@ -59,9 +62,11 @@ pub struct DimensionRange {
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct AppliedModifier {
-    pub option_group: String,
-    pub choice: String,
+pub struct AppliedModifier<'a> {
+    #[schema(value_type = String)]
+    pub option_group: Cow<'a, str>,
+    #[schema(value_type = String)]
+    pub choice: Cow<'a, str>,
     pub modifier_type: &'static str,
     /// Major units for `FIXED`, percent for `PERCENTAGE`.
     pub modifier_value: DecimalNumber,
@@ -71,16 +76,26 @@ pub struct AppliedModifier {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ExactMoney {
-    pub unit_price: String,
-    pub total: String,
+    pub unit_price: DecimalString,
+    pub total: DecimalString,
     pub currency_code: &'static str,
 }
 
+impl ExactMoney {
+    pub fn new(unit_price: Money, total: Money) -> Self {
+        Self {
+            unit_price: DecimalString(unit_price.to_decimal()),
+            total: DecimalString(total.to_decimal()),
+            currency_code: total.currency().code(),
+        }
+    }
+}
+
 /// One option as priced: its names and its modifier, in the order given to the quote.
-#[derive(Debug, Clone)]
-pub struct PricedOption {
-    pub group: String,
-    pub choice: String,
+#[derive(Debug, Clone, Copy)]
+pub struct PricedOption<'a> {
+    pub group: &'a str,
+    pub choice: &'a str,
     pub modifier: Modifier,
 }
 
@@ -92,11 +107,11 @@ pub struct PricedRequest<'a> {
     pub range: MatrixRange,
     pub width: Dimension,
     pub height: Dimension,
-    pub options: &'a [PricedOption],
+    pub options: Vec<PricedOption<'a>>,
 }
 
-impl PriceResponse {
-    pub fn new(request: &PricedRequest<'_>, quote: &Quote) -> Self {
+impl<'a> PriceResponse<'a> {
+    pub fn new(request: &PricedRequest<'a>, quote: &Quote) -> Self {
         let currency = quote.currency();
         let option_modifiers = request
             .options
@@ -116,7 +131,7 @@ impl PriceResponse {
             total: major(quote.total()),
             matrix: MatrixSummary {
                 id: request.matrix_id,
-                name: request.matrix_name.to_owned(),
+                name: request.matrix_name,
                 unit: quote.unit(),
                 width_breakpoint: DecimalNumber(quote.width_breakpoint().value()),
                 height_breakpoint: DecimalNumber(quote.height_breakpoint().value()),
@@ -132,11 +147,7 @@ impl PriceResponse {
             option_modifiers,
             unit_price_minor: quote.unit_price().minor(),
             total_minor: quote.total().minor(),
-            money: ExactMoney {
-                unit_price: quote.unit_price().to_string(),
-                total: quote.total().to_string(),
-                currency_code: currency.code(),
-            },
+            money: ExactMoney::new(quote.unit_price(), quote.total()),
         }
     }
 }
@@ -145,7 +156,7 @@ fn major(money: Money) -> DecimalNumber {
     DecimalNumber(money.to_decimal())
 }
 
-impl PricedOption {
+impl PricedOption<'_> {
     /// The modifier as the v1 API writes it: its type, and its value in major units (FIXED) or
     /// percent (PERCENTAGE).
     pub fn modifier_wire(
@@ -170,11 +181,11 @@ pub fn modifier_wire(
     }
 }
 
-fn applied_modifier(option: &PricedOption, amount: Money) -> AppliedModifier {
+fn applied_modifier<'a>(option: &PricedOption<'a>, amount: Money) -> AppliedModifier<'a> {
     let (modifier_type, modifier_value) = option.modifier_wire(amount.currency());
     AppliedModifier {
-        option_group: option.group.clone(),
-        choice: option.choice.clone(),
+        option_group: Cow::Borrowed(option.group),
+        choice: Cow::Borrowed(option.choice),
         modifier_type,
         modifier_value: DecimalNumber(modifier_value),
         applied_amount: major(amount),

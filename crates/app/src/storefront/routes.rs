@@ -3,11 +3,11 @@
 use std::sync::LazyLock;
 
 use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, RawQuery, State};
-use axum::http::{header, HeaderValue};
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderValue, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Router;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -18,7 +18,7 @@ use crate::http::error::ApiError;
 use crate::http::problem::{method_not_allowed, Problem};
 use crate::options::OptionGroup;
 use crate::state::AppState;
-use crate::wire::DecimalNumber;
+use crate::wire::{DecimalNumber, Json};
 
 pub const PRICE_PATH: &str = "/api/v1/products/{productId}/price";
 pub const OPTIONS_PATH: &str = "/api/v1/products/{productId}/options";
@@ -58,16 +58,16 @@ pub(crate) async fn price(
     State(state): State<AppState>,
     key: StorefrontKey,
     product: Result<Path<ProductParam>, PathRejection>,
-    RawQuery(query): RawQuery,
-) -> Result<Json<PriceResponse>, ApiError> {
+    uri: Uri,
+) -> Result<Response, ApiError> {
     let Path(ProductParam(product)) = product.map_err(product_id_error)?;
     let compiled = state
         .catalog
         .product(&state.db, key.store.id, product)
         .await?;
-    let request = PriceQuery::split(query.as_deref().unwrap_or_default()).parse(compiled.unit())?;
+    let request = PriceQuery::split(uri.query().unwrap_or_default()).parse(compiled.unit())?;
     let priced = compiled.price(key.store.currency, &request)?;
-    Ok(Json(priced.response()))
+    Ok(Json(priced.response()).into_response())
 }
 
 #[derive(Debug, Serialize, ToSchema)]
