@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Warm storefront price requests against a minimal axum JSON endpoint with the same body, side by
-# side in one run: wrk --latency, same threads/connections/duration, rounds alternating A/B.
-# Prints a markdown table. See docs/PERFORMANCE.md ("Storefront price requests over HTTP").
+# Warm storefront price requests against two references answering the same document, side by side
+# in one run: a minimal axum JSON endpoint (`json`, the budget's reference) and the document's bytes
+# served as they are (`static`). wrk --latency, same threads/connections/duration, rounds cycling
+# gridprice/json/static. Prints a markdown table. See docs/PERFORMANCE.md ("Storefront price
+# requests over HTTP").
 #
 # Settings (environment): ROUNDS=3 DURATION=10s CONNECTIONS=50 THREADS=2
-#   APP_PORT=18080 SIM_PORT=19292 REF_PORT=18081 CARGO_TARGET_DIR=target
+#   APP_PORT=18080 SIM_PORT=19292 REF_PORT=18081 (json; static on the next port)
+#   CARGO_TARGET_DIR=target
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -66,11 +69,16 @@ for _ in $(seq 100); do
 done
 [ -s "$WORK/price.json" ] || { echo "the price request failed" >&2; cat "$WORK/serve.log" >&2; exit 1; }
 
-# 3. The reference answers with the same bytes.
-"$BIN/examples/bench_reference" "$REF_PORT" "$WORK/price.json" >"$WORK/ref.log" 2>&1 &
-REF_PID=$!
-PIDS+=("$REF_PID")
-wait_for "$WORK/ref.log" "ready " >/dev/null
+# 3. The references answer with the same document.
+STATIC_PORT=$((REF_PORT + 1))
+"$BIN/examples/bench_reference" json "$REF_PORT" "$WORK/price.json" >"$WORK/json.log" 2>&1 &
+JSON_PID=$!
+"$BIN/examples/bench_reference" static "$STATIC_PORT" "$WORK/price.json" >"$WORK/static.log" 2>&1 &
+STATIC_PID=$!
+PIDS+=("$JSON_PID" "$STATIC_PID")
+wait_for "$WORK/json.log" "ready " >/dev/null
+wait_for "$WORK/static.log" "ready " >/dev/null
+JSON_BYTES=$(curl -fsS "http://127.0.0.1:$REF_PORT$PATH_Q" | wc -c)
 
 ticks() { awk '{ print $14, $15 }' "/proc/$1/stat"; } # the server's user and system CPU
 
@@ -89,24 +97,25 @@ run() {
     <<<"$out"
 }
 
-echo "price response: $(wc -c <"$WORK/price.json") bytes; wrk -t$THREADS -c$CONNECTIONS -d$DURATION;" \
+echo "price response: $(wc -c <"$WORK/price.json") bytes (json reference: $JSON_BYTES);" \
+  "wrk -t$THREADS -c$CONNECTIONS -d$DURATION;" \
   "load before: $(uptime | sed 's/.*load average: //')"
 echo
 echo "| round | server | requests/s | p50 | p99 | non-2xx | server CPU µs/request (user + system) |"
 echo "|---|---|---|---|---|---|---|"
-APP_SUM=0 REF_SUM=0
+declare -A SUM=([gridprice]=0 [json]=0 [static]=0)
+declare -A PORT=([gridprice]=$APP_PORT [json]=$REF_PORT [static]=$STATIC_PORT)
+declare -A PID=([gridprice]=$APP_PID [json]=$JSON_PID [static]=$STATIC_PID)
 for round in $(seq "$ROUNDS"); do
-  for target in gridprice reference; do
-    port=$APP_PORT pid=$APP_PID
-    [ "$target" = reference ] && port=$REF_PORT pid=$REF_PID
-    read -r rps p50 p99 bad user sys < <(run "$port" "$pid")
+  for target in gridprice json static; do
+    read -r rps p50 p99 bad user sys < <(run "${PORT[$target]}" "${PID[$target]}")
     echo "| $round | $target | $rps | $p50 | $p99 | $bad | $user + $sys |"
-    if [ "$target" = gridprice ]; then APP_SUM=$(awk "BEGIN{print $APP_SUM+$rps}")
-    else REF_SUM=$(awk "BEGIN{print $REF_SUM+$rps}"); fi
+    SUM[$target]=$(awk "BEGIN{print ${SUM[$target]}+$rps}")
   done
 done
 echo
-awk -v a="$APP_SUM" -v r="$REF_SUM" -v n="$ROUNDS" 'BEGIN {
-  printf "mean requests/s: gridprice %.0f, reference %.0f; ratio %.1f%% (budget >= 70%%)\n",
-    a / n, r / n, 100 * a / r }'
+awk -v a="${SUM[gridprice]}" -v j="${SUM[json]}" -v s="${SUM[static]}" -v n="$ROUNDS" 'BEGIN {
+  printf "mean requests/s: gridprice %.0f, json %.0f, static %.0f\n", a / n, j / n, s / n
+  printf "gridprice / json: %.1f%% (budget >= 70%%); gridprice / static: %.1f%%\n",
+    100 * a / j, 100 * a / s }'
 echo "load after: $(uptime | sed 's/.*load average: //')"

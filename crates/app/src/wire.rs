@@ -17,6 +17,13 @@ pub struct DecimalNumber(pub Decimal);
 
 impl Serialize for DecimalNumber {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // A whole number (most sizes and breakpoints) is written as the integer it is, sparing
+        // the validation a raw JSON number goes through.
+        if self.0.scale() == 0 {
+            if let Ok(whole) = i64::try_from(self.0.mantissa()) {
+                return serializer.serialize_i64(whole);
+            }
+        }
         let text = decimal_text(self.0).map_err(serde::ser::Error::custom)?;
         let number: &serde_json::value::RawValue =
             serde_json::from_str(&text).map_err(serde::ser::Error::custom)?;
@@ -130,6 +137,8 @@ mod tests {
             ("0.1", "0.1"),
             ("-12.345", "-12.345"),
             ("1500", "1500"),
+            ("-7", "-7"),
+            ("123456789012345678901234567", "123456789012345678901234567"),
             ("0", "0"),
             ("0.00", "0.00"),
             ("0.0005", "0.0005"),

@@ -3,16 +3,15 @@
 
 use std::sync::Arc;
 
-use pricing::{
-    Currency, Dimension, MatrixRange, Modifier, PriceMatrix, Quantity, QuoteError, Unit,
-};
+use pricing::{Currency, Dimension, Modifier, PriceMatrix, Quantity, QuoteError, Unit};
+use serde_json::value::RawValue;
 
 use crate::http::error::ApiError;
 use crate::matrices::storage::StoredMatrix;
 use crate::matrices::MatrixId;
 use crate::options::{ChoiceId, OptionGroup, OptionGroupId, Requirement};
 use crate::products::storage::Assignment;
-use crate::storefront::price::{PriceResponse, PricedOption, PricedRequest};
+use crate::storefront::price::{DimensionRange, PriceResponse, PricedOption, PricedRequest};
 
 /// One choice picked in one option group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,7 +80,7 @@ impl PricedProduct {
         let request = PricedRequest {
             matrix_id: Some(self.matrix_id()),
             matrix_name: self.matrix_name(),
-            range: self.product.matrix.range,
+            range: &self.product.matrix.range,
             width: self.width,
             height: self.height,
             options: self.options(),
@@ -97,18 +96,21 @@ pub struct CompiledMatrix {
     pub name: String,
     pub version: i64,
     pub matrix: PriceMatrix,
-    pub range: MatrixRange,
+    /// Its [`DimensionRange`] as answers write it.
+    pub range: Box<RawValue>,
 }
 
-impl From<StoredMatrix> for CompiledMatrix {
-    fn from(stored: StoredMatrix) -> Self {
-        Self {
+impl TryFrom<StoredMatrix> for CompiledMatrix {
+    type Error = serde_json::Error;
+
+    fn try_from(stored: StoredMatrix) -> Result<Self, Self::Error> {
+        Ok(Self {
             id: stored.id,
             name: stored.name,
             version: stored.version,
-            range: stored.matrix.range(),
+            range: DimensionRange::render(stored.matrix.range(), stored.matrix.unit())?,
             matrix: stored.matrix,
-        }
+        })
     }
 }
 

@@ -272,9 +272,8 @@ impl CatalogCache {
         if let Some(matrix) = cached {
             return Ok(matrix);
         }
-        let matrix = Arc::new(CompiledMatrix::from(
-            matrices::storage::load(db, store, id).await?,
-        ));
+        let stored = matrices::storage::load(db, store, id).await?;
+        let matrix = Arc::new(CompiledMatrix::try_from(stored).map_err(ApiError::internal)?);
         if self.is_coherent() {
             let mut stores = write(&self.inner.stores);
             let entry = stores.entry(store).or_default();

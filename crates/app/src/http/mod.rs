@@ -14,7 +14,7 @@ use axum::{Router, ServiceExt};
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 
 use crate::state::AppState;
@@ -76,8 +76,8 @@ pub async fn serve(
     tracing::info!(?address, "listening");
     let app = ServiceBuilder::new()
         .map_response(IntoResponse::into_response)
-        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
-        .layer(axum::middleware::from_fn(access_log::record))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, access_log::MakeUuid))
+        .layer(access_log::AccessLogLayer)
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(CatchPanicLayer::custom(problem::internal_error_from_panic))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))

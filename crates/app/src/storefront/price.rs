@@ -5,6 +5,7 @@ use std::borrow::Cow;
 
 use pricing::{Dimension, MatrixRange, Modifier, Money, Quote, Unit};
 use serde::Serialize;
+use serde_json::value::RawValue;
 use utoipa::ToSchema;
 
 use crate::matrices::MatrixId;
@@ -20,7 +21,9 @@ pub struct PriceResponse<'a> {
     pub quantity: u32,
     pub total: DecimalNumber,
     pub matrix: MatrixSummary<'a>,
-    pub dimension_range: DimensionRange,
+    /// The same for every price of a matrix: rendered once ([`DimensionRange::render`]).
+    #[schema(value_type = DimensionRange)]
+    pub dimension_range: &'a RawValue,
     pub base_price: DecimalNumber,
     pub option_modifiers: Vec<AppliedModifier<'a>>,
     pub unit_price_minor: i64,
@@ -104,7 +107,8 @@ pub struct PricedOption<'a> {
 pub struct PricedRequest<'a> {
     pub matrix_id: Option<MatrixId>,
     pub matrix_name: &'a str,
-    pub range: MatrixRange,
+    /// The matrix's [`DimensionRange`], rendered.
+    pub range: &'a RawValue,
     pub width: Dimension,
     pub height: Dimension,
     pub options: Vec<PricedOption<'a>>,
@@ -136,19 +140,26 @@ impl<'a> PriceResponse<'a> {
                 width_breakpoint: DecimalNumber(quote.width_breakpoint().value()),
                 height_breakpoint: DecimalNumber(quote.height_breakpoint().value()),
             },
-            dimension_range: DimensionRange {
-                min_width: DecimalNumber(request.range.min_width.value()),
-                max_width: DecimalNumber(request.range.max_width.value()),
-                min_height: DecimalNumber(request.range.min_height.value()),
-                max_height: DecimalNumber(request.range.max_height.value()),
-                unit: quote.unit(),
-            },
+            dimension_range: request.range,
             base_price: major(quote.base()),
             option_modifiers,
             unit_price_minor: quote.unit_price().minor(),
             total_minor: quote.total().minor(),
             money: ExactMoney::new(quote.unit_price(), quote.total()),
         }
+    }
+}
+
+impl DimensionRange {
+    /// The range of a matrix as answers write it.
+    pub fn render(range: MatrixRange, unit: Unit) -> Result<Box<RawValue>, serde_json::Error> {
+        serde_json::value::to_raw_value(&Self {
+            min_width: DecimalNumber(range.min_width.value()),
+            max_width: DecimalNumber(range.max_width.value()),
+            min_height: DecimalNumber(range.min_height.value()),
+            max_height: DecimalNumber(range.max_height.value()),
+            unit,
+        })
     }
 }
 

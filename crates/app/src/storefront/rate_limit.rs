@@ -137,8 +137,17 @@ impl Allowance {
     pub fn write(self, headers: &mut HeaderMap) {
         headers.insert(RATELIMIT_LIMIT, HeaderValue::from(self.limit));
         headers.insert(RATELIMIT_REMAINING, HeaderValue::from(self.remaining));
-        headers.insert(RATELIMIT_RESET, HeaderValue::from(self.reset));
+        headers.insert(RATELIMIT_RESET, seconds(self.reset));
     }
+}
+
+/// A reset time as a header; the usual few seconds without allocating.
+fn seconds(reset: u64) -> HeaderValue {
+    const SMALL: [&str; 10] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
+    usize::try_from(reset)
+        .ok()
+        .and_then(|n| SMALL.get(n))
+        .map_or_else(|| HeaderValue::from(reset), |s| HeaderValue::from_static(s))
 }
 
 /// A refusal with the allowance that caused it.
@@ -284,6 +293,13 @@ mod tests {
             ApiError::RateLimited { retry_after: 1, .. }
         ));
         assert!(limiters.check_key(8).is_ok(), "keys are limited separately");
+    }
+
+    #[test]
+    fn reset_seconds_are_written_as_numbers() {
+        for n in [0, 1, 9, 10, 600, u64::MAX] {
+            assert_eq!(seconds(n).to_str().unwrap(), n.to_string());
+        }
     }
 
     #[test]
