@@ -1,5 +1,6 @@
 //! Injected faults for the GraphQL endpoint: latency, random and scheduled 5xx, timeouts,
-//! forced throttling, and "commit the draft order, then lose the answer".
+//! forced throttling, "commit the draft order, then lose the answer", and a search index that
+//! lags behind writes.
 
 use std::time::Duration;
 
@@ -10,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 /// Upper bounds on what a request may configure.
 const MAX_LATENCY_MS: u64 = 60_000;
+const MAX_SEARCH_LAG_MS: u64 = 600_000;
 const MAX_HOLD_MS: u64 = 600_000;
 const DEFAULT_HOLD_MS: u64 = 60_000;
 /// Error rates are kept in parts per million so the draw is integer arithmetic.
@@ -30,6 +32,7 @@ pub struct Faults {
     timeout_hold_ms: u64,
     drop_next_draft_order_create: u32,
     throttle_next: u32,
+    search_lag_ms: u64,
 }
 
 /// What a GraphQL call suffers before it reaches authentication.
@@ -72,6 +75,9 @@ pub struct FaultsUpdate {
     pub timeout_next: Option<TimeoutNext>,
     pub drop_next_draft_order_create: Option<u32>,
     pub throttle_next: Option<u32>,
+    /// Draft orders younger than this are not found by `draftOrders` searches yet, as with
+    /// Shopify's search index; 0 = found at once.
+    pub search_lag_ms: Option<u64>,
 }
 
 /// The `GET /_sim/faults` view.
@@ -84,6 +90,7 @@ pub struct FaultsView {
     pub timeout_next: serde_json::Value,
     pub drop_next_draft_order_create: u32,
     pub throttle_next: u32,
+    pub search_lag_ms: u64,
 }
 
 impl FaultsUpdate {
@@ -101,6 +108,9 @@ impl FaultsUpdate {
             if !matches!(fail.status, 500 | 502 | 503 | 504) {
                 return Err("failNext.status: one of 500, 502, 503, 504".to_owned());
             }
+        }
+        if self.search_lag_ms.is_some_and(|ms| ms > MAX_SEARCH_LAG_MS) {
+            return Err(format!("searchLagMs: at most {MAX_SEARCH_LAG_MS}"));
         }
         if self
             .timeout_next
@@ -140,6 +150,9 @@ impl Faults {
         if let Some(n) = update.throttle_next {
             self.throttle_next = n;
         }
+        if let Some(ms) = update.search_lag_ms {
+            self.search_lag_ms = ms;
+        }
     }
 
     pub fn view(&self) -> FaultsView {
@@ -156,7 +169,13 @@ impl Faults {
             }),
             drop_next_draft_order_create: self.drop_next_draft_order_create,
             throttle_next: self.throttle_next,
+            search_lag_ms: self.search_lag_ms,
         }
+    }
+
+    /// How far `draftOrders` searches lag behind writes.
+    pub fn search_lag(&self) -> chrono::TimeDelta {
+        chrono::TimeDelta::milliseconds(i64::try_from(self.search_lag_ms).unwrap_or(i64::MAX))
     }
 
     pub fn latency(&self) -> Duration {

@@ -203,6 +203,7 @@ fn created_data() -> Value {
         "draftOrder": {
             "id": "gid://shopify/DraftOrder/5",
             "name": "#D5",
+            "status": "OPEN",
             "invoiceUrl": "https://demo-shop.myshopify.com/invoices/abc",
             "tags": ["gridprice", "gridprice-ref-abc"],
             "totalPriceSet": { "shopMoney": { "amount": "99.5", "currencyCode": "USD" } },
@@ -543,5 +544,33 @@ async fn pacing_keeps_a_busy_shop_out_of_throttling() {
     assert_eq!(
         b.throttled, 0,
         "the client should have waited instead of being throttled"
+    );
+}
+
+#[tokio::test]
+async fn draft_order_delete_sends_the_id_and_reports_refusals() {
+    let deleted = json!({ "draftOrderDelete": {
+        "deletedId": "gid://shopify/DraftOrder/5", "userErrors": [],
+    }});
+    let refused = json!({ "draftOrderDelete": {
+        "deletedId": null,
+        "userErrors": [{ "field": ["id"], "message": "Draft order does not exist" }],
+    }});
+    let (addr, script) = start(vec![ok(deleted), ok(refused)]).await;
+    let client = client(addr, fast_options());
+    let (shop, token) = (shop(), token());
+    let shop_client = client.shop(&shop, &token);
+    let id = shopify::DraftOrderGid::parse("gid://shopify/DraftOrder/5").unwrap();
+    shop_client.draft_order_delete(&id).await.unwrap();
+    let seen = script.requests();
+    assert_eq!(seen[0].body["query"], documents::DRAFT_ORDER_DELETE);
+    assert_eq!(
+        seen[0].body["variables"]["input"]["id"],
+        "gid://shopify/DraftOrder/5"
+    );
+    let refusal = shop_client.draft_order_delete(&id).await;
+    assert!(
+        matches!(&refusal, Err(AdminError::UserErrors(errors)) if errors[0].message == "Draft order does not exist"),
+        "{refusal:?}"
     );
 }

@@ -1,6 +1,7 @@
 //! Draft orders: every order Gridprice creates in Shopify, recorded once and counted once.
 
 pub mod admin;
+pub mod duplicates;
 pub mod reconcile;
 pub mod routes;
 pub mod service;

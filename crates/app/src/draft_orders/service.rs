@@ -282,11 +282,24 @@ pub async fn find_by_reference(
     shop: &shopify::admin::ShopClient<'_>,
     reference: &str,
 ) -> Result<Option<CreatedDraftOrder>, AdminError> {
-    let tag = format!("{REFERENCE_TAG_PREFIX}{reference}");
-    let orders = shop.draft_orders_by_tag(&tag).await?;
-    Ok(orders
-        .into_iter()
-        .find(|order| order.tags.iter().any(|t| t == &tag)))
+    Ok(orders_tagged(shop, reference).await?.into_iter().next())
+}
+
+/// Every Shopify draft order carrying the record's reference tag (the search matches words;
+/// only the exact tag counts).
+pub async fn orders_tagged(
+    shop: &shopify::admin::ShopClient<'_>,
+    reference: &str,
+) -> Result<Vec<CreatedDraftOrder>, AdminError> {
+    let tag = reference_tag(reference);
+    let mut orders = shop.draft_orders_by_tag(&tag).await?;
+    orders.retain(|order| order.tags.iter().any(|t| t == &tag));
+    Ok(orders)
+}
+
+/// The tag that finds a record's order again.
+pub fn reference_tag(reference: &str) -> String {
+    format!("{REFERENCE_TAG_PREFIX}{reference}")
 }
 
 pub fn shopify_order(order: &CreatedDraftOrder) -> ShopifyDraftOrder {
@@ -364,10 +377,7 @@ fn draft_order_input(
     };
     DraftOrderInput {
         line_items: vec![line_item],
-        tags: vec![
-            TAG.to_owned(),
-            format!("{REFERENCE_TAG_PREFIX}{}", record.reference),
-        ],
+        tags: vec![TAG.to_owned(), reference_tag(&record.reference)],
         note: Some(format!(
             "Priced by Gridprice from the matrix \"{}\" ({} × {} {unit} breakpoint).",
             priced.matrix_name(),

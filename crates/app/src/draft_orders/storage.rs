@@ -165,7 +165,8 @@ pub async fn get(
 }
 
 /// Marks the record `created` and counts it, in one transaction. A record that is already
-/// `created` is returned as it is and not counted again.
+/// `created` is returned as it is and not counted again. A record that took more than one send
+/// gets its duplicate check scheduled in the same transaction ([`super::duplicates`]).
 pub async fn mark_created(
     db: &Database,
     store: StoreId,
@@ -215,6 +216,10 @@ pub async fn mark_created(
         .one(&txn)
         .await?
         .ok_or(StorageError::NotFound("draft order record"))?;
+    // More than one send may have left a second order behind a lagging search index.
+    if transitioned.rows_affected == 1 && row.attempts > 1 {
+        super::duplicates::schedule_in(&txn, store, id).await?;
+    }
     txn.commit().await?;
     record_from_row(row)
 }

@@ -28,12 +28,23 @@ pub struct Job {
     pub max_attempts: i32,
 }
 
-/// Adds a job; pass the transaction that records what caused it, so both land or neither.
+/// Adds a job due now; pass the transaction that records what caused it, so both land or neither.
 pub async fn enqueue(
     connection: &impl ConnectionTrait,
     kind: &str,
     payload: &str,
     max_attempts: i32,
+) -> StorageResult<i64> {
+    enqueue_at(connection, kind, payload, max_attempts, Utc::now()).await
+}
+
+/// Adds a job that is not due before `run_at`.
+pub async fn enqueue_at(
+    connection: &impl ConnectionTrait,
+    kind: &str,
+    payload: &str,
+    max_attempts: i32,
+    run_at: DateTime<Utc>,
 ) -> StorageResult<i64> {
     let now = Utc::now();
     let row = jobs::ActiveModel {
@@ -42,7 +53,7 @@ pub async fn enqueue(
         status: Set(QUEUED.to_owned()),
         attempts: Set(0),
         max_attempts: Set(max_attempts),
-        run_at: Set(now),
+        run_at: Set(run_at),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()

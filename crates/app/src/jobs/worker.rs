@@ -75,6 +75,9 @@ async fn settle(state: &AppState, job: storage::Job) {
 async fn run(state: &AppState, job: &storage::Job) -> Result<(), JobFailure> {
     match job.kind.as_str() {
         webhooks::JOB_KIND => webhooks::process(state, &job.payload).await,
+        draft_orders::duplicates::JOB_KIND => draft_orders::duplicates::remove(state, &job.payload)
+            .await
+            .map(drop),
         other => Err(JobFailure::Permanent(format!("unknown job kind {other:?}"))),
     }
 }

@@ -2,7 +2,8 @@
 //! Shopify's line item, idempotency, and faults that must leave nothing lost and nothing doubled.
 
 use chrono::{Duration, Utc};
-use gridprice::db::entities::{draft_order_records, stores as store_rows};
+use gridprice::db::entities::{draft_order_records, jobs, stores as store_rows};
+use gridprice::draft_orders::duplicates;
 use gridprice::draft_orders::reconcile::reconcile_pending;
 use gridprice::stores::storage as stores;
 use reqwest::StatusCode;
@@ -315,6 +316,81 @@ stack_test!(
             response.text().await.unwrap()
         );
         assert_books_balance(stack, 2).await;
+    }
+);
+
+/// The duplicate checks scheduled so far.
+async fn duplicate_checks(stack: &TestStack) -> Vec<jobs::Model> {
+    jobs::Entity::find()
+        .filter(jobs::Column::Kind.eq(duplicates::JOB_KIND))
+        .all(stack.db().connection())
+        .await
+        .unwrap()
+}
+
+stack_test!(
+    a_resend_behind_a_lagging_search_index_leaves_no_duplicate,
+    |stack| {
+        // The first send commits but its answer is lost; the lookup before resending misses the
+        // order because Shopify's search index has not seen it yet: the resend makes a second.
+        faults(
+            stack,
+            json!({ "dropNextDraftOrderCreate": 1, "searchLagMs": 1500 }),
+        )
+        .await;
+        let response = post_order(stack, &order_body(), Some("k-lagging")).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let answer: Value = response.json().await.unwrap();
+        let orders = sim_orders(stack).await;
+        assert_eq!(
+            orders.len(),
+            2,
+            "the resend made a second order: {orders:#?}"
+        );
+        assert_eq!(
+            orders[0]["tags"], orders[1]["tags"],
+            "both carry the reference"
+        );
+
+        // The record is created once and counted once, and its check waits for the index.
+        assert_eq!(records_with_status(stack, "created").await, 1);
+        assert_eq!(counter(stack).await, 1);
+        let checks = duplicate_checks(stack).await;
+        assert_eq!(
+            checks.len(),
+            1,
+            "one check for the record that took two sends"
+        );
+        assert!(checks[0].run_at > Utc::now() + Duration::seconds(60));
+
+        // Once the index has caught up the check deletes the order nobody holds the link to.
+        tokio::time::sleep(std::time::Duration::from_millis(1600)).await;
+        let state = &stack.stack.state;
+        assert_eq!(
+            duplicates::remove(state, &checks[0].payload).await.unwrap(),
+            1
+        );
+        let left = sim_orders(stack).await;
+        assert_eq!(left.len(), 1);
+        let kept_id = left[0]["id"].as_str().unwrap().to_owned();
+        assert_eq!(
+            answer["draftOrderId"],
+            json!(kept_id),
+            "the shopper's order is kept"
+        );
+        assert_books_balance(stack, 1).await;
+        // Running it again (a retried job) changes nothing.
+        assert_eq!(
+            duplicates::remove(state, &checks[0].payload).await.unwrap(),
+            0
+        );
+        assert_books_balance(stack, 1).await;
+
+        // A request that needed one send schedules no check.
+        clear_faults(stack).await;
+        let response = post_order(stack, &order_body(), Some("k-once")).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        assert_eq!(duplicate_checks(stack).await.len(), 1);
     }
 );
 

@@ -1,10 +1,13 @@
-//! `draftOrderCreate`: input checks with Shopify-style `userErrors`, then an exact total.
+//! `draftOrderCreate`: input checks with Shopify-style `userErrors`, then an exact total;
+//! `draftOrderDelete` of an order not completed yet.
 
 use chrono::Utc;
 
+use async_graphql::ID;
+
 use super::schema::{
-    parse_gid, AttributeInput, DraftOrderInput, DraftOrderLineItemInput, DraftOrderStatus,
-    MoneyInput, UserError,
+    parse_gid, AttributeInput, DraftOrderDeletePayload, DraftOrderInput, DraftOrderLineItemInput,
+    DraftOrderStatus, MoneyInput, UserError,
 };
 use crate::money::{parse_minor, AmountError, CurrencyCode};
 use crate::signing::random_hex;
@@ -317,4 +320,26 @@ pub fn create(
     shop.next_draft_number += 1;
     shop.draft_orders.push(record.clone());
     Ok(record)
+}
+
+/// Deletes a draft order that has not been completed; a completed one is an order now.
+/// A malformed id is a GraphQL error, as for every `ID` argument.
+pub fn delete(shop: &mut Shop, id: &ID) -> async_graphql::Result<DraftOrderDeletePayload> {
+    let refuse = |message: &str| DraftOrderDeletePayload {
+        deleted_id: None,
+        user_errors: vec![UserError::new(&["id"], message)],
+    };
+    let position = parse_gid(id, "DraftOrder")?
+        .and_then(|number| shop.draft_orders.iter().position(|d| d.id == number));
+    let Some(position) = position else {
+        return Ok(refuse("Draft order does not exist"));
+    };
+    if shop.draft_orders[position].status == DraftOrderStatus::Completed {
+        return Ok(refuse("A completed draft order cannot be deleted"));
+    }
+    shop.draft_orders.remove(position);
+    Ok(DraftOrderDeletePayload {
+        deleted_id: Some(id.clone()),
+        user_errors: Vec::new(),
+    })
 }

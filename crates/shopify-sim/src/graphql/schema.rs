@@ -510,6 +510,17 @@ pub struct DraftOrderCreatePayload {
     pub user_errors: Vec<UserError>,
 }
 
+#[derive(InputObject, Clone, Debug)]
+pub struct DraftOrderDeleteInput {
+    pub id: ID,
+}
+
+#[derive(SimpleObject)]
+pub struct DraftOrderDeletePayload {
+    pub deleted_id: Option<ID>,
+    pub user_errors: Vec<UserError>,
+}
+
 #[derive(SimpleObject)]
 pub struct WebhookSubscriptionCreatePayload {
     pub webhook_subscription: Option<WebhookSubscriptionObject>,
@@ -626,14 +637,18 @@ impl QueryRoot {
         ctx.data_unchecked::<RequestCtx>()
             .require_scope("read_draft_orders", "draftOrders")?;
         let search = SearchQuery::parse(query.as_deref().unwrap_or(""));
-        let items = with_shop(ctx, |shop| {
-            shop.draft_orders
+        let rc = ctx.data_unchecked::<RequestCtx>();
+        let items = {
+            let world = rc.state.world.lock().await;
+            // Served from a search index that may not have seen the newest orders yet.
+            let indexed_before = chrono::Utc::now() - world.faults.search_lag();
+            world.shops[&rc.shop]
+                .draft_orders
                 .iter()
-                .filter(|d| search.matches_draft_order(d))
+                .filter(|d| d.created_at <= indexed_before && search.matches_draft_order(d))
                 .map(|d| (d.id, DraftOrderObject::new(d)))
                 .collect()
-        })
-        .await;
+        };
         paginate(
             items,
             &PageArgs {
@@ -669,6 +684,21 @@ impl MutationRoot {
                 user_errors,
             },
         })
+    }
+
+    async fn draft_order_delete(
+        &self,
+        ctx: &Context<'_>,
+        input: DraftOrderDeleteInput,
+    ) -> async_graphql::Result<DraftOrderDeletePayload> {
+        let rc = ctx.data_unchecked::<RequestCtx>();
+        rc.require_scope("write_draft_orders", "draftOrderDelete")?;
+        let mut world = rc.state.world.lock().await;
+        let shop = world
+            .shops
+            .get_mut(&rc.shop)
+            .expect("the HTTP layer checked the shop");
+        draft_orders::delete(shop, &input.id)
     }
 
     async fn webhook_subscription_create(

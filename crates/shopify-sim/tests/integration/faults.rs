@@ -232,3 +232,80 @@ async fn reset_restores_the_initial_world() {
     assert_eq!(status, 401, "tokens are gone after a reset");
     sim.shutdown().await;
 }
+
+const BY_TAG: &str = r#"query($q: String!) { draftOrders(first: 10, query: $q) { nodes { id } } }"#;
+
+async fn found_by_tag(sim: &shopify_sim::SimHandle, token: &str) -> usize {
+    let (_, body) = gql(
+        sim,
+        DEMO_SHOP,
+        token,
+        BY_TAG,
+        json!({ "q": "tag:gridprice" }),
+    )
+    .await;
+    body["data"]["draftOrders"]["nodes"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{body}"))
+        .len()
+}
+
+#[tokio::test]
+async fn a_lagging_search_index_finds_new_orders_only_later() {
+    let sim = start().await;
+    let token = token(&sim, DEMO_SHOP).await;
+    set_faults(&sim, json!({ "searchLagMs": 400 })).await;
+    let (_, created) = gql(&sim, DEMO_SHOP, &token, CREATE_DRAFT, valid_input()).await;
+    let id = created["data"]["draftOrderCreate"]["draftOrder"]["id"].clone();
+    assert_eq!(found_by_tag(&sim, &token).await, 0, "not indexed yet");
+    // A lookup by id reads the order itself, not the index.
+    let (_, direct) = gql(
+        &sim,
+        DEMO_SHOP,
+        &token,
+        "query($id: ID!) { draftOrder(id: $id) { id } }",
+        json!({ "id": id }),
+    )
+    .await;
+    assert_eq!(direct["data"]["draftOrder"]["id"], id);
+    tokio::time::sleep(Duration::from_millis(450)).await;
+    assert_eq!(found_by_tag(&sim, &token).await, 1, "indexed after the lag");
+    sim.shutdown().await;
+}
+
+const DELETE_DRAFT: &str = r#"mutation($input: DraftOrderDeleteInput!) {
+  draftOrderDelete(input: $input) { deletedId userErrors { field message } }
+}"#;
+
+#[tokio::test]
+async fn draft_orders_can_be_deleted_once() {
+    let sim = start().await;
+    let token = token(&sim, DEMO_SHOP).await;
+    let (_, created) = gql(&sim, DEMO_SHOP, &token, CREATE_DRAFT, valid_input()).await;
+    let id = created["data"]["draftOrderCreate"]["draftOrder"]["id"].clone();
+    let input = json!({ "input": { "id": id } });
+    let (_, deleted) = gql(&sim, DEMO_SHOP, &token, DELETE_DRAFT, input.clone()).await;
+    assert_eq!(
+        deleted["data"]["draftOrderDelete"]["deletedId"], id,
+        "{deleted}"
+    );
+    assert_eq!(draft_count(&sim).await, 0);
+    let (_, again) = gql(&sim, DEMO_SHOP, &token, DELETE_DRAFT, input).await;
+    let payload = &again["data"]["draftOrderDelete"];
+    assert_eq!(payload["deletedId"], Value::Null);
+    assert_eq!(payload["userErrors"][0]["field"], json!(["id"]));
+    assert_eq!(
+        payload["userErrors"][0]["message"],
+        "Draft order does not exist"
+    );
+    let (_, malformed) = gql(
+        &sim,
+        DEMO_SHOP,
+        &token,
+        DELETE_DRAFT,
+        json!({ "input": { "id": "77" } }),
+    )
+    .await;
+    assert!(malformed["errors"][0]["message"].is_string(), "{malformed}");
+    sim.shutdown().await;
+}

@@ -57,6 +57,7 @@ pub mod documents {
     draftOrder {
       id
       name
+      status
       invoiceUrl
       tags
       totalPriceSet {
@@ -79,6 +80,7 @@ pub mod documents {
     nodes {
       id
       name
+      status
       invoiceUrl
       tags
       totalPriceSet {
@@ -87,6 +89,17 @@ pub mod documents {
           currencyCode
         }
       }
+    }
+  }
+}";
+
+    pub const DRAFT_ORDER_DELETE: &str =
+        "mutation GridpriceDraftOrderDelete($input: DraftOrderDeleteInput!) {
+  draftOrderDelete(input: $input) {
+    deletedId
+    userErrors {
+      field
+      message
     }
   }
 }";
@@ -150,6 +163,12 @@ const DRAFT_ORDERS_BY_TAG: Operation = Operation {
     document: documents::DRAFT_ORDERS_BY_TAG,
     kind: OperationKind::Query,
     estimated_cost: 12.0,
+};
+const DRAFT_ORDER_DELETE: Operation = Operation {
+    name: "GridpriceDraftOrderDelete",
+    document: documents::DRAFT_ORDER_DELETE,
+    kind: OperationKind::Mutation,
+    estimated_cost: 10.0,
 };
 const WEBHOOK_SUBSCRIPTION_CREATE: Operation = Operation {
     name: "GridpriceWebhookSubscriptionCreate",
@@ -244,12 +263,23 @@ pub struct DraftOrderInput {
     pub note: Option<String>,
 }
 
+/// Where a draft order is in its life (`DraftOrderStatus`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum DraftOrderStatus {
+    Open,
+    InvoiceSent,
+    /// Paid: it is an order now.
+    Completed,
+}
+
 /// A draft order as Gridprice reads it back, from creation or from a search by tag.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreatedDraftOrder {
     pub id: DraftOrderGid,
     /// E.g. `#D12`.
     pub name: String,
+    pub status: DraftOrderStatus,
     /// The checkout link for the shopper.
     pub invoice_url: Option<String>,
     /// Total in the shop currency (`totalPriceSet.shopMoney`).
@@ -306,6 +336,7 @@ struct PageInfo {
 struct DraftOrderNode {
     id: DraftOrderGid,
     name: String,
+    status: DraftOrderStatus,
     invoice_url: Option<String>,
     tags: Vec<String>,
     total_price_set: MoneyBag,
@@ -322,6 +353,7 @@ impl From<DraftOrderNode> for CreatedDraftOrder {
         Self {
             id: node.id,
             name: node.name,
+            status: node.status,
             invoice_url: node.invoice_url,
             total: node.total_price_set.shop_money,
             tags: node.tags,
@@ -339,6 +371,19 @@ struct DraftOrderCreateData {
 struct DraftOrdersData {
     #[serde(rename = "draftOrders")]
     draft_orders: Nodes<DraftOrderNode>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DraftOrderDeleteData {
+    draft_order_delete: DraftOrderDeletePayload,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DraftOrderDeletePayload {
+    deleted_id: Option<String>,
+    user_errors: Vec<UserError>,
 }
 
 #[derive(Deserialize)]
@@ -442,6 +487,22 @@ impl ShopClient<'_> {
             .into_iter()
             .map(Into::into)
             .collect())
+    }
+
+    /// Deletes a draft order that is not completed. Shopify's `userErrors` (an unknown or
+    /// completed order) come back as `AdminError::UserErrors`.
+    pub async fn draft_order_delete(&self, id: &DraftOrderGid) -> Result<(), AdminError> {
+        let variables = json!({ "input": { "id": id.to_string() } });
+        let data: DraftOrderDeleteData = self.execute(&DRAFT_ORDER_DELETE, variables).await?;
+        let payload = data.draft_order_delete;
+        if !payload.user_errors.is_empty() {
+            return Err(AdminError::UserErrors(payload.user_errors));
+        }
+        payload.deleted_id.map(drop).ok_or_else(|| {
+            AdminError::OutcomeUnknown(
+                "draftOrderDelete returned neither a deleted id nor errors".into(),
+            )
+        })
     }
 
     /// Subscribes `uri` to `topic` for this shop; returns the subscription's GID. Apps that
