@@ -69,8 +69,8 @@ impl AuthenticatedKey {
                 .any(|allowed| allowed.eq_ignore_ascii_case(origin))
     }
 
-    fn check_usable(&self, now: DateTime<Utc>) -> Result<(), ApiError> {
-        if self.revoked_at.is_some() || self.expires_at.is_some_and(|at| at <= now) {
+    fn check_usable(&self) -> Result<(), ApiError> {
+        if self.revoked_at.is_some() || self.expires_at.is_some_and(|at| at <= Utc::now()) {
             return Err(ApiError::Unauthenticated(
                 "This API key was revoked or has expired; use the store's current key.".into(),
             ));
@@ -114,6 +114,20 @@ struct KeyTable {
     epoch: u64,
     /// By SHA-256 digest of the full key, as stored (hex) in the database.
     by_digest: HashMap<[u8; 32], CachedKey>,
+}
+
+/// What memory knows of a key: the answer, or what loading it needs.
+#[derive(Debug)]
+pub enum KeyLookup {
+    Cached(Result<Arc<AuthenticatedKey>, ApiError>),
+    Missing(KeyMiss),
+}
+
+/// A key to load: its digest, and the key epoch its load must not outlive.
+#[derive(Debug)]
+pub struct KeyMiss {
+    digest: [u8; 32],
+    epoch: u64,
 }
 
 #[derive(Debug)]
@@ -202,40 +216,46 @@ impl CatalogCache {
         loaded.ok_or_else(no_matrix)
     }
 
-    /// The key's store, kind and origins; 401 when unknown, revoked or expired.
-    pub async fn authenticate_key(
-        &self,
-        db: &Database,
-        key: &str,
-    ) -> Result<Arc<AuthenticatedKey>, ApiError> {
+    /// The key's store, kind and origins from memory (401 when unknown, revoked or expired), or
+    /// what [`Self::load_key`] needs to read it: a warm request is answered without awaiting.
+    pub fn cached_key(&self, key: &str) -> KeyLookup {
         if key.is_empty() || key.len() > MAX_KEY_LENGTH {
-            return Err(unknown_key());
+            return KeyLookup::Cached(Err(unknown_key()));
         }
         let digest: [u8; 32] = Sha256::digest(key.as_bytes()).into();
-        let epoch = {
-            let keys = read(&self.inner.keys);
-            match keys.by_digest.get(&digest) {
-                Some(cached) if cached.loaded_at.elapsed() < KEY_TTL => {
-                    cached.key.check_usable(Utc::now())?;
-                    return Ok(cached.key.clone());
-                }
-                _ => keys.epoch,
+        let keys = read(&self.inner.keys);
+        match keys.by_digest.get(&digest) {
+            Some(cached) if cached.loaded_at.elapsed() < KEY_TTL => {
+                KeyLookup::Cached(cached.key.check_usable().map(|()| cached.key.clone()))
             }
-        };
-        let key = in_time(load_key(db, &digest))
+            _ => KeyLookup::Missing(KeyMiss {
+                digest,
+                epoch: keys.epoch,
+            }),
+        }
+    }
+
+    /// Reads a key [`Self::cached_key`] did not have, and keeps it unless an invalidation
+    /// happened meanwhile.
+    pub async fn load_key(
+        &self,
+        db: &Database,
+        miss: KeyMiss,
+    ) -> Result<Arc<AuthenticatedKey>, ApiError> {
+        let key = in_time(load_key(db, &miss.digest))
             .await?
             .ok_or_else(unknown_key)?;
         if self.is_coherent() {
             let mut keys = write(&self.inner.keys);
-            if keys.epoch == epoch {
+            if keys.epoch == miss.epoch {
                 let cached = CachedKey {
                     key: key.clone(),
                     loaded_at: Instant::now(),
                 };
-                keys.by_digest.insert(digest, cached);
+                keys.by_digest.insert(miss.digest, cached);
             }
         }
-        key.check_usable(Utc::now())?;
+        key.check_usable()?;
         Ok(key)
     }
 

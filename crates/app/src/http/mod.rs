@@ -8,12 +8,12 @@ pub mod problem;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, StatusCode};
 use axum::response::IntoResponse;
 use axum::{Router, ServiceExt};
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 
@@ -22,7 +22,9 @@ use crate::{api_keys, auth, stores, webhooks};
 use problem::Problem;
 
 pub(crate) const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
-/// No endpoint accepts more; CSV uploads (1 MiB) are the largest legitimate body.
+/// No endpoint reads more (every body is read by an axum extractor, which enforces it, answered
+/// as problem+json); CSV uploads (1 MiB) are the largest legitimate body, and most routers set
+/// a smaller limit of their own.
 const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -30,8 +32,9 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// [`serve`] puts around them.
 ///
 /// Every route but the storefront reads has a whole-request deadline (503 after
-/// [`REQUEST_TIMEOUT`]). The reads answer from memory; their one wait, a cold catalogue load,
-/// has its own deadline (`catalog::LOAD_TIMEOUT`), which spares the hot path a timer per request.
+/// [`REQUEST_TIMEOUT`]) and a body limit. The reads answer from memory and read no body; their
+/// one wait, a cold catalogue load, has its own deadline (`catalog::LOAD_TIMEOUT`), which spares
+/// the hot path a timer per request.
 pub fn router(state: AppState) -> Router {
     let timed = Router::new()
         .merge(health::routes())
@@ -51,6 +54,7 @@ pub fn router(state: AppState) -> Router {
             &state,
             crate::draft_orders::routes::routes(),
         ))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             REQUEST_TIMEOUT,
@@ -63,7 +67,7 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Serves `router` behind the middleware every request passes (request id, access log, panic
-/// guard, body limit) until `shutdown` completes, then lets in-flight requests finish.
+/// guard) until `shutdown` completes, then lets in-flight requests finish.
 ///
 /// The stack wraps the router once rather than through `Router::layer`, which would wrap, box
 /// and clone it per route and per request: on the storefront's hot path that was measurable.
@@ -80,7 +84,6 @@ pub async fn serve(
         .layer(access_log::AccessLogLayer)
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(CatchPanicLayer::custom(problem::internal_error_from_panic))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .service(router);
     axum::serve(
         listener,

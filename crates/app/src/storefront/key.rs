@@ -11,7 +11,6 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use crate::api_keys::KeyKind;
 use crate::catalog::AuthenticatedKey;
 use crate::http::error::ApiError;
-use crate::state::AppState;
 
 pub const API_KEY_HEADER: HeaderName = HeaderName::from_static("x-api-key");
 
@@ -44,30 +43,20 @@ impl<S: Send + Sync> FromRequestParts<S> for StorefrontKey {
     }
 }
 
-/// Authenticates the request's key, if it sent one, and checks where it is used from.
-pub(super) async fn authenticate(
-    state: &AppState,
-    headers: &HeaderMap,
-    origin: Option<&HeaderValue>,
-) -> Result<Option<StorefrontKey>, ApiError> {
-    let Some(raw) = headers.get(&API_KEY_HEADER) else {
-        return Ok(None);
-    };
-    let raw = raw.to_str().map_err(|_| {
-        ApiError::Unauthenticated("The X-API-Key header is not a Gridprice key.".into())
-    })?;
-    let key = state
-        .catalog
-        .authenticate_key(&state.db, raw.trim())
-        .await?;
-    if let Some(origin) = origin {
-        admit_origin(&key, origin)?;
-    }
-    Ok(Some(StorefrontKey(key)))
+/// The key the request presents, if it sent one.
+pub(super) fn presented(headers: &HeaderMap) -> Result<Option<&str>, ApiError> {
+    headers
+        .get(&API_KEY_HEADER)
+        .map(|raw| {
+            raw.to_str().map(str::trim).map_err(|_| {
+                ApiError::Unauthenticated("The X-API-Key header is not a Gridprice key.".into())
+            })
+        })
+        .transpose()
 }
 
 /// Browsers send `Origin`; servers (the only place for a secret key) do not.
-fn admit_origin(key: &AuthenticatedKey, origin: &HeaderValue) -> Result<(), ApiError> {
+pub(super) fn admit_origin(key: &AuthenticatedKey, origin: &HeaderValue) -> Result<(), ApiError> {
     if key.kind == KeyKind::Secret {
         return Err(ApiError::Forbidden(
             "Secret keys are for servers and are refused from browsers; \

@@ -7,6 +7,7 @@
 //! carries the CORS and `RateLimit-*` headers.
 
 mod cors;
+mod gate;
 mod key;
 pub mod openapi;
 pub mod price;
@@ -14,18 +15,11 @@ pub mod query;
 mod rate_limit;
 mod routes;
 
-use std::sync::Arc;
-
-use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, Method};
-use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
+use axum::http::Method;
 use axum::Router;
 
 pub use self::key::{StorefrontKey, API_KEY_HEADER};
-use self::rate_limit::{Allowance, Limited, Limiters};
 pub use self::rate_limit::{Rate, RateLimits};
-use crate::http::error::ApiError;
 use crate::state::AppState;
 
 /// Whether a request is a storefront read (a price or a product's options): the hot path.
@@ -44,71 +38,5 @@ pub fn api_v1(state: &AppState) -> Router<AppState> {
 /// Puts `routes` (all under `/api/v1`) behind the gate: CORS, rate limits, key authentication.
 /// Each call has its own limiters, so routes wrapped separately are limited separately.
 pub fn with_api_v1_layers(state: &AppState, routes: Router<AppState>) -> Router<AppState> {
-    let gate = Arc::new(Gate {
-        state: state.clone(),
-        limiters: Limiters::new(state.rate_limits.clone()),
-    });
-    routes.layer(middleware::from_fn_with_state(gate, guard))
-}
-
-struct Gate {
-    state: AppState,
-    limiters: Limiters,
-}
-
-async fn guard(State(gate): State<Arc<Gate>>, mut request: Request, next: Next) -> Response {
-    let origin = request.headers().get(header::ORIGIN).cloned();
-    if request.method() == Method::OPTIONS {
-        return cors::preflight(origin.as_ref());
-    }
-    let mut response = match gate.admit(&mut request, origin.as_ref()).await {
-        Ok(allowance) => {
-            let mut response = next.run(request).await;
-            allowance.write(response.headers_mut());
-            response
-        }
-        Err(refusal) => refusal,
-    };
-    cors::allow(response.headers_mut(), origin);
-    response
-}
-
-impl Gate {
-    /// Admits the request, putting its key (if any) into its extensions, or answers it.
-    async fn admit(
-        &self,
-        request: &mut Request,
-        origin: Option<&HeaderValue>,
-    ) -> Result<Allowance, Response> {
-        let by_ip = self.limiters.check_ip(request).map_err(limited)?;
-        if request
-            .uri()
-            .query()
-            .is_some_and(|query| query.len() > query::MAX_QUERY_BYTES)
-        {
-            return Err(ApiError::invalid_field(
-                "query",
-                format!(
-                    "the query string is longer than {} bytes",
-                    query::MAX_QUERY_BYTES
-                ),
-            )
-            .into_response());
-        }
-        let key = key::authenticate(&self.state, request.headers(), origin)
-            .await
-            .map_err(IntoResponse::into_response)?;
-        let Some(key) = key else {
-            return Ok(by_ip);
-        };
-        let by_key = self.limiters.check_key(key.id).map_err(limited)?;
-        request.extensions_mut().insert(key);
-        Ok(by_ip.tighter(by_key))
-    }
-}
-
-fn limited(limited: Limited) -> Response {
-    let mut response = limited.error.into_response();
-    limited.allowance.write(response.headers_mut());
-    response
+    routes.layer(gate::GateLayer::new(state))
 }
