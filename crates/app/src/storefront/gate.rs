@@ -102,37 +102,35 @@ where
                     future: Box::pin(gate.admit_loaded(miss, by_ip, request, origin, inner)),
                 }
             }
-            Err(refusal) => GateFuture::answered(with_cors(refusal, origin)),
+            Err(refusal) => GateFuture::answered(with_cors(refusal.into_response(), origin)),
         }
     }
 }
 
 impl Gate {
     /// What memory can decide: the per-IP limit, the query's length, and the key if it is
-    /// cached. `Err` is the answer to a refused request.
+    /// cached.
     fn admit(
         &self,
         request: &mut Request,
         origin: Option<&HeaderValue>,
-    ) -> Result<Admission, Response> {
-        let by_ip = self.limiters.check_ip(request).map_err(limited)?;
+    ) -> Result<Admission, Refusal> {
+        let by_ip = self.limiters.check_ip(request)?;
         if request
             .uri()
             .query()
             .is_some_and(|query| query.len() > MAX_QUERY_BYTES)
         {
-            return Err(query_too_long());
+            return Err(query_too_long().into());
         }
-        let presented = key::presented(request.headers()).map_err(IntoResponse::into_response)?;
+        let presented = key::presented(request.headers())?;
         let Some(raw) = presented else {
             return Ok(Admission::Admitted(by_ip));
         };
         match self.state.catalog.cached_key(raw) {
-            KeyLookup::Cached(key) => {
-                let key = key.map_err(IntoResponse::into_response)?;
-                self.admit_key(key, request, origin, by_ip)
-                    .map(Admission::Admitted)
-            }
+            KeyLookup::Cached(key) => self
+                .admit_key(key?, request, origin, by_ip)
+                .map(Admission::Admitted),
             KeyLookup::Missing(miss) => Ok(Admission::LoadKey(miss, by_ip)),
         }
     }
@@ -151,7 +149,7 @@ impl Gate {
     {
         let loaded = self.state.catalog.load_key(&self.state.db, miss).await;
         let admitted = loaded
-            .map_err(IntoResponse::into_response)
+            .map_err(Refusal::from)
             .and_then(|key| self.admit_key(key, &mut request, origin.as_ref(), by_ip));
         let response = match admitted {
             Ok(allowance) => {
@@ -159,7 +157,7 @@ impl Gate {
                 allowance.write(response.headers_mut());
                 response
             }
-            Err(refusal) => refusal,
+            Err(refusal) => refusal.into_response(),
         };
         Ok(with_cors(response, origin))
     }
@@ -172,11 +170,11 @@ impl Gate {
         request: &mut Request,
         origin: Option<&HeaderValue>,
         by_ip: Allowance,
-    ) -> Result<Allowance, Response> {
+    ) -> Result<Allowance, Refusal> {
         if let Some(origin) = origin {
-            key::admit_origin(&key, origin).map_err(IntoResponse::into_response)?;
+            key::admit_origin(&key, origin)?;
         }
-        let by_key = self.limiters.check_key(key.id).map_err(limited)?;
+        let by_key = self.limiters.check_key(key.id)?;
         request.extensions_mut().insert(StorefrontKey(key));
         Ok(by_ip.tighter(by_key))
     }
@@ -238,16 +236,43 @@ fn with_cors(mut response: Response, origin: Option<HeaderValue>) -> Response {
     response
 }
 
-fn limited(limited: Limited) -> Response {
-    let mut response = limited.error.into_response();
-    limited.allowance.write(response.headers_mut());
-    response
+/// Why a request was not let through, and the allowance when a rate limit refused it.
+struct Refusal {
+    error: ApiError,
+    allowance: Option<Allowance>,
 }
 
-fn query_too_long() -> Response {
+impl From<ApiError> for Refusal {
+    fn from(error: ApiError) -> Self {
+        Self {
+            error,
+            allowance: None,
+        }
+    }
+}
+
+impl From<Limited> for Refusal {
+    fn from(limited: Limited) -> Self {
+        Self {
+            error: limited.error,
+            allowance: Some(limited.allowance),
+        }
+    }
+}
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        let mut response = self.error.into_response();
+        if let Some(allowance) = self.allowance {
+            allowance.write(response.headers_mut());
+        }
+        response
+    }
+}
+
+fn query_too_long() -> ApiError {
     ApiError::invalid_field(
         "query",
         format!("the query string is longer than {MAX_QUERY_BYTES} bytes"),
     )
-    .into_response()
 }
