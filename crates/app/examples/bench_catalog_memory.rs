@@ -99,7 +99,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         populating.elapsed().as_secs_f64()
     );
 
-    let cache = CatalogCache::new(&db);
+    let cache = CatalogCache::new(&db, gridprice::metrics::Metrics::new());
     let before = LIVE.load(Ordering::Relaxed);
     let loading = Instant::now();
     for n in 1..=args.products {

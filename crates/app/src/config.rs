@@ -25,6 +25,7 @@ pub const SCOPES: &str = "SCOPES";
 pub const API_VERSION: &str = "SHOPIFY_API_VERSION";
 pub const SHOP_URL_TEMPLATE: &str = "SHOPIFY_SHOP_URL_TEMPLATE";
 pub const ENCRYPTION_KEY: &str = "GRIDPRICE_ENCRYPTION_KEY";
+pub const METRICS_TOKEN: &str = "GRIDPRICE_METRICS_TOKEN";
 
 /// What the app asks merchants to grant (DESIGN §7, shopify.app.toml).
 pub const DEFAULT_SCOPES: &str = "write_draft_orders,read_products";
@@ -207,6 +208,8 @@ pub struct ServeConfig {
     pub encryption_key: EncryptionKey,
     /// Storefront API rate limits (`GRIDPRICE_RATE_LIMIT_PER_KEY`, `…_PER_IP`).
     pub rate_limits: crate::storefront::RateLimits,
+    /// What a `/metrics` scrape must send as its bearer token (`GRIDPRICE_METRICS_TOKEN`).
+    pub metrics_token: Option<crate::metrics::routes::MetricsToken>,
 }
 
 impl ServeConfig {
@@ -218,6 +221,7 @@ impl ServeConfig {
             shopify: ShopifyConfig::from_source(source)?,
             encryption_key: source.require(ENCRYPTION_KEY)?,
             rate_limits: crate::storefront::RateLimits::from_source(source)?,
+            metrics_token: source.parse(METRICS_TOKEN)?,
         })
     }
 }

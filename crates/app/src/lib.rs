@@ -18,6 +18,7 @@ pub mod draft_orders;
 pub mod http;
 pub mod jobs;
 pub mod matrices;
+pub mod metrics;
 pub mod options;
 pub mod products;
 pub mod state;

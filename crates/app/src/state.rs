@@ -12,6 +12,8 @@ use crate::config::ShopifyConfig;
 use crate::crypto::{EncryptionKey, SecretBox};
 use crate::db::Database;
 use crate::jobs::JobSignal;
+use crate::metrics::routes::MetricsToken;
+use crate::metrics::Metrics;
 use crate::storefront::RateLimits;
 
 #[derive(Clone)]
@@ -29,6 +31,9 @@ pub struct Services {
     pub catalog: CatalogCache,
     /// The storefront API's rate limits (configuration; each router builds its own limiters).
     pub rate_limits: RateLimits,
+    pub metrics: Metrics,
+    /// What a scrape of `/metrics` must present, if anything.
+    pub metrics_token: Option<MetricsToken>,
 }
 
 impl AppState {
@@ -48,7 +53,8 @@ impl AppState {
             shopify.api_version,
             shopify.client.clone(),
         );
-        let catalog = CatalogCache::new(&db);
+        let metrics = Metrics::new();
+        let catalog = CatalogCache::new(&db, metrics.clone());
         Ok(Self(Arc::new(Services {
             db,
             shopify: Arc::new(shopify),
@@ -58,6 +64,8 @@ impl AppState {
             jobs: JobSignal::default(),
             catalog,
             rate_limits: RateLimits::default(),
+            metrics,
+            metrics_token: None,
         })))
     }
 
@@ -67,11 +75,18 @@ impl AppState {
         self
     }
 
-    /// The same services on another database connection, with their own catalogue cache: what
-    /// a second instance sharing the database runs.
+    /// The same services with `/metrics` behind a bearer token.
+    pub fn with_metrics_token(mut self, token: Option<MetricsToken>) -> Self {
+        Arc::make_mut(&mut self.0).metrics_token = token;
+        self
+    }
+
+    /// The same services on another database connection, with their own catalogue cache and
+    /// metrics: what a second instance sharing the database runs.
     pub fn on_database(mut self, db: Database) -> Self {
         let services = Arc::make_mut(&mut self.0);
-        services.catalog = CatalogCache::new(&db);
+        services.metrics = Metrics::new();
+        services.catalog = CatalogCache::new(&db, services.metrics.clone());
         services.db = db;
         self
     }

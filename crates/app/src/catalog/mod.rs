@@ -34,6 +34,7 @@ use crate::api_keys::{self, KeyKind, MAX_KEY_LENGTH};
 use crate::db::{Database, StorageResult};
 use crate::http::error::ApiError;
 use crate::matrices::{self, MatrixId};
+use crate::metrics::{CatalogLoad, Metrics};
 use crate::stores::{self, Store, StoreId};
 use crate::{options, products};
 
@@ -96,6 +97,8 @@ struct Inner {
     keys: RwLock<KeyTable>,
     /// False while entries could miss another instance's writes (PostgreSQL, not listening).
     coherent: AtomicBool,
+    /// Counts the loads (the misses).
+    metrics: Metrics,
 }
 
 #[derive(Debug, Default)]
@@ -137,15 +140,16 @@ struct CachedKey {
 }
 
 impl CatalogCache {
-    /// A cache for `db`; on PostgreSQL it publishes invalidations and stays cold until
-    /// [`spawn_listener`] listens.
-    pub fn new(db: &Database) -> Self {
+    /// A cache for `db` counting its loads in `metrics`; on PostgreSQL it publishes
+    /// invalidations and stays cold until [`spawn_listener`] listens.
+    pub fn new(db: &Database, metrics: Metrics) -> Self {
         let single_instance = notify::postgres_pool(db).is_none();
         Self {
             inner: Arc::new(Inner {
                 coherent: AtomicBool::new(single_instance),
                 stores: RwLock::default(),
                 keys: RwLock::default(),
+                metrics,
             }),
         }
     }
@@ -205,6 +209,7 @@ impl CatalogCache {
                 None => 0,
             }
         };
+        self.inner.metrics.catalog_loaded(CatalogLoad::Product);
         let loaded = in_time(self.load_product(db, store, product, generation)).await?;
         if self.is_coherent() {
             let mut stores = write(&self.inner.stores);
@@ -242,6 +247,7 @@ impl CatalogCache {
         db: &Database,
         miss: KeyMiss,
     ) -> Result<Arc<AuthenticatedKey>, ApiError> {
+        self.inner.metrics.catalog_loaded(CatalogLoad::Key);
         let key = in_time(load_key(db, &miss.digest))
             .await?
             .ok_or_else(unknown_key)?;

@@ -15,7 +15,8 @@ pub async fn run(source: &ConfigSource) -> Result<(), CliError> {
     db.migrate().await?;
     let state = AppState::new(db, config.shopify, &config.encryption_key)
         .map_err(|e| CliError::Runtime(format!("cannot build the HTTP client: {e}")))?
-        .with_rate_limits(config.rate_limits);
+        .with_rate_limits(config.rate_limits)
+        .with_metrics_token(config.metrics_token);
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
         .map_err(|e| {
@@ -28,7 +29,7 @@ pub async fn run(source: &ConfigSource) -> Result<(), CliError> {
     let worker = spawn_worker(state.clone(), stop.clone());
     let catalog_listener =
         crate::catalog::spawn_listener(state.catalog.clone(), &state.db, stop.clone());
-    let served = http::serve(listener, http::router(state), http::shutdown_signal()).await;
+    let served = http::serve(listener, state, http::shutdown_signal()).await;
     stop.cancel();
     let _ = worker.await;
     let _ = catalog_listener.await;

@@ -125,10 +125,10 @@ impl DevStack {
         let listener =
             crate::catalog::spawn_listener(state.catalog.clone(), &state.db, stop.clone());
         let server = {
-            let (router, stop) = (http::router(state.clone()), stop.clone());
+            let (state, stop) = (state.clone(), stop.clone());
             tokio::spawn(async move {
                 let shutdown = async move { stop.cancelled().await };
-                if let Err(error) = http::serve(app_listener, router, shutdown).await {
+                if let Err(error) = http::serve(app_listener, state, shutdown).await {
                     tracing::error!(%error, "the app server stopped");
                 }
             })

@@ -6,6 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::service::{find_by_reference, shopify_order};
 use super::storage::{self as records, DraftOrderRecord};
+use crate::metrics::Reconciled;
 use crate::state::AppState;
 use crate::stores::{service as store_service, storage as stores};
 
@@ -34,8 +35,14 @@ pub async fn reconcile_pending(state: &AppState, cutoff: DateTime<Utc>) -> Repor
     };
     for record in due {
         match settle(state, &record).await {
-            Settled::Created => report.created += 1,
-            Settled::Failed => report.failed += 1,
+            Settled::Created => {
+                state.metrics.reconciled(Reconciled::Created);
+                report.created += 1;
+            }
+            Settled::Failed => {
+                state.metrics.reconciled(Reconciled::Failed);
+                report.failed += 1;
+            }
             Settled::Pending => report.still_pending += 1,
         }
     }

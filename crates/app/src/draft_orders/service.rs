@@ -26,6 +26,7 @@ use super::storage::{
 use super::RecordStatus;
 use crate::catalog::{PriceRequest, PricedProduct};
 use crate::http::error::ApiError;
+use crate::metrics::DraftOrderOutcome;
 use crate::state::AppState;
 use crate::stores::{service as store_service, LineItemMode, Store};
 
@@ -145,10 +146,13 @@ async fn settled(
         record = records::get(&state.db, store.id, record.id).await?;
     }
     match record.status {
-        RecordStatus::Created => Ok(Outcome {
-            record,
-            replayed: true,
-        }),
+        RecordStatus::Created => {
+            state.metrics.draft_order(DraftOrderOutcome::Replayed);
+            Ok(Outcome {
+                record,
+                replayed: true,
+            })
+        }
         RecordStatus::Failed => Err(refused(
             record.error.as_deref().unwrap_or("Shopify refused it"),
         )),
@@ -215,6 +219,7 @@ async fn submit(
     let mut backoff = FIRST_BACKOFF;
     loop {
         records::record_attempt(&state.db, store.id, record.id).await?;
+        state.metrics.draft_order_sent();
         let error = match shop.draft_order_create(input).await {
             Ok(order) => return complete(state, store, &record, &order).await,
             Err(error) => error,
@@ -227,6 +232,7 @@ async fn submit(
                     .collect::<Vec<_>>()
                     .join("; ");
                 records::mark_failed(&state.db, store.id, record.id, &message).await?;
+                state.metrics.draft_order(DraftOrderOutcome::Refused);
                 return Err(AdminError::UserErrors(errors).into());
             }
             AdminError::Unauthorized(status) => {
@@ -237,6 +243,7 @@ async fn submit(
                     "Shopify refused the store's token",
                 )
                 .await?;
+                state.metrics.draft_order(DraftOrderOutcome::Refused);
                 store_service::shopify_failure(state, store, AdminError::Unauthorized(status))
                     .await;
                 return Err(ApiError::Unavailable {
@@ -251,7 +258,7 @@ async fn submit(
             }
         }
         if Instant::now() + backoff >= deadline {
-            return Err(still_pending());
+            return Err(still_pending(state));
         }
         tokio::time::sleep(jittered(backoff)).await;
         backoff = backoff.saturating_mul(2);
@@ -262,7 +269,7 @@ async fn submit(
             // Without knowing, sending again could make a second order.
             Err(error) => {
                 tracing::warn!(record = record.id.get(), %error, "cannot look the order up");
-                return Err(still_pending());
+                return Err(still_pending(state));
             }
         }
     }
@@ -274,7 +281,10 @@ async fn complete(
     record: &DraftOrderRecord,
     order: &CreatedDraftOrder,
 ) -> Result<DraftOrderRecord, ApiError> {
-    Ok(records::mark_created(&state.db, store.id, record.id, &shopify_order(order)).await?)
+    let created =
+        records::mark_created(&state.db, store.id, record.id, &shopify_order(order)).await?;
+    state.metrics.draft_order(DraftOrderOutcome::Created);
+    Ok(created)
 }
 
 /// The Shopify draft order carrying the record's reference tag, if there is one.
@@ -423,7 +433,9 @@ fn jittered(base: Duration) -> Duration {
     base.mul_f64(rand::thread_rng().gen_range(0.5..=1.0))
 }
 
-fn still_pending() -> ApiError {
+/// The answer when Shopify did not confirm in time; the record stays `pending`.
+fn still_pending(state: &AppState) -> ApiError {
+    state.metrics.draft_order(DraftOrderOutcome::Pending);
     ApiError::Unavailable {
         detail: "Shopify did not confirm the draft order in time. It is recorded and will be \
                  reconciled; retry with the same Idempotency-Key to get its outcome."

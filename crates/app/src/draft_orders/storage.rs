@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use pricing::{Currency, Money};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
 };
 
 use super::{DraftOrderRecordId, RecordStatus};
@@ -314,6 +314,15 @@ pub async fn pending_before(
         .into_iter()
         .map(record_from_row)
         .collect()
+}
+
+/// How many records of every store are `pending`: an operator's figure (`/metrics`), not a
+/// store's.
+pub async fn count_pending(db: &Database) -> StorageResult<u64> {
+    Ok(records::Entity::find()
+        .filter(records::Column::Status.eq(RecordStatus::Pending.as_str()))
+        .count(db.connection())
+        .await?)
 }
 
 fn scoped(store: StoreId, id: DraftOrderRecordId) -> Condition {

@@ -1,5 +1,6 @@
-//! One log line per request, and request ids. A request's other lines sit in a span carrying its
-//! request id, so everything a request caused can be found by its `X-Request-Id`.
+//! One log line and one metrics sample per request, and request ids. A request's other lines sit
+//! in a span carrying its request id, so everything a request caused can be found by its
+//! `X-Request-Id`.
 //!
 //! Successful storefront reads (price, options) are the bulk of the traffic — a widget re-prices
 //! as the shopper types — so they get no span and their line is logged at DEBUG; a failed read
@@ -22,6 +23,7 @@ use tracing::instrument::Instrumented;
 use tracing::{Instrument, Span};
 
 use super::REQUEST_ID;
+use crate::metrics::{Metrics, Route};
 
 /// Request ids as UUID v4 strings, formatted on the stack (`MakeRequestUuid` goes through a
 /// `String` first).
@@ -36,20 +38,27 @@ impl MakeRequestId for MakeUuid {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default)]
-pub struct AccessLogLayer;
+/// Logs each request and counts it in `metrics`.
+#[derive(Debug, Clone)]
+pub struct AccessLogLayer {
+    pub metrics: Metrics,
+}
 
 impl<S> Layer<S> for AccessLogLayer {
     type Service = AccessLog<S>;
 
     fn layer(&self, inner: S) -> AccessLog<S> {
-        AccessLog { inner }
+        AccessLog {
+            inner,
+            metrics: self.metrics.clone(),
+        }
     }
 }
 
 #[derive(Debug, Clone)]
 pub struct AccessLog<S> {
     inner: S,
+    metrics: Metrics,
 }
 
 /// What the line says of the request.
@@ -57,8 +66,8 @@ struct Line {
     method: Method,
     uri: Uri,
     request_id: Option<HeaderValue>,
-    /// A storefront read: no span, DEBUG on success.
-    read: bool,
+    /// A storefront read gets no span and is logged at DEBUG on success.
+    route: Route,
     started: Instant,
 }
 
@@ -76,13 +85,13 @@ where
 
     fn call(&mut self, request: Request) -> Self::Future {
         let line = Line {
-            read: crate::storefront::is_read(request.method(), request.uri().path()),
+            route: Route::of(request.method(), request.uri().path()),
             method: request.method().clone(),
             uri: request.uri().clone(),
             request_id: request.headers().get(REQUEST_ID).cloned(),
             started: Instant::now(),
         };
-        let span = if line.read {
+        let span = if line.route.is_storefront_read() {
             Span::none()
         } else {
             tracing::info_span!(
@@ -95,6 +104,7 @@ where
         AccessLogFuture {
             inner: self.inner.call(request).instrument(span),
             line: Some(line),
+            metrics: self.metrics.clone(),
         }
     }
 }
@@ -104,6 +114,7 @@ pin_project_lite::pin_project! {
         #[pin]
         inner: Instrumented<F>,
         line: Option<Line>,
+        metrics: Metrics,
     }
 }
 
@@ -117,7 +128,7 @@ where
         let mut this = self.project();
         let result = ready!(this.inner.as_mut().poll(cx));
         if let (Some(line), Ok(response)) = (this.line.take(), &result) {
-            line.write(response, this.inner.span());
+            line.write(response, this.inner.span(), this.metrics);
         }
         Poll::Ready(result)
     }
@@ -131,11 +142,13 @@ impl Line {
             .unwrap_or_default()
     }
 
-    fn write<B>(&self, response: &Response<B>, span: &Span) {
+    fn write<B>(&self, response: &Response<B>, span: &Span, metrics: &Metrics) {
+        let elapsed = self.started.elapsed();
+        metrics.request(self.route, response.status(), elapsed);
         let status = response.status().as_u16();
-        let latency_us = u64::try_from(self.started.elapsed().as_micros()).unwrap_or(u64::MAX);
+        let latency_us = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX);
         let (method, path, request_id) = (&self.method, self.uri.path(), self.id());
-        if !self.read {
+        if !self.route.is_storefront_read() {
             span.in_scope(|| tracing::info!(status, latency_us, "finished processing request"));
         } else if response.status().is_success() {
             tracing::debug!(%method, path, request_id, status, latency_us, "request");

@@ -35,9 +35,10 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// [`REQUEST_TIMEOUT`]) and a body limit. The reads answer from memory and read no body; their
 /// one wait, a cold catalogue load, has its own deadline (`catalog::LOAD_TIMEOUT`), which spares
 /// the hot path a timer per request.
-pub fn router(state: AppState) -> Router {
+fn router(state: AppState) -> Router {
     let timed = Router::new()
         .merge(health::routes())
+        .merge(crate::metrics::routes::routes())
         .merge(auth::routes())
         .merge(stores::routes::routes())
         .merge(api_keys::routes::routes())
@@ -66,14 +67,14 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serves `router` behind the middleware every request passes (request id, access log, panic
-/// guard) until `shutdown` completes, then lets in-flight requests finish.
+/// Serves `state`'s [`router`] behind the middleware every request passes (request id, access
+/// log and metrics, panic guard) until `shutdown` completes, then lets in-flight requests finish.
 ///
 /// The stack wraps the router once rather than through `Router::layer`, which would wrap, box
 /// and clone it per route and per request: on the storefront's hot path that was measurable.
 pub async fn serve(
     listener: tokio::net::TcpListener,
-    router: Router,
+    state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let address: Option<SocketAddr> = listener.local_addr().ok();
@@ -81,10 +82,12 @@ pub async fn serve(
     let app = ServiceBuilder::new()
         .map_response(IntoResponse::into_response)
         .layer(SetRequestIdLayer::new(REQUEST_ID, access_log::MakeUuid))
-        .layer(access_log::AccessLogLayer)
+        .layer(access_log::AccessLogLayer {
+            metrics: state.metrics.clone(),
+        })
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(CatchPanicLayer::custom(problem::internal_error_from_panic))
-        .service(router);
+        .service(router(state));
     axum::serve(
         listener,
         ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<SocketAddr>(

@@ -15,20 +15,11 @@ pub mod query;
 mod rate_limit;
 mod routes;
 
-use axum::http::Method;
 use axum::Router;
 
 pub use self::key::{StorefrontKey, API_KEY_HEADER};
 pub use self::rate_limit::{Rate, RateLimits};
 use crate::state::AppState;
-
-/// Whether a request is a storefront read (a price or a product's options): the hot path.
-pub fn is_read(method: &Method, path: &str) -> bool {
-    *method == Method::GET
-        && path
-            .strip_prefix("/api/v1/products/")
-            .is_some_and(|rest| rest.ends_with("/price") || rest.ends_with("/options"))
-}
 
 /// The storefront's own routes behind the `/api/v1` gate.
 pub fn api_v1(state: &AppState) -> Router<AppState> {

@@ -4,6 +4,8 @@ use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+const METRICS_TOKEN: &str = "scrape-me-0123456789";
+
 struct Server {
     child: Child,
     url: String,
@@ -27,6 +29,7 @@ impl Server {
             .env("SHOPIFY_API_KEY", "test-key")
             .env("SHOPIFY_API_SECRET", "test-secret")
             .env("SHOPIFY_APP_URL", format!("http://127.0.0.1:{port}"))
+            .env("GRIDPRICE_METRICS_TOKEN", METRICS_TOKEN)
             .env(
                 "GRIDPRICE_ENCRYPTION_KEY",
                 "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
@@ -117,6 +120,47 @@ async fn serve_answers_health_readiness_and_problems_then_stops_gracefully() {
         (problem["status"].as_u64(), problem["title"].as_str()),
         (Some(404), Some("Not Found"))
     );
+
+    let scrape = |token: Option<&str>| {
+        let request = client.get(format!("{}/metrics", server.url));
+        match token {
+            Some(token) => request.bearer_auth(token),
+            None => request,
+        }
+        .send()
+    };
+    for refused in [None, Some("scrape-me-wrong-token")] {
+        let response = scrape(refused).await.unwrap();
+        assert_eq!(
+            response.status(),
+            401,
+            "GRIDPRICE_METRICS_TOKEN is required"
+        );
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/problem+json"
+        );
+    }
+    let metrics = scrape(Some(METRICS_TOKEN)).await.unwrap();
+    assert_eq!(metrics.status(), 200);
+    assert!(metrics.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/openmetrics-text"));
+    let text = metrics.text().await.unwrap();
+    for sample in [
+        // The first successful /healthz of start-up, the one above, and /readyz.
+        "gridprice_http_requests_total{route=\"operations\",code=\"200\"} 3",
+        "gridprice_http_requests_total{route=\"operations\",code=\"401\"} 2",
+        "gridprice_http_requests_total{route=\"other\",code=\"404\"} 1",
+        "gridprice_draft_orders_pending 0",
+        "gridprice_database_up 1",
+    ] {
+        assert!(
+            text.lines().any(|line| line == sample),
+            "{sample} in\n{text}"
+        );
+    }
 
     let status = server.terminate();
     assert!(

@@ -416,6 +416,11 @@ stack_test!(
             "recorded, not lost"
         );
         assert_eq!(counter(stack).await, 0);
+        let metrics = stack.metrics().await;
+        assert_eq!(metrics.value("gridprice_draft_orders_pending"), 1.0);
+        let pending = "gridprice_draft_order_requests_total{outcome=\"pending\"}";
+        assert_eq!(metrics.value(pending), 1.0);
+        assert!(metrics.value("gridprice_shopify_draft_order_sends_total") >= 1.0);
 
         // One of those attempts did reach Shopify: its order exists with the record's reference.
         clear_faults(stack).await;
@@ -436,6 +441,10 @@ stack_test!(
         let report = reconcile_pending(&stack.stack.state, Utc::now() + Duration::minutes(1)).await;
         assert_eq!(report.created, 1, "{report:?}");
         assert_books_balance(stack, 1).await;
+        let metrics = stack.metrics().await;
+        assert_eq!(metrics.value("gridprice_draft_orders_pending"), 0.0);
+        let reconciled = "gridprice_draft_orders_reconciled_total{outcome=\"created\"}";
+        assert_eq!(metrics.value(reconciled), 1.0);
         let replay = post_order(stack, &order_body(), Some("k-outage")).await;
         assert_eq!(
             replay.status(),

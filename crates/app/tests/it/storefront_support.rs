@@ -194,7 +194,7 @@ pub async fn serve(state: gridprice::state::AppState) -> (String, CancellationTo
     let stop = CancellationToken::new();
     let shutdown = stop.clone();
     tokio::spawn(async move {
-        let _ = gridprice::http::serve(listener, gridprice::http::router(state), async move {
+        let _ = gridprice::http::serve(listener, state, async move {
             shutdown.cancelled().await;
         })
         .await;

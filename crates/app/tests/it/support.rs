@@ -277,6 +277,13 @@ impl TestStack {
             .expect("session token")
     }
 
+    /// The app's `/metrics`, as Prometheus scrapes it.
+    pub async fn metrics(&self) -> Scrape {
+        let response = self.http.get(self.app("/metrics")).send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        Scrape(response.text().await.unwrap())
+    }
+
     pub async fn finish(self) {
         self.stack.shutdown().await;
         if let Some(database) = self.database {
@@ -311,4 +318,19 @@ macro_rules! stack_test {
             }
         }
     };
+}
+
+/// One scrape of `/metrics` (OpenMetrics text).
+#[derive(Debug)]
+pub struct Scrape(pub String);
+
+impl Scrape {
+    /// The value of `series` (a name with its labels, as written), 0 when it has no sample yet.
+    pub fn value(&self, series: &str) -> f64 {
+        self.0
+            .lines()
+            .find_map(|line| line.strip_prefix(series)?.strip_prefix(' '))
+            .map(|value| value.parse().expect("a sample value"))
+            .unwrap_or(0.0)
+    }
 }
