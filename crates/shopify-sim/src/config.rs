@@ -10,6 +10,8 @@ pub const DEFAULT_API_VERSION: &str = "2026-10";
 pub const DEFAULT_BUCKET_SIZE: u32 = 2000;
 /// Points restored per second (Standard plan).
 pub const DEFAULT_RESTORE_RATE: u32 = 100;
+/// Expiring offline access tokens last an hour.
+pub const DEFAULT_OFFLINE_TOKEN_TTL_SECS: u64 = 3600;
 
 /// How the simulator is started. Every field has a development default so
 /// `SimConfig::default()` gives a working local Shopify.
@@ -66,6 +68,8 @@ pub struct RuntimeConfig {
     pub bucket_size: u32,
     pub restore_rate: u32,
     pub api_versions: Vec<String>,
+    /// Lifetime of expiring offline access tokens issued from now on.
+    pub offline_token_ttl_secs: u64,
 }
 
 impl RuntimeConfig {
@@ -76,6 +80,7 @@ impl RuntimeConfig {
             bucket_size: config.bucket_size,
             restore_rate: config.restore_rate,
             api_versions: config.api_versions.clone(),
+            offline_token_ttl_secs: DEFAULT_OFFLINE_TOKEN_TTL_SECS,
         }
     }
 
@@ -90,6 +95,9 @@ impl RuntimeConfig {
         if let Some(rate) = update.restore_rate {
             self.restore_rate = rate;
         }
+        if let Some(ttl) = update.offline_token_ttl_secs {
+            self.offline_token_ttl_secs = ttl;
+        }
     }
 }
 
@@ -100,6 +108,7 @@ pub struct ConfigUpdate {
     pub app_url: Option<String>,
     pub bucket_size: Option<u32>,
     pub restore_rate: Option<u32>,
+    pub offline_token_ttl_secs: Option<u64>,
 }
 
 impl ConfigUpdate {
@@ -115,6 +124,9 @@ impl ConfigUpdate {
         }
         if self.restore_rate == Some(0) {
             return Err("restoreRate: must be at least 1".to_owned());
+        }
+        if self.offline_token_ttl_secs == Some(0) {
+            return Err("offlineTokenTtlSecs: must be at least 1".to_owned());
         }
         Ok(())
     }

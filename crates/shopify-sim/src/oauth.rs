@@ -1,5 +1,7 @@
 //! OAuth as a shop serves it: authorize (auto-approved), the access-token endpoint
-//! (authorization code and token exchange), and the embedded app load.
+//! (authorization code, token exchange of a session token or of a non-expiring offline token,
+//! refresh of an expiring offline token), and the embedded app load. Offline tokens expire when
+//! the request says `expiring=1`, as Shopify's do.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,7 +17,7 @@ use tokio::time::Instant;
 
 use crate::session_token::{self, SessionClaims};
 use crate::signing::{query_hmac, random_hex};
-use crate::state::{AccessToken, AuthCode, SimState};
+use crate::state::{AccessToken, AuthCode, RefreshRecord, SimState};
 
 /// How long an authorization code may wait before it is exchanged.
 const CODE_TTL: Duration = Duration::from_secs(120);
@@ -25,6 +27,8 @@ const TOKEN_EXCHANGE: &str = "urn:ietf:params:oauth:grant-type:token-exchange";
 const ID_TOKEN_TYPE: &str = "urn:ietf:params:oauth:token-type:id_token";
 const OFFLINE_TOKEN_TYPE: &str = "urn:shopify:params:oauth:token-type:offline-access-token";
 const ONLINE_TOKEN_TYPE: &str = "urn:shopify:params:oauth:token-type:online-access-token";
+/// Refresh tokens last 90 days.
+const REFRESH_TOKEN_TTL_SECS: u64 = 90 * 24 * 3600;
 /// The staff user behind authorization-code installs and default session tokens.
 pub const DEFAULT_USER_ID: u64 = 1;
 
@@ -173,6 +177,12 @@ fn token_request(headers: &HeaderMap, body: &Bytes) -> Option<Vec<(String, Strin
 struct Grant {
     scope: String,
     online_user: Option<u64>,
+    /// An expiring offline token (with a refresh token) rather than a non-expiring one.
+    expiring: bool,
+}
+
+fn wants_expiring(params: &[(String, String)]) -> bool {
+    param(params, "expiring") == Some("1")
 }
 
 /// Exchanges a single-use authorization code.
@@ -203,6 +213,7 @@ async fn code_grant(
     Ok(Grant {
         scope: record.scope,
         online_user: record.online.then_some(DEFAULT_USER_ID),
+        expiring: wants_expiring(params),
     })
 }
 
@@ -219,12 +230,16 @@ async fn token_exchange(
             description,
         )
     };
-    if param(params, "subject_token_type") != Some(ID_TOKEN_TYPE) {
-        return Err(oauth_error(
-            StatusCode::BAD_REQUEST,
-            "invalid_request",
-            "subject_token_type must be urn:ietf:params:oauth:token-type:id_token",
-        ));
+    match param(params, "subject_token_type") {
+        Some(ID_TOKEN_TYPE) => {}
+        Some(OFFLINE_TOKEN_TYPE) => return migrate_to_expiring(state, shop, params).await,
+        _ => {
+            return Err(oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "subject_token_type must be an id_token or an offline access token",
+            ))
+        }
     }
     let online = match param(params, "requested_token_type") {
         Some(OFFLINE_TOKEN_TYPE) => false,
@@ -250,29 +265,130 @@ async fn token_exchange(
     Ok(Grant {
         scope: state.initial.scopes.clone(),
         online_user: online.then_some(user),
+        expiring: wants_expiring(params),
     })
 }
 
-/// Issues a token and answers as Shopify does for offline or online access.
-async fn issue_token(state: &SimState, shop: &str, grant: Grant) -> Value {
+/// Exchanges a live non-expiring offline token for an expiring one; the old token stops
+/// working.
+async fn migrate_to_expiring(
+    state: &SimState,
+    shop: &str,
+    params: &[(String, String)],
+) -> Result<Grant, OAuthError> {
+    let bad = |description: &str| {
+        oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_subject_token",
+            description,
+        )
+    };
+    if param(params, "requested_token_type") != Some(OFFLINE_TOKEN_TYPE) || !wants_expiring(params)
+    {
+        return Err(oauth_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "an offline access token can only be exchanged for an expiring offline access token",
+        ));
+    }
+    let subject = param(params, "subject_token").ok_or_else(|| bad("subject_token is missing"))?;
     let api_key = state.config.read().await.api_key.clone();
+    let mut world = state.world.lock().await;
+    let record = world
+        .tokens
+        .get(subject)
+        .filter(|t| t.shop == shop && t.api_key == api_key && t.expires_at.is_none())
+        .ok_or_else(|| bad("The subject token is not a non-expiring offline token of this shop"))?;
+    let scope = record.scope.clone();
+    world.tokens.remove(subject);
+    Ok(Grant {
+        scope,
+        online_user: None,
+        expiring: true,
+    })
+}
+
+/// Trades a refresh token for a new expiring offline token and a new refresh token.
+async fn refresh_grant(
+    state: &SimState,
+    shop: &str,
+    params: &[(String, String)],
+) -> Result<(Grant, String), OAuthError> {
+    let token = param(params, "refresh_token").unwrap_or_default();
+    let api_key = state.config.read().await.api_key.clone();
+    let scope = state
+        .world
+        .lock()
+        .await
+        .use_refresh_token(token, shop, &api_key)
+        .ok_or_else(|| {
+            oauth_error(
+                StatusCode::BAD_REQUEST,
+                "invalid_grant",
+                "The refresh token is invalid, expired or was replaced",
+            )
+        })?;
+    let grant = Grant {
+        scope,
+        online_user: None,
+        expiring: true,
+    };
+    Ok((grant, token.to_owned()))
+}
+
+/// Issues a token and answers as Shopify does for online, expiring offline or non-expiring
+/// offline access. `replaces` is the refresh token a refresh used.
+async fn issue_token(
+    state: &SimState,
+    shop: &str,
+    grant: Grant,
+    replaces: Option<String>,
+) -> Value {
+    let (api_key, offline_ttl) = {
+        let config = state.config.read().await;
+        (config.api_key.clone(), config.offline_token_ttl_secs)
+    };
     let online = grant.online_user.is_some();
+    let expiring_offline = grant.expiring && !online;
     let token = format!(
         "{}{}",
         if online { "shpua_" } else { "shpat_" },
         random_hex(16)
     );
-    let expires_at = online.then(|| Instant::now() + Duration::from_secs(ONLINE_TOKEN_TTL_SECS));
-    state.world.lock().await.tokens.insert(
+    let ttl = match (online, expiring_offline) {
+        (true, _) => Some(ONLINE_TOKEN_TTL_SECS),
+        (false, true) => Some(offline_ttl),
+        (false, false) => None,
+    };
+    let now = Instant::now();
+    let mut world = state.world.lock().await;
+    world.tokens.insert(
         token.clone(),
         AccessToken {
             shop: shop.to_owned(),
-            api_key,
+            api_key: api_key.clone(),
             scope: grant.scope.clone(),
-            expires_at,
+            expires_at: ttl.map(|secs| now + Duration::from_secs(secs)),
         },
     );
     let mut body = json!({ "access_token": token, "scope": grant.scope });
+    if expiring_offline {
+        let refresh_token = format!("shprt_{}", random_hex(16));
+        world.refresh_tokens.insert(
+            refresh_token.clone(),
+            RefreshRecord {
+                shop: shop.to_owned(),
+                api_key,
+                scope: grant.scope.clone(),
+                expires_at: now + Duration::from_secs(REFRESH_TOKEN_TTL_SECS),
+                replaces,
+            },
+        );
+        body["expires_in"] = json!(offline_ttl);
+        body["refresh_token"] = json!(refresh_token);
+        body["refresh_token_expires_in"] = json!(REFRESH_TOKEN_TTL_SECS);
+    }
+    drop(world);
     if let Some(user) = grant.online_user {
         body["expires_in"] = json!(ONLINE_TOKEN_TTL_SECS);
         body["associated_user_scope"] = json!(grant.scope);
@@ -295,8 +411,9 @@ pub(crate) async fn issue_offline_token(state: &SimState, shop: &str) -> Value {
     let grant = Grant {
         scope: state.initial.scopes.clone(),
         online_user: None,
+        expiring: false,
     };
-    issue_token(state, shop, grant).await
+    issue_token(state, shop, grant, None).await
 }
 
 /// `POST /store/{shop}/admin/oauth/access_token`
@@ -329,8 +446,15 @@ pub async fn access_token(
         .into_response();
     }
     let grant = match param(&params, "grant_type") {
-        None | Some("authorization_code") => code_grant(&state, &shop, &params).await,
-        Some(TOKEN_EXCHANGE) => token_exchange(&state, &shop, &params).await,
+        None | Some("authorization_code") => {
+            code_grant(&state, &shop, &params).await.map(|g| (g, None))
+        }
+        Some(TOKEN_EXCHANGE) => token_exchange(&state, &shop, &params)
+            .await
+            .map(|g| (g, None)),
+        Some("refresh_token") => refresh_grant(&state, &shop, &params)
+            .await
+            .map(|(g, used)| (g, Some(used))),
         Some(_) => Err(oauth_error(
             StatusCode::BAD_REQUEST,
             "unsupported_grant_type",
@@ -338,7 +462,9 @@ pub async fn access_token(
         )),
     };
     match grant {
-        Ok(grant) => Json(issue_token(&state, &shop, grant).await).into_response(),
+        Ok((grant, replaces)) => {
+            Json(issue_token(&state, &shop, grant, replaces).await).into_response()
+        }
         Err(refused) => refused.into_response(),
     }
 }

@@ -217,8 +217,21 @@ pub struct AccessToken {
     pub shop: String,
     pub api_key: String,
     pub scope: String,
-    /// Online tokens expire; offline tokens live until revoked.
+    /// Online and expiring offline tokens expire; non-expiring offline tokens live until
+    /// revoked.
     pub expires_at: Option<Instant>,
+}
+
+/// A refresh token of an expiring offline token. Shopify replaces it on every use and keeps
+/// honouring the used one until one of its replacements is used in turn.
+#[derive(Debug, Clone)]
+pub struct RefreshRecord {
+    pub shop: String,
+    pub api_key: String,
+    pub scope: String,
+    pub expires_at: Instant,
+    /// The refresh token this one replaced, retired once this one is used.
+    pub replaces: Option<String>,
 }
 
 /// An authorization code waiting to be exchanged (single use).
@@ -230,7 +243,7 @@ pub struct AuthCode {
     pub expires_at: Instant,
 }
 
-/// GraphQL traffic per shop, for tests and the operator.
+/// Admin API traffic per shop (GraphQL, token refreshes), for tests and the operator.
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RequestStats {
@@ -246,11 +259,14 @@ pub struct RequestStats {
     pub timed_out: u64,
     /// Executed, then the connection was closed without an answer.
     pub dropped: u64,
+    /// Refresh grants honoured (`grant_type=refresh_token`).
+    pub token_refreshes: u64,
 }
 
 pub struct World {
     pub shops: BTreeMap<String, Shop>,
     pub tokens: HashMap<String, AccessToken>,
+    pub refresh_tokens: HashMap<String, RefreshRecord>,
     pub codes: HashMap<String, AuthCode>,
     pub buckets: HashMap<(String, String), Bucket>,
     pub faults: Faults,
@@ -264,6 +280,7 @@ impl World {
         let mut world = Self {
             shops: BTreeMap::new(),
             tokens: HashMap::new(),
+            refresh_tokens: HashMap::new(),
             codes: HashMap::new(),
             buckets: HashMap::new(),
             faults: Faults::default(),
@@ -279,10 +296,31 @@ impl World {
         self.stats.entry(shop.to_owned()).or_default()
     }
 
-    /// Removes every token of `shop`; returns how many there were.
+    /// Removes every access token of `shop`, and its refresh tokens; returns how many access
+    /// tokens there were.
     pub fn revoke_tokens(&mut self, shop: &str) -> usize {
         let before = self.tokens.len();
         self.tokens.retain(|_, t| t.shop != shop);
+        self.refresh_tokens.retain(|_, r| r.shop != shop);
         before - self.tokens.len()
+    }
+
+    /// Uses the refresh token `token` of `shop`'s app `api_key`: what it grants, or `None`
+    /// when it is unknown, expired or retired. Its predecessor and the predecessor's other
+    /// replacements retire now.
+    pub fn use_refresh_token(&mut self, token: &str, shop: &str, api_key: &str) -> Option<String> {
+        let record = self.refresh_tokens.get(token)?;
+        if record.shop != shop || record.api_key != api_key || Instant::now() >= record.expires_at {
+            return None;
+        }
+        let scope = record.scope.clone();
+        if let Some(predecessor) = record.replaces.clone() {
+            self.refresh_tokens.remove(&predecessor);
+            self.refresh_tokens.retain(|other, r| {
+                other == token || r.replaces.as_deref() != Some(predecessor.as_str())
+            });
+        }
+        self.stats_mut(shop).token_refreshes += 1;
+        Some(scope)
     }
 }

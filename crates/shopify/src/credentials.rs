@@ -73,6 +73,27 @@ impl fmt::Debug for AccessToken {
     }
 }
 
+/// What renews an expiring offline access token (`grant_type=refresh_token`). Shopify replaces it
+/// on every use; it must be stored as carefully as the access token.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RefreshToken(String);
+
+impl RefreshToken {
+    pub fn new(token: impl Into<String>) -> Self {
+        Self(token.into())
+    }
+
+    pub fn expose_secret(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for RefreshToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("RefreshToken(<redacted>)")
+    }
+}
+
 /// An Admin API version, `YYYY-MM`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ApiVersion {

@@ -19,7 +19,9 @@ mod shop_url;
 pub mod token;
 pub mod webhook;
 
-pub use credentials::{AccessToken, ApiSecret, ApiVersion, ApiVersionError, AppCredentials};
+pub use credentials::{
+    AccessToken, ApiSecret, ApiVersion, ApiVersionError, AppCredentials, RefreshToken,
+};
 pub use domain::{ShopDomain, ShopDomainError};
 pub use gid::{DraftOrderGid, Gid, GidError, ProductGid, VariantGid};
 pub use shop_url::{ShopUrlTemplate, ShopUrlTemplateError};

@@ -1,12 +1,17 @@
-//! Getting an offline access token from `POST {shop}/admin/oauth/access_token`, either by
-//! exchanging an authorization code or by token exchange of a session token (`id_token`).
+//! Getting an offline access token from `POST {shop}/admin/oauth/access_token`: by exchanging an
+//! authorization code, by token exchange of a session token (`id_token`), by refreshing an
+//! expiring token, or by exchanging a non-expiring token for an expiring one.
+//!
+//! Every grant asks for an *expiring* offline token (`expiring=1`): public apps must use them
+//! (Shopify rejects non-expiring tokens of public apps from 2027-01-01). One lasts an hour and
+//! comes with a refresh token that Shopify replaces on every use.
 
-use std::fmt;
+use std::time::Duration;
 
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::credentials::{AccessToken, AppCredentials};
+use crate::credentials::{AccessToken, AppCredentials, RefreshToken};
 use crate::domain::ShopDomain;
 use crate::http_body::{read_limited, BodyError};
 use crate::shop_url::ShopUrlTemplate;
@@ -15,23 +20,30 @@ const ACCESS_TOKEN_PATH: &str = "/admin/oauth/access_token";
 const TOKEN_EXCHANGE_GRANT: &str = "urn:ietf:params:oauth:grant-type:token-exchange";
 const ID_TOKEN_TYPE: &str = "urn:ietf:params:oauth:token-type:id_token";
 const OFFLINE_TOKEN_TYPE: &str = "urn:shopify:params:oauth:token-type:offline-access-token";
+const REFRESH_GRANT: &str = "refresh_token";
+/// Asks for an expiring offline token and its refresh token.
+const EXPIRING: &str = "1";
 /// A token response is a few hundred bytes.
 const MAX_RESPONSE_BYTES: usize = 64 * 1024;
 
-/// An offline access token and the scopes it was granted (comma-separated, as Shopify sends).
-#[derive(Clone)]
+/// An offline access token, the scopes it was granted (comma-separated, as Shopify sends), and,
+/// when it expires, how long it lives and what renews it.
+#[derive(Debug, Clone)]
 pub struct OfflineToken {
     pub access_token: AccessToken,
     pub scope: String,
+    /// `None` for a non-expiring token (what Shopify issued before expiring tokens).
+    pub expiry: Option<Expiry>,
 }
 
-impl fmt::Debug for OfflineToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("OfflineToken")
-            .field("access_token", &self.access_token)
-            .field("scope", &self.scope)
-            .finish()
-    }
+/// The lifetime of an expiring offline token, counted from when the response was received.
+#[derive(Debug, Clone)]
+pub struct Expiry {
+    /// How long the access token is valid (`expires_in`).
+    pub expires_in: Duration,
+    pub refresh_token: RefreshToken,
+    /// How long the refresh token is valid (`refresh_token_expires_in`), if Shopify says.
+    pub refresh_token_expires_in: Option<Duration>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -64,6 +76,7 @@ pub async fn exchange_code(
         "client_id": credentials.api_key,
         "client_secret": credentials.api_secret.expose_secret(),
         "code": code,
+        "expiring": EXPIRING,
     });
     request_token(http, template, shop, &body).await
 }
@@ -84,6 +97,47 @@ pub async fn token_exchange(
         "subject_token": id_token,
         "subject_token_type": ID_TOKEN_TYPE,
         "requested_token_type": OFFLINE_TOKEN_TYPE,
+        "expiring": EXPIRING,
+    });
+    request_token(http, template, shop, &body).await
+}
+
+/// Trades a refresh token for a new access token and a new refresh token. Store both at once:
+/// the next refresh needs the new refresh token (Shopify keeps honouring the old one only until
+/// the new one is first used).
+pub async fn refresh(
+    http: &reqwest::Client,
+    template: &ShopUrlTemplate,
+    shop: &ShopDomain,
+    credentials: &AppCredentials,
+    refresh_token: &RefreshToken,
+) -> Result<OfflineToken, TokenError> {
+    let body = json!({
+        "client_id": credentials.api_key,
+        "client_secret": credentials.api_secret.expose_secret(),
+        "grant_type": REFRESH_GRANT,
+        "refresh_token": refresh_token.expose_secret(),
+    });
+    request_token(http, template, shop, &body).await
+}
+
+/// Exchanges a non-expiring offline token for an expiring one, without the merchant: how tokens
+/// issued before expiring tokens are cycled.
+pub async fn migrate_to_expiring(
+    http: &reqwest::Client,
+    template: &ShopUrlTemplate,
+    shop: &ShopDomain,
+    credentials: &AppCredentials,
+    non_expiring: &AccessToken,
+) -> Result<OfflineToken, TokenError> {
+    let body = json!({
+        "client_id": credentials.api_key,
+        "client_secret": credentials.api_secret.expose_secret(),
+        "grant_type": TOKEN_EXCHANGE_GRANT,
+        "subject_token": non_expiring.expose_secret(),
+        "subject_token_type": OFFLINE_TOKEN_TYPE,
+        "requested_token_type": OFFLINE_TOKEN_TYPE,
+        "expiring": EXPIRING,
     });
     request_token(http, template, shop, &body).await
 }
@@ -91,7 +145,11 @@ pub async fn token_exchange(
 #[derive(Deserialize)]
 struct TokenResponse {
     access_token: String,
+    #[serde(default)]
     scope: String,
+    expires_in: Option<u64>,
+    refresh_token: Option<String>,
+    refresh_token_expires_in: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -140,9 +198,25 @@ fn parse_token(bytes: &[u8]) -> Result<OfflineToken, TokenError> {
     if parsed.access_token.is_empty() {
         return Err(TokenError::InvalidResponse("empty access_token".into()));
     }
+    let expiry = match (parsed.expires_in, parsed.refresh_token) {
+        (None, None) => None,
+        (Some(expires_in), Some(refresh_token)) if !refresh_token.is_empty() => Some(Expiry {
+            expires_in: Duration::from_secs(expires_in),
+            refresh_token: RefreshToken::new(refresh_token),
+            refresh_token_expires_in: parsed.refresh_token_expires_in.map(Duration::from_secs),
+        }),
+        // An expiring token that cannot be renewed (or the reverse) would strand the store an
+        // hour from now.
+        _ => {
+            return Err(TokenError::InvalidResponse(
+                "expires_in and refresh_token must come together".into(),
+            ))
+        }
+    };
     Ok(OfflineToken {
         access_token: AccessToken::new(parsed.access_token),
         scope: parsed.scope,
+        expiry,
     })
 }
 
@@ -152,5 +226,38 @@ fn transport_error(e: reqwest::Error) -> TokenError {
     } else {
         // Without the URL: it is ours, and errors should not carry request details around.
         TokenError::Transport(e.without_url().to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expiring_and_non_expiring_responses_are_read_and_half_of_one_is_refused() {
+        let expiring = br#"{"access_token":"shpat_a","scope":"read_products","expires_in":3600,
+            "refresh_token":"shprt_b","refresh_token_expires_in":7776000}"#;
+        let token = parse_token(expiring).unwrap();
+        let expiry = token.expiry.expect("an expiring token");
+        assert_eq!(expiry.expires_in, Duration::from_secs(3600));
+        assert_eq!(expiry.refresh_token.expose_secret(), "shprt_b");
+        assert_eq!(
+            expiry.refresh_token_expires_in,
+            Some(Duration::from_secs(7_776_000))
+        );
+
+        let legacy = parse_token(br#"{"access_token":"shpat_a","scope":"read_products"}"#);
+        assert!(legacy.unwrap().expiry.is_none());
+
+        for half in [
+            br#"{"access_token":"shpat_a","scope":"","expires_in":3600}"#.as_slice(),
+            br#"{"access_token":"shpat_a","scope":"","refresh_token":"shprt_b"}"#,
+            br#"{"access_token":"shpat_a","scope":"","expires_in":3600,"refresh_token":""}"#,
+        ] {
+            assert!(matches!(
+                parse_token(half),
+                Err(TokenError::InvalidResponse(_))
+            ));
+        }
     }
 }

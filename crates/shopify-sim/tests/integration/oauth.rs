@@ -275,3 +275,104 @@ async fn revoked_and_unknown_tokens_get_401() {
     assert_ne!(DEFAULT_API_VERSION, "2019-04");
     sim.shutdown().await;
 }
+
+async fn set_offline_token_ttl(sim: &shopify_sim::SimHandle, secs: u64) {
+    let response = client()
+        .put(format!("{}/_sim/config", sim.base_url()))
+        .json(&json!({ "offlineTokenTtlSecs": secs }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+}
+
+fn refresh_body(refresh_token: &str) -> Value {
+    json!({
+        "client_id": API_KEY,
+        "client_secret": SECRET,
+        "grant_type": "refresh_token",
+        "refresh_token": refresh_token,
+    })
+}
+
+#[tokio::test]
+async fn expiring_offline_tokens_expire_and_refresh_tokens_rotate() {
+    let sim = start().await;
+    set_offline_token_ttl(&sim, 1).await;
+    let code = code_from_authorize(&sim).await;
+    let body =
+        json!({ "client_id": API_KEY, "client_secret": SECRET, "code": code, "expiring": "1" });
+    let (status, first) = exchange(&sim, body).await;
+    assert_eq!(status, 200, "{first}");
+    assert_eq!(first["expires_in"], 1);
+    assert_eq!(first["refresh_token_expires_in"], 90 * 24 * 3600);
+    let access = first["access_token"].as_str().unwrap().to_owned();
+    let refresh = first["refresh_token"].as_str().unwrap().to_owned();
+    assert!(refresh.starts_with("shprt_"));
+    let (status, _) = gql(&sim, DEMO_SHOP, &access, "{ shop { id } }", Value::Null).await;
+    assert_eq!(status, 200);
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let (status, _) = gql(&sim, DEMO_SHOP, &access, "{ shop { id } }", Value::Null).await;
+    assert_eq!(status, 401, "an expired access token is refused");
+
+    set_offline_token_ttl(&sim, 3600).await;
+    let (status, second) = exchange(&sim, refresh_body(&refresh)).await;
+    assert_eq!(status, 200, "{second}");
+    let renewed = second["access_token"].as_str().unwrap();
+    let (status, _) = gql(&sim, DEMO_SHOP, renewed, "{ shop { id } }", Value::Null).await;
+    assert_eq!(status, 200);
+    // The used refresh token still works while its replacement is unused (a lost response)…
+    let (status, again) = exchange(&sim, refresh_body(&refresh)).await;
+    assert_eq!(status, 200, "{again}");
+    // …and retires once a replacement is used.
+    let replacement = again["refresh_token"].as_str().unwrap();
+    let (status, _) = exchange(&sim, refresh_body(replacement)).await;
+    assert_eq!(status, 200);
+    for retired in [refresh.as_str(), second["refresh_token"].as_str().unwrap()] {
+        let (status, refused) = exchange(&sim, refresh_body(retired)).await;
+        assert_eq!(
+            (status, refused["error"].as_str()),
+            (400, Some("invalid_grant"))
+        );
+    }
+    let stats = get(&format!("{}/_sim/requests", sim.base_url())).await;
+    assert_eq!(stats["shops"][DEMO_SHOP]["tokenRefreshes"], 3);
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_non_expiring_token_is_exchanged_for_an_expiring_one_and_stops_working() {
+    let sim = start().await;
+    let legacy = token(&sim, DEMO_SHOP).await;
+    let body = json!({
+        "client_id": API_KEY,
+        "client_secret": SECRET,
+        "grant_type": "urn:ietf:params:oauth:grant-type:token-exchange",
+        "subject_token": legacy,
+        "subject_token_type": OFFLINE,
+        "requested_token_type": OFFLINE,
+        "expiring": "1",
+    });
+    let (status, migrated) = exchange(&sim, body.clone()).await;
+    assert_eq!(status, 200, "{migrated}");
+    assert_eq!(migrated["expires_in"], 3600);
+    let access = migrated["access_token"].as_str().unwrap();
+    let (status, _) = gql(&sim, DEMO_SHOP, access, "{ shop { id } }", Value::Null).await;
+    assert_eq!(status, 200);
+    let (status, _) = gql(&sim, DEMO_SHOP, &legacy, "{ shop { id } }", Value::Null).await;
+    assert_eq!(status, 401, "the non-expiring token is cycled out");
+    let (status, again) = exchange(&sim, body).await;
+    assert_eq!(
+        (status, again["error"].as_str()),
+        (400, Some("invalid_subject_token"))
+    );
+    let uninstall = format!("{}/_sim/shops/{DEMO_SHOP}/revoke-tokens", sim.base_url());
+    post_json(&uninstall, json!({})).await;
+    let refresh = migrated["refresh_token"].as_str().unwrap();
+    let (status, _) = exchange(&sim, refresh_body(refresh)).await;
+    assert_eq!(
+        status, 400,
+        "revoking a shop's tokens revokes its refresh tokens"
+    );
+    sim.shutdown().await;
+}
