@@ -15,6 +15,7 @@ use crate::jobs::JobSignal;
 use crate::metrics::routes::MetricsToken;
 use crate::metrics::Metrics;
 use crate::storefront::RateLimits;
+use crate::stores::service::TokenRenewals;
 
 #[derive(Clone)]
 pub struct AppState(Arc<Services>);
@@ -32,6 +33,8 @@ pub struct Services {
     /// The storefront API's rate limits (configuration; each router builds its own limiters).
     pub rate_limits: RateLimits,
     pub metrics: Metrics,
+    /// One offline token renewal at a time per store.
+    pub token_renewals: Arc<TokenRenewals>,
     /// What a scrape of `/metrics` must present, if anything.
     pub metrics_token: Option<MetricsToken>,
 }
@@ -66,6 +69,7 @@ impl AppState {
             rate_limits: RateLimits::default(),
             metrics,
             metrics_token: None,
+            token_renewals: Arc::default(),
         })))
     }
 
@@ -86,6 +90,7 @@ impl AppState {
     pub fn on_database(mut self, db: Database) -> Self {
         let services = Arc::make_mut(&mut self.0);
         services.metrics = Metrics::new();
+        services.token_renewals = Arc::default();
         services.catalog = CatalogCache::new(&db, services.metrics.clone());
         services.db = db;
         self

@@ -16,6 +16,7 @@ pub async fn complete_install(
     shop: &ShopDomain,
     grant: OfflineToken,
 ) -> Result<Installed, ApiError> {
+    let received = chrono::Utc::now();
     let info = state
         .admin
         .shop(shop, &grant.access_token)
@@ -26,15 +27,13 @@ pub async fn complete_install(
             "Shopify reported a currency Gridprice does not know: {e}"
         ))
     })?;
-    let sealed = state
-        .secrets
-        .seal(grant.access_token.expose_secret(), shop.as_str());
+    let token = crate::stores::service::seal(state, shop, &grant, received);
     let installed = stores::record_install(
         &state.db,
         Grant {
             shop,
             currency,
-            token_ciphertext: sealed,
+            token,
             scopes: &grant.scope,
         },
     )

@@ -14,9 +14,9 @@ use std::time::Duration;
 use rand::Rng;
 use sha2::{Digest, Sha256};
 use shopify::admin::{
-    AdminError, Attribute, CreatedDraftOrder, DraftOrderInput, DraftOrderLineItem,
+    AdminError, Attribute, CreatedDraftOrder, DraftOrderInput, DraftOrderLineItem, ShopClient,
 };
-use shopify::{ProductGid, VariantGid};
+use shopify::{AccessToken, ProductGid, VariantGid};
 use tokio::time::Instant;
 
 use super::snapshot::PricedSnapshot;
@@ -91,14 +91,18 @@ pub async fn create(
         .catalog
         .price(&state.db, store, &request.product, &request.price)
         .await?;
-    let variant = chosen_variant(state, store, request, &priced).await?;
+    // Before anything is recorded: without a usable token the request leaves no record, and
+    // its Idempotency-Key stays free for a retry.
+    let token = store_token(state, store).await?;
+    let shop = state.admin.shop(&store.shop, &token);
+    let variant = chosen_variant(state, store, &shop, request, &priced).await?;
     let new = new_record(request, &priced, hash.clone(), variant.as_ref())?;
     let record = match records::insert_pending(&state.db, store.id, new).await? {
         Inserted::New(record) => record,
         Inserted::Existing(existing) => return settled(state, store, existing, &hash).await,
     };
     let input = draft_order_input(store, &record, &priced, variant);
-    let record = submit(state, store, record, &input).await?;
+    let record = submit(state, store, &shop, record, &input).await?;
     Ok(Outcome {
         record,
         replayed: false,
@@ -168,6 +172,7 @@ async fn settled(
 async fn chosen_variant(
     state: &AppState,
     store: &Store,
+    shop: &ShopClient<'_>,
     request: &OrderRequest,
     priced: &PricedProduct,
 ) -> Result<Option<VariantGid>, ApiError> {
@@ -185,13 +190,7 @@ async fn chosen_variant(
     }
     // Any other variant is checked against Shopify: a price override on another product's
     // variant would sell that product at this product's price.
-    let token = store_service::access_token(state, store).await?;
-    let product = match state
-        .admin
-        .shop(&store.shop, &token)
-        .product(request.product)
-        .await
-    {
+    let product = match shop.product(request.product).await {
         Ok(product) => product,
         Err(error) => return Err(store_service::shopify_failure(state, store, error).await),
     };
@@ -210,11 +209,10 @@ async fn chosen_variant(
 async fn submit(
     state: &AppState,
     store: &Store,
+    shop: &ShopClient<'_>,
     record: DraftOrderRecord,
     input: &DraftOrderInput,
 ) -> Result<DraftOrderRecord, ApiError> {
-    let token = store_service::access_token(state, store).await?;
-    let shop = state.admin.shop(&store.shop, &token);
     let deadline = Instant::now() + FLOW_BUDGET;
     let mut backoff = FIRST_BACKOFF;
     loop {
@@ -246,12 +244,7 @@ async fn submit(
                 state.metrics.draft_order(DraftOrderOutcome::Refused);
                 store_service::shopify_failure(state, store, AdminError::Unauthorized(status))
                     .await;
-                return Err(ApiError::Unavailable {
-                    detail:
-                        "The store must reconnect Gridprice to Shopify before it can take orders."
-                            .into(),
-                    retry_after: 60,
-                });
+                return Err(reconnect_needed());
             }
             error => {
                 tracing::warn!(record = record.id.get(), %error, "draft order not confirmed yet")
@@ -263,7 +256,7 @@ async fn submit(
         tokio::time::sleep(jittered(backoff)).await;
         backoff = backoff.saturating_mul(2);
         // The attempt may have created the order even though no answer came back.
-        match find_by_reference(&shop, &record.reference).await {
+        match find_by_reference(shop, &record.reference).await {
             Ok(Some(order)) => return complete(state, store, &record, &order).await,
             Ok(None) => {}
             // Without knowing, sending again could make a second order.
@@ -431,6 +424,24 @@ fn request_hash(request: &OrderRequest) -> String {
 
 fn jittered(base: Duration) -> Duration {
     base.mul_f64(rand::thread_rng().gen_range(0.5..=1.0))
+}
+
+/// The store's token for this order. A storefront cannot act on "re-authenticate": to the shopper
+/// that is the store being unavailable for now.
+async fn store_token(state: &AppState, store: &Store) -> Result<AccessToken, ApiError> {
+    store_service::access_token(state, store)
+        .await
+        .map_err(|error| match error {
+            ApiError::Reauthenticate(_) => reconnect_needed(),
+            other => other,
+        })
+}
+
+fn reconnect_needed() -> ApiError {
+    ApiError::Unavailable {
+        detail: "The store must reconnect Gridprice to Shopify before it can take orders.".into(),
+        retry_after: 60,
+    }
 }
 
 /// The answer when Shopify did not confirm in time; the record stays `pending`.

@@ -1,28 +1,88 @@
-//! Calling Shopify on a store's behalf: its sealed token opened, and a refused token turned
-//! into "re-authenticate" both for the caller and on the store row.
+//! Calling Shopify on a store's behalf: its sealed token opened — and renewed before it expires
+//! — and a refused token turned into "re-authenticate" both for the caller and on the store row.
+//!
+//! Offline tokens expire after an hour (Shopify requires expiring tokens of public apps). A
+//! token is renewed once it is past its renewal time, some minutes before it expires, by one
+//! request at a time per store in this instance ([`TokenRenewals`]); across instances the
+//! renewal that is stored first wins ([`storage::replace_token`] compares and swaps), and the
+//! others use it — Shopify honours the refresh token they used until its replacement is used.
+//! A store still holding a non-expiring token gets it exchanged for an expiring one the same way.
 
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
 use shopify::admin::AdminError;
-use shopify::AccessToken;
+use shopify::token::{self, OfflineToken, TokenError};
+use shopify::{AccessToken, RefreshToken, ShopDomain};
+use tokio::sync::{Mutex, MutexGuard};
 
-use super::{storage, Store};
+use super::storage::{self, StoredExpiry, StoredToken};
+use super::{Store, StoreId};
 use crate::http::error::ApiError;
 use crate::state::AppState;
 
-/// The store's offline access token, or a request to re-authenticate when there is none.
+/// How long before it expires a token is renewed (or half its lifetime, if that is shorter).
+const RENEW_BEFORE_EXPIRY: Duration = Duration::from_secs(5 * 60);
+/// Renewals that may run at once in one instance, each for different stores.
+const RENEWAL_STRIPES: usize = 64;
+
+/// One renewal at a time per store: a burst of requests meeting an expired token renews it once.
+/// Striped by store id, so memory stays fixed however many stores there are.
+#[derive(Debug)]
+pub struct TokenRenewals {
+    stripes: Vec<Mutex<()>>,
+}
+
+impl Default for TokenRenewals {
+    fn default() -> Self {
+        Self {
+            stripes: (0..RENEWAL_STRIPES).map(|_| Mutex::new(())).collect(),
+        }
+    }
+}
+
+impl TokenRenewals {
+    async fn turn(&self, store: StoreId) -> MutexGuard<'_, ()> {
+        let stripe = usize::try_from(store.get().unsigned_abs()).unwrap_or_default();
+        self.stripes[stripe % self.stripes.len()].lock().await
+    }
+}
+
+/// The store's offline access token, renewed first when it is due; a request to
+/// re-authenticate when there is none or Shopify will not renew it.
 pub async fn access_token(state: &AppState, store: &Store) -> Result<AccessToken, ApiError> {
-    let sealed = storage::token_ciphertext(&state.db, store.id)
-        .await?
-        .ok_or_else(|| {
-            ApiError::Reauthenticate(format!(
-                "{} has no access token; install the app again.",
-                store.shop
-            ))
-        })?;
-    let token = state
-        .secrets
-        .open(&sealed, store.shop.as_str())
-        .map_err(ApiError::internal)?;
-    Ok(AccessToken::new(token))
+    let stored = stored(state, store).await?;
+    if !is_due(&stored, Utc::now()) {
+        return open_access(state, &store.shop, &stored);
+    }
+    renew(state, store).await
+}
+
+/// Seals a token Shopify granted at `received` for keeping.
+pub fn seal(
+    state: &AppState,
+    shop: &ShopDomain,
+    grant: &OfflineToken,
+    received: DateTime<Utc>,
+) -> StoredToken {
+    let expiry = grant.expiry.as_ref().map(|expiry| {
+        let lifetime = expiry.expires_in;
+        let lead = RENEW_BEFORE_EXPIRY.min(lifetime / 2);
+        StoredExpiry {
+            refresh_at: received + (lifetime - lead),
+            expires_at: received + lifetime,
+            refresh_ciphertext: state
+                .secrets
+                .seal(expiry.refresh_token.expose_secret(), &refresh_owner(shop)),
+            refresh_expires_at: expiry.refresh_token_expires_in.map(|ttl| received + ttl),
+        }
+    });
+    StoredToken {
+        access_ciphertext: state
+            .secrets
+            .seal(grant.access_token.expose_secret(), shop.as_str()),
+        expiry,
+    }
 }
 
 /// Maps a Shopify failure for `store`, marking the store when Shopify refused its token.
@@ -34,4 +94,129 @@ pub async fn shopify_failure(state: &AppState, store: &Store, error: AdminError)
         }
     }
     error.into()
+}
+
+/// A non-expiring token is always due: it is to be exchanged for an expiring one.
+fn is_due(stored: &StoredToken, now: DateTime<Utc>) -> bool {
+    stored.expiry.as_ref().is_none_or(|e| now >= e.refresh_at)
+}
+
+async fn stored(state: &AppState, store: &Store) -> Result<StoredToken, ApiError> {
+    storage::stored_token(&state.db, store.id)
+        .await?
+        .ok_or_else(|| {
+            ApiError::Reauthenticate(format!(
+                "{} has no access token; install the app again.",
+                store.shop
+            ))
+        })
+}
+
+async fn renew(state: &AppState, store: &Store) -> Result<AccessToken, ApiError> {
+    let _turn = state.token_renewals.turn(store.id).await;
+    // Renewed by whoever held the turn before?
+    let stored = stored(state, store).await?;
+    let now = Utc::now();
+    if !is_due(&stored, now) {
+        return open_access(state, &store.shop, &stored);
+    }
+    let config = &state.shopify;
+    let (template, credentials) = (&config.shop_url_template, &config.credentials);
+    let renewed = match &stored.expiry {
+        Some(expiry) => {
+            let refresh_token = open_refresh(state, &store.shop, expiry)?;
+            token::refresh(
+                &state.http,
+                template,
+                &store.shop,
+                credentials,
+                &refresh_token,
+            )
+            .await
+        }
+        None => {
+            let legacy = open_access(state, &store.shop, &stored)?;
+            token::migrate_to_expiring(&state.http, template, &store.shop, credentials, &legacy)
+                .await
+        }
+    };
+    match renewed {
+        Ok(grant) => keep(state, store, &stored, &grant, now).await,
+        Err(error) => not_renewed(state, store, &stored, error, now).await,
+    }
+}
+
+/// Stores the renewal unless another instance stored one first; either way answers with the
+/// token now on the row.
+async fn keep(
+    state: &AppState,
+    store: &Store,
+    previous: &StoredToken,
+    grant: &OfflineToken,
+    received: DateTime<Utc>,
+) -> Result<AccessToken, ApiError> {
+    let renewed = seal(state, &store.shop, grant, received);
+    if storage::replace_token(&state.db, store.id, previous, &renewed).await? {
+        tracing::info!(shop = %store.shop, "offline access token renewed");
+        return Ok(grant.access_token.clone());
+    }
+    let current = stored(state, store).await?;
+    open_access(state, &store.shop, &current)
+}
+
+/// A renewal that failed: a token that still works is used meanwhile; a refused refresh token
+/// means the merchant must open the app again.
+async fn not_renewed(
+    state: &AppState,
+    store: &Store,
+    stored: &StoredToken,
+    error: TokenError,
+    now: DateTime<Utc>,
+) -> Result<AccessToken, ApiError> {
+    let still_valid = stored.expiry.as_ref().is_none_or(|e| now < e.expires_at);
+    match (&error, &stored.expiry) {
+        (TokenError::BadRequest { .. }, Some(_)) => {
+            tracing::warn!(shop = %store.shop, %error, "Shopify will not renew the offline token");
+            storage::mark_reauth_required(&state.db, store.id).await?;
+            Err(ApiError::Reauthenticate(format!(
+                "Shopify no longer renews Gridprice's access to {}; open the app in the Shopify admin to reconnect it.",
+                store.shop
+            )))
+        }
+        _ if still_valid => {
+            tracing::warn!(shop = %store.shop, %error, "offline token not renewed yet; using the current one");
+            open_access(state, &store.shop, stored)
+        }
+        _ => Err(error.into()),
+    }
+}
+
+fn open_access(
+    state: &AppState,
+    shop: &ShopDomain,
+    stored: &StoredToken,
+) -> Result<AccessToken, ApiError> {
+    let token = state
+        .secrets
+        .open(&stored.access_ciphertext, shop.as_str())
+        .map_err(ApiError::internal)?;
+    Ok(AccessToken::new(token))
+}
+
+fn open_refresh(
+    state: &AppState,
+    shop: &ShopDomain,
+    expiry: &StoredExpiry,
+) -> Result<RefreshToken, ApiError> {
+    let token = state
+        .secrets
+        .open(&expiry.refresh_ciphertext, &refresh_owner(shop))
+        .map_err(ApiError::internal)?;
+    Ok(RefreshToken::new(token))
+}
+
+/// What a refresh token is sealed to: its store, and being a refresh token (so neither token's
+/// ciphertext opens as the other).
+fn refresh_owner(shop: &ShopDomain) -> String {
+    format!("{shop}#refresh")
 }

@@ -1,7 +1,7 @@
 //! Store rows. The offline access token is kept out of [`Store`] and read only where a Shopify
 //! call is made.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use pricing::Currency;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -20,8 +20,57 @@ use crate::db::{Database, StorageError, StorageResult};
 pub struct Grant<'a> {
     pub shop: &'a ShopDomain,
     pub currency: Currency,
-    pub token_ciphertext: String,
+    pub token: StoredToken,
     pub scopes: &'a str,
+}
+
+/// A store's offline token as kept: sealed, and — when it expires — when to renew it, when it
+/// stops working, and the sealed refresh token that renews it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredToken {
+    pub access_ciphertext: String,
+    /// `None`: a non-expiring token, issued before expiring tokens.
+    pub expiry: Option<StoredExpiry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredExpiry {
+    pub refresh_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub refresh_ciphertext: String,
+    pub refresh_expires_at: Option<DateTime<Utc>>,
+}
+
+impl StoredToken {
+    fn write_to(&self, row: &mut stores::ActiveModel) {
+        let expiry = self.expiry.as_ref();
+        row.access_token_ciphertext = Set(Some(self.access_ciphertext.clone()));
+        row.access_token_refresh_at = Set(expiry.map(|e| e.refresh_at));
+        row.access_token_expires_at = Set(expiry.map(|e| e.expires_at));
+        row.refresh_token_ciphertext = Set(expiry.map(|e| e.refresh_ciphertext.clone()));
+        row.refresh_token_expires_at = Set(expiry.and_then(|e| e.refresh_expires_at));
+    }
+
+    fn from_row(row: &stores::Model) -> Option<Self> {
+        let access_ciphertext = row.access_token_ciphertext.clone()?;
+        let expiry = match (
+            row.access_token_refresh_at,
+            row.access_token_expires_at,
+            &row.refresh_token_ciphertext,
+        ) {
+            (Some(refresh_at), Some(expires_at), Some(refresh)) => Some(StoredExpiry {
+                refresh_at,
+                expires_at,
+                refresh_ciphertext: refresh.clone(),
+                refresh_expires_at: row.refresh_token_expires_at,
+            }),
+            _ => None,
+        };
+        Some(Self {
+            access_ciphertext,
+            expiry,
+        })
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -50,7 +99,7 @@ pub async fn record_install(db: &Database, grant: Grant<'_>) -> StorageResult<In
     let now = Utc::now();
     let grant_to = |mut row: stores::ActiveModel| {
         row.currency = Set(grant.currency.code().to_owned());
-        row.access_token_ciphertext = Set(Some(grant.token_ciphertext.clone()));
+        grant.token.write_to(&mut row);
         row.scopes = Set(Some(grant.scopes.to_owned()));
         row.installed_at = Set(Some(now));
         row.uninstalled_at = Set(None);
@@ -91,27 +140,59 @@ pub async fn find_by_shop(db: &Database, shop: &ShopDomain) -> StorageResult<Opt
 }
 
 /// The sealed offline token of an installed store.
-pub async fn token_ciphertext(db: &Database, id: StoreId) -> StorageResult<Option<String>> {
-    Ok(stores::Entity::find_by_id(id.get())
+pub async fn stored_token(db: &Database, id: StoreId) -> StorageResult<Option<StoredToken>> {
+    let row = stores::Entity::find_by_id(id.get())
         .one(db.connection())
         .await?
-        .ok_or(StorageError::NotFound("store"))?
-        .access_token_ciphertext)
+        .ok_or(StorageError::NotFound("store"))?;
+    Ok(StoredToken::from_row(&row))
+}
+
+/// Replaces the store's token with its renewal, unless it is no longer `previous` (another
+/// instance renewed it first, or the store was uninstalled): true when replaced. Access and
+/// refresh token change together, in one statement.
+pub async fn replace_token(
+    db: &Database,
+    id: StoreId,
+    previous: &StoredToken,
+    renewed: &StoredToken,
+) -> StorageResult<bool> {
+    let mut row = stores::ActiveModel {
+        updated_at: Set(Utc::now()),
+        ..Default::default()
+    };
+    renewed.write_to(&mut row);
+    let result = stores::Entity::update_many()
+        .set(row)
+        .filter(stores::Column::Id.eq(id.get()))
+        .filter(stores::Column::AccessTokenCiphertext.eq(previous.access_ciphertext.as_str()))
+        .exec(db.connection())
+        .await?;
+    Ok(result.rows_affected == 1)
 }
 
 /// `app/uninstalled`: the token is dropped, the data kept until `shop/redact`.
 pub async fn mark_uninstalled(db: &Database, shop: &ShopDomain) -> StorageResult<bool> {
     let result = stores::Entity::update_many()
-        .col_expr(
-            stores::Column::AccessTokenCiphertext,
-            Expr::value(Option::<String>::None),
-        )
+        .set(no_token())
         .col_expr(stores::Column::UninstalledAt, Expr::value(Utc::now()))
         .col_expr(stores::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(stores::Column::Shop.eq(shop.as_str()))
         .exec(db.connection())
         .await?;
     Ok(result.rows_affected == 1)
+}
+
+/// Every token column empty: what an uninstalled store keeps.
+fn no_token() -> stores::ActiveModel {
+    stores::ActiveModel {
+        access_token_ciphertext: Set(None),
+        access_token_refresh_at: Set(None),
+        access_token_expires_at: Set(None),
+        refresh_token_ciphertext: Set(None),
+        refresh_token_expires_at: Set(None),
+        ..Default::default()
+    }
 }
 
 /// Shopify refused the token: the merchant must open the app again to re-authenticate.

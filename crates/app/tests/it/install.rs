@@ -113,6 +113,9 @@ stack_test!(
             sealed.starts_with("v1:"),
             "the offline token is encrypted at rest"
         );
+        let refresh = row.refresh_token_ciphertext.expect("an expiring token");
+        assert!(refresh.starts_with("v1:"), "so is its refresh token");
+        assert!(row.access_token_refresh_at < row.access_token_expires_at);
         assert_eq!(
             row.scopes.as_deref(),
             Some("write_draft_orders,read_products")
@@ -397,10 +400,9 @@ stack_test!(
             .unwrap()
             .unwrap();
         assert_eq!(
-            stores::token_ciphertext(stack.db(), store.id)
-                .await
-                .unwrap(),
-            None
+            stores::stored_token(stack.db(), store.id).await.unwrap(),
+            None,
+            "access and refresh token dropped"
         );
         let refused = session_request(stack, &stack.admin_token().await).await;
         assert_eq!(refused.status(), 401);

@@ -13,6 +13,7 @@ mod admin_support;
 mod cli_migrate;
 mod cli_quote;
 mod install;
+mod offline_tokens;
 mod operations_metrics;
 mod server;
 mod storage_draft_orders;

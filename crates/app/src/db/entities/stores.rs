@@ -10,6 +10,12 @@ pub struct Model {
     #[sea_orm(unique)]
     pub shop: String,
     pub access_token_ciphertext: Option<String>,
+    /// When the (expiring) access token should be renewed; `None` for a non-expiring token.
+    pub access_token_refresh_at: Option<DateTimeUtc>,
+    /// When Shopify stops accepting the access token.
+    pub access_token_expires_at: Option<DateTimeUtc>,
+    pub refresh_token_ciphertext: Option<String>,
+    pub refresh_token_expires_at: Option<DateTimeUtc>,
     pub scopes: Option<String>,
     pub installed_at: Option<DateTimeUtc>,
     pub uninstalled_at: Option<DateTimeUtc>,

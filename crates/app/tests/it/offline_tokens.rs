@@ -1,0 +1,190 @@
+//! Expiring offline access tokens over real HTTP against the simulator: renewed before Shopify
+//! stops accepting them, once however many requests meet the expired token, a refused renewal
+//! turned into "reconnect", and a non-expiring token exchanged for an expiring one.
+
+use std::time::Duration;
+
+use gridprice::db::entities::stores as store_rows;
+use gridprice::stores::service::seal;
+use gridprice::stores::storage::{self as stores, StoredToken};
+use reqwest::StatusCode;
+use sea_orm::EntityTrait;
+use serde_json::{json, Value};
+use shopify::token::OfflineToken;
+use shopify::AccessToken;
+
+use crate::storefront_support::demo_store;
+use crate::support::{shop, TestStack};
+
+const DEMO: &str = "demo-shop.myshopify.com";
+
+async fn set_token_ttl(stack: &TestStack, secs: u64) {
+    let response = stack
+        .http
+        .put(stack.sim("/_sim/config"))
+        .json(&json!({ "offlineTokenTtlSecs": secs }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+}
+
+async fn sim_stat(stack: &TestStack, name: &str) -> u64 {
+    let stats: Value = stack
+        .http
+        .get(stack.sim("/_sim/requests"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    stats["shops"][DEMO][name].as_u64().unwrap_or_default()
+}
+
+async fn stored_token(stack: &TestStack) -> StoredToken {
+    let store = demo_store(stack).await;
+    stores::stored_token(stack.db(), store.id)
+        .await
+        .unwrap()
+        .expect("a token")
+}
+
+async fn order(stack: &TestStack, key: &str) -> reqwest::Response {
+    stack
+        .http
+        .post(stack.app("/api/v1/draft-orders"))
+        .header("x-api-key", stack.storefront_key())
+        .header("idempotency-key", key)
+        .json(&json!({ "productId": "8000000000001", "width": 450, "height": 250 }))
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Reinstalls the demo shop so that it holds a token of `ttl` seconds, then lets it expire.
+async fn hold_an_expired_token(stack: &TestStack, ttl: u64) {
+    set_token_ttl(stack, ttl).await;
+    stack.stack.install(&shop(DEMO)).await.unwrap();
+    let token = stored_token(stack).await;
+    assert!(token.expiry.is_some(), "installs ask for expiring tokens");
+    // Renewals get the usual hour, so nothing else falls due during the test.
+    set_token_ttl(stack, 3600).await;
+    tokio::time::sleep(Duration::from_secs(ttl) + Duration::from_millis(300)).await;
+}
+
+stack_test!(
+    an_expired_token_is_renewed_once_for_a_burst_of_orders,
+    |stack| {
+        hold_an_expired_token(stack, 1).await;
+        let before = stored_token(stack).await;
+        let refreshes = sim_stat(stack, "tokenRefreshes").await;
+        let keys: Vec<String> = (0..6).map(|n| format!("burst-{n}")).collect();
+        let orders = keys.iter().map(|key| order(stack, key));
+        for response in futures::future::join_all(orders).await {
+            assert_eq!(response.status(), StatusCode::CREATED);
+        }
+        assert_eq!(
+            sim_stat(stack, "tokenRefreshes").await,
+            refreshes + 1,
+            "one renewal"
+        );
+        assert_eq!(
+            sim_stat(stack, "unauthorized").await,
+            0,
+            "no expired token was sent"
+        );
+        let after = stored_token(stack).await;
+        assert_ne!(after.access_ciphertext, before.access_ciphertext);
+        let (old, new) = (before.expiry.unwrap(), after.expiry.unwrap());
+        assert_ne!(
+            new.refresh_ciphertext, old.refresh_ciphertext,
+            "the refresh token rotated"
+        );
+        assert!(new.expires_at > old.expires_at + chrono::Duration::minutes(30));
+        assert!(new.refresh_at < new.expires_at);
+    }
+);
+
+stack_test!(
+    a_refused_renewal_asks_the_merchant_to_reconnect_and_the_admin_load_does,
+    |stack| {
+        hold_an_expired_token(stack, 1).await;
+        // Shopify forgets the app's tokens for the shop (as after a revoked grant).
+        let url = stack.sim(&format!("/_sim/shops/{DEMO}/revoke-tokens"));
+        let revoked = stack.http.post(url).send().await.unwrap();
+        assert_eq!(revoked.status(), 200);
+
+        let refused = order(stack, "needs-reconnect").await;
+        assert_eq!(refused.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert!(refused.headers().contains_key("retry-after"));
+        let records = gridprice::db::entities::draft_order_records::Entity::find()
+            .all(stack.db().connection())
+            .await
+            .unwrap();
+        assert!(records.is_empty(), "nothing recorded: the key stays free");
+        let row = store_rows::Entity::find()
+            .one(stack.db().connection())
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(row.reauth_required_at.is_some(), "the store is marked");
+
+        // The merchant opens the app: token exchange gives a new expiring token.
+        let id_token = stack.admin_token().await;
+        let url = format!("/?embedded=1&shop={DEMO}&host=aG9zdA&id_token={id_token}");
+        let page = stack.http.get(stack.app(&url)).send().await.unwrap();
+        assert_eq!(page.status(), 200);
+        let retried = order(stack, "needs-reconnect").await;
+        assert_eq!(
+            retried.status(),
+            StatusCode::CREATED,
+            "the same key now works"
+        );
+    }
+);
+
+stack_test!(
+    a_non_expiring_token_is_exchanged_for_an_expiring_one,
+    |stack| {
+        // A store installed before expiring tokens: its token never expires.
+        let issued: Value = stack
+            .http
+            .post(stack.sim(&format!("/_sim/shops/{DEMO}/access-token")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let legacy = issued["access_token"].as_str().unwrap().to_owned();
+        let grant = OfflineToken {
+            access_token: AccessToken::new(legacy.clone()),
+            scope: issued["scope"].as_str().unwrap().to_owned(),
+            expiry: None,
+        };
+        let store = demo_store(stack).await;
+        let current = stored_token(stack).await;
+        let non_expiring = seal(&stack.stack.state, &store.shop, &grant, chrono::Utc::now());
+        assert!(
+            stores::replace_token(stack.db(), store.id, &current, &non_expiring)
+                .await
+                .unwrap()
+        );
+
+        assert_eq!(order(stack, "legacy-1").await.status(), StatusCode::CREATED);
+        let migrated = stored_token(stack).await;
+        assert!(migrated.expiry.is_some(), "now an expiring token");
+        let graphql = stack.sim(&format!("/store/{DEMO}/admin/api/2026-10/graphql.json"));
+        let old = stack
+            .http
+            .post(graphql)
+            .header("x-shopify-access-token", legacy)
+            .json(&json!({ "query": "{ shop { id } }" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(old.status(), 401, "the non-expiring token was cycled out");
+        assert_eq!(order(stack, "legacy-2").await.status(), StatusCode::CREATED);
+    }
+);
