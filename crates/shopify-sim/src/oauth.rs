@@ -217,19 +217,20 @@ async fn code_grant(
     })
 }
 
+fn invalid_subject(description: &str) -> OAuthError {
+    oauth_error(
+        StatusCode::BAD_REQUEST,
+        "invalid_subject_token",
+        description,
+    )
+}
+
 /// Exchanges a session token for an access token.
 async fn token_exchange(
     state: &SimState,
     shop: &str,
     params: &[(String, String)],
 ) -> Result<Grant, OAuthError> {
-    let bad = |description: &str| {
-        oauth_error(
-            StatusCode::BAD_REQUEST,
-            "invalid_subject_token",
-            description,
-        )
-    };
     match param(params, "subject_token_type") {
         Some(ID_TOKEN_TYPE) => {}
         Some(OFFLINE_TOKEN_TYPE) => return migrate_to_expiring(state, shop, params).await,
@@ -252,16 +253,18 @@ async fn token_exchange(
             ))
         }
     };
-    let token = param(params, "subject_token").ok_or_else(|| bad("subject_token is missing"))?;
+    let token = param(params, "subject_token")
+        .ok_or_else(|| invalid_subject("subject_token is missing"))?;
     let api_key = state.config.read().await.api_key.clone();
-    let claims = session_token::verify(token, &state.api_secret, &api_key).map_err(|e| bad(&e))?;
+    let claims = session_token::verify(token, &state.api_secret, &api_key)
+        .map_err(|e| invalid_subject(&e))?;
     if claims.shop() != Some(shop) {
-        return Err(bad("The session token is for another shop"));
+        return Err(invalid_subject("The session token is for another shop"));
     }
     let user: u64 = claims
         .sub
         .parse()
-        .map_err(|_| bad("The session token's sub is not a user id"))?;
+        .map_err(|_| invalid_subject("The session token's sub is not a user id"))?;
     Ok(Grant {
         scope: state.initial.scopes.clone(),
         online_user: online.then_some(user),
@@ -276,13 +279,6 @@ async fn migrate_to_expiring(
     shop: &str,
     params: &[(String, String)],
 ) -> Result<Grant, OAuthError> {
-    let bad = |description: &str| {
-        oauth_error(
-            StatusCode::BAD_REQUEST,
-            "invalid_subject_token",
-            description,
-        )
-    };
     if param(params, "requested_token_type") != Some(OFFLINE_TOKEN_TYPE) || !wants_expiring(params)
     {
         return Err(oauth_error(
@@ -291,14 +287,17 @@ async fn migrate_to_expiring(
             "an offline access token can only be exchanged for an expiring offline access token",
         ));
     }
-    let subject = param(params, "subject_token").ok_or_else(|| bad("subject_token is missing"))?;
+    let subject = param(params, "subject_token")
+        .ok_or_else(|| invalid_subject("subject_token is missing"))?;
     let api_key = state.config.read().await.api_key.clone();
     let mut world = state.world.lock().await;
     let record = world
         .tokens
         .get(subject)
         .filter(|t| t.shop == shop && t.api_key == api_key && t.expires_at.is_none())
-        .ok_or_else(|| bad("The subject token is not a non-expiring offline token of this shop"))?;
+        .ok_or_else(|| {
+            invalid_subject("The subject token is not a non-expiring offline token of this shop")
+        })?;
     let scope = record.scope.clone();
     world.tokens.remove(subject);
     Ok(Grant {

@@ -522,15 +522,7 @@ stack_test!(
                 "no throttling error reaches the caller"
             );
         }
-        let requests: Value = stack
-            .http
-            .get(stack.sim("/_sim/requests"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let requests = stack.sim_get("/_sim/requests").await;
         let served = requests["shops"][DEMO]["graphql"].as_u64().unwrap();
         assert!(served >= 40, "every call reached Shopify: {requests}");
     }

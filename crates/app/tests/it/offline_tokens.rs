@@ -9,7 +9,7 @@ use gridprice::stores::service::seal;
 use gridprice::stores::storage::{self as stores, StoredToken};
 use reqwest::StatusCode;
 use sea_orm::EntityTrait;
-use serde_json::{json, Value};
+use serde_json::json;
 use shopify::token::OfflineToken;
 use shopify::AccessToken;
 
@@ -30,15 +30,7 @@ async fn set_token_ttl(stack: &TestStack, secs: u64) {
 }
 
 async fn sim_stat(stack: &TestStack, name: &str) -> u64 {
-    let stats: Value = stack
-        .http
-        .get(stack.sim("/_sim/requests"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let stats = stack.sim_get("/_sim/requests").await;
     stats["shops"][DEMO][name].as_u64().unwrap_or_default()
 }
 
@@ -111,9 +103,9 @@ stack_test!(
     |stack| {
         hold_an_expired_token(stack, 1).await;
         // Shopify forgets the app's tokens for the shop (as after a revoked grant).
-        let url = stack.sim(&format!("/_sim/shops/{DEMO}/revoke-tokens"));
-        let revoked = stack.http.post(url).send().await.unwrap();
-        assert_eq!(revoked.status(), 200);
+        stack
+            .sim_post(&format!("/_sim/shops/{DEMO}/revoke-tokens"))
+            .await;
 
         let refused = order(stack, "needs-reconnect").await;
         assert_eq!(refused.status(), StatusCode::SERVICE_UNAVAILABLE);
@@ -148,15 +140,9 @@ stack_test!(
     a_non_expiring_token_is_exchanged_for_an_expiring_one,
     |stack| {
         // A store installed before expiring tokens: its token never expires.
-        let issued: Value = stack
-            .http
-            .post(stack.sim(&format!("/_sim/shops/{DEMO}/access-token")))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let issued = stack
+            .sim_post(&format!("/_sim/shops/{DEMO}/access-token"))
+            .await;
         let legacy = issued["access_token"].as_str().unwrap().to_owned();
         let grant = OfflineToken {
             access_token: AccessToken::new(legacy.clone()),

@@ -35,15 +35,9 @@ async fn post_order(stack: &TestStack, body: &Value, key: Option<&str>) -> reqwe
 }
 
 async fn sim_orders(stack: &TestStack) -> Vec<Value> {
-    let listing: Value = stack
-        .http
-        .get(stack.sim(&format!("/_sim/draft-orders?shop={DEMO}")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let listing = stack
+        .sim_get(&format!("/_sim/draft-orders?shop={DEMO}"))
+        .await;
     listing["draftOrders"]
         .as_array()
         .cloned()

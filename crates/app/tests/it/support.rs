@@ -277,6 +277,28 @@ impl TestStack {
             .expect("session token")
     }
 
+    /// `GET path` on the simulator, as JSON.
+    pub async fn sim_get(&self, path: &str) -> serde_json::Value {
+        let response = self.http.get(self.sim(path)).send().await.unwrap();
+        assert!(
+            response.status().is_success(),
+            "GET {path}: {}",
+            response.status()
+        );
+        response.json().await.unwrap()
+    }
+
+    /// `POST path` on the simulator, as JSON.
+    pub async fn sim_post(&self, path: &str) -> serde_json::Value {
+        let response = self.http.post(self.sim(path)).send().await.unwrap();
+        assert!(
+            response.status().is_success(),
+            "POST {path}: {}",
+            response.status()
+        );
+        response.json().await.unwrap()
+    }
+
     /// The app's `/metrics`, as Prometheus scrapes it.
     pub async fn metrics(&self) -> Scrape {
         let response = self.http.get(self.app("/metrics")).send().await.unwrap();
