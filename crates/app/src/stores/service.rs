@@ -51,7 +51,7 @@ impl TokenRenewals {
 /// The store's offline access token, renewed first when it is due; a request to
 /// re-authenticate when there is none or Shopify will not renew it.
 pub async fn access_token(state: &AppState, store: &Store) -> Result<AccessToken, ApiError> {
-    let stored = stored(state, store).await?;
+    let stored = read_token(state, store).await?;
     if !is_due(&stored, Utc::now()) {
         return open_access(state, &store.shop, &stored);
     }
@@ -101,7 +101,7 @@ fn is_due(stored: &StoredToken, now: DateTime<Utc>) -> bool {
     stored.expiry.as_ref().is_none_or(|e| now >= e.refresh_at)
 }
 
-async fn stored(state: &AppState, store: &Store) -> Result<StoredToken, ApiError> {
+async fn read_token(state: &AppState, store: &Store) -> Result<StoredToken, ApiError> {
     storage::stored_token(&state.db, store.id)
         .await?
         .ok_or_else(|| {
@@ -115,7 +115,7 @@ async fn stored(state: &AppState, store: &Store) -> Result<StoredToken, ApiError
 async fn renew(state: &AppState, store: &Store) -> Result<AccessToken, ApiError> {
     let _turn = state.token_renewals.turn(store.id).await;
     // Renewed by whoever held the turn before?
-    let stored = stored(state, store).await?;
+    let stored = read_token(state, store).await?;
     let now = Utc::now();
     if !is_due(&stored, now) {
         return open_access(state, &store.shop, &stored);
@@ -160,7 +160,7 @@ async fn keep(
         tracing::info!(shop = %store.shop, "offline access token renewed");
         return Ok(grant.access_token.clone());
     }
-    let current = stored(state, store).await?;
+    let current = read_token(state, store).await?;
     open_access(state, &store.shop, &current)
 }
 
@@ -176,6 +176,11 @@ async fn not_renewed(
     let still_valid = stored.expiry.as_ref().is_none_or(|e| now < e.expires_at);
     match (&error, &stored.expiry) {
         (TokenError::BadRequest { .. }, Some(_)) => {
+            // Another instance may have renewed (and retired this refresh token) meanwhile.
+            let current = read_token(state, store).await?;
+            if current != *stored {
+                return open_access(state, &store.shop, &current);
+            }
             tracing::warn!(shop = %store.shop, %error, "Shopify will not renew the offline token");
             storage::mark_reauth_required(&state.db, store.id).await?;
             Err(ApiError::Reauthenticate(format!(
