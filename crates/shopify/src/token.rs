@@ -23,6 +23,9 @@ const OFFLINE_TOKEN_TYPE: &str = "urn:shopify:params:oauth:token-type:offline-ac
 const REFRESH_GRANT: &str = "refresh_token";
 /// Asks for an expiring offline token and its refresh token.
 const EXPIRING: &str = "1";
+/// Longest lifetime accepted for a token or refresh token (Shopify's are an hour and 90 days):
+/// anything longer is a broken response, and would overflow date arithmetic.
+const MAX_LIFETIME_SECS: u64 = 400 * 24 * 3600;
 /// A token response is a few hundred bytes.
 const MAX_RESPONSE_BYTES: usize = 64 * 1024;
 
@@ -198,6 +201,12 @@ fn parse_token(bytes: &[u8]) -> Result<OfflineToken, TokenError> {
     if parsed.access_token.is_empty() {
         return Err(TokenError::InvalidResponse("empty access_token".into()));
     }
+    let too_long = |secs: Option<u64>| secs.is_some_and(|s| s > MAX_LIFETIME_SECS);
+    if too_long(parsed.expires_in) || too_long(parsed.refresh_token_expires_in) {
+        return Err(TokenError::InvalidResponse(
+            "token lifetime out of range".into(),
+        ));
+    }
     let expiry = match (parsed.expires_in, parsed.refresh_token) {
         (None, None) => None,
         (Some(expires_in), Some(refresh_token)) if !refresh_token.is_empty() => Some(Expiry {
@@ -249,6 +258,12 @@ mod tests {
         let legacy = parse_token(br#"{"access_token":"shpat_a","scope":"read_products"}"#);
         assert!(legacy.unwrap().expiry.is_none());
 
+        let forever = br#"{"access_token":"a","scope":"","expires_in":18446744073709551615,
+            "refresh_token":"r"}"#;
+        assert!(matches!(
+            parse_token(forever),
+            Err(TokenError::InvalidResponse(_))
+        ));
         for half in [
             br#"{"access_token":"shpat_a","scope":"","expires_in":3600}"#.as_slice(),
             br#"{"access_token":"shpat_a","scope":"","refresh_token":"shprt_b"}"#,

@@ -11,6 +11,11 @@ use crate::state::AppState;
 
 pub async fn run(source: &ConfigSource) -> Result<(), CliError> {
     let config = ServeConfig::from_source(source)?;
+    if config.metrics_token.is_none() {
+        tracing::warn!(
+            "GRIDPRICE_METRICS_TOKEN is not set: /metrics answers anyone who can reach this server"
+        );
+    }
     let db = Database::connect(&config.storage.database_url).await?;
     db.migrate().await?;
     let state = AppState::new(db, config.shopify, &config.encryption_key)

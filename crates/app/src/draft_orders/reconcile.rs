@@ -35,14 +35,8 @@ pub async fn reconcile_pending(state: &AppState, cutoff: DateTime<Utc>) -> Repor
     };
     for record in due {
         match settle(state, &record).await {
-            Settled::Created => {
-                state.metrics.reconciled(Reconciled::Created);
-                report.created += 1;
-            }
-            Settled::Failed => {
-                state.metrics.reconciled(Reconciled::Failed);
-                report.failed += 1;
-            }
+            Settled::Created => report.created += 1,
+            Settled::Failed => report.failed += 1,
             Settled::Pending => report.still_pending += 1,
         }
     }
@@ -62,19 +56,30 @@ async fn settle(state: &AppState, record: &DraftOrderRecord) -> Settled {
     let expired = Utc::now() - record.created_at > GIVE_UP_AFTER;
     let found = lookup(state, record).await;
     let outcome = match found {
-        Some(Some(order)) => records::mark_created(
+        Some(Some(order)) => records::settle_created(
             &state.db,
             record.store_id,
             record.id,
             &shopify_order(&order),
         )
         .await
-        .map(|_| Settled::Created),
+        .map(|(_, changed)| {
+            // Several instances reconcile; only the one that settled it counts it.
+            if changed {
+                state.metrics.reconciled(Reconciled::Created);
+            }
+            Settled::Created
+        }),
         Some(None) if expired => {
             let reason = "Shopify has no draft order for this request; it was never created";
             records::mark_failed(&state.db, record.store_id, record.id, reason)
                 .await
-                .map(|_| Settled::Failed)
+                .map(|changed| {
+                    if changed {
+                        state.metrics.reconciled(Reconciled::Failed);
+                    }
+                    Settled::Failed
+                })
         }
         _ => Ok(Settled::Pending),
     };

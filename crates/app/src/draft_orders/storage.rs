@@ -173,6 +173,17 @@ pub async fn mark_created(
     id: DraftOrderRecordId,
     order: &ShopifyDraftOrder,
 ) -> StorageResult<DraftOrderRecord> {
+    Ok(settle_created(db, store, id, order).await?.0)
+}
+
+/// [`mark_created`], also telling whether this call made the change (false: it was already
+/// `created`, by another request or instance).
+pub async fn settle_created(
+    db: &Database,
+    store: StoreId,
+    id: DraftOrderRecordId,
+    order: &ShopifyDraftOrder,
+) -> StorageResult<(DraftOrderRecord, bool)> {
     let txn = db.connection().begin().await?;
     let transitioned = records::Entity::update_many()
         .col_expr(
@@ -221,7 +232,7 @@ pub async fn mark_created(
         super::duplicates::schedule_in(&txn, store, id).await?;
     }
     txn.commit().await?;
-    record_from_row(row)
+    Ok((record_from_row(row)?, transitioned.rows_affected == 1))
 }
 
 /// Marks a `pending` record `failed` with the reason; any other record is left alone.

@@ -7,8 +7,12 @@
 //! renewal that is stored first wins ([`storage::replace_token`] compares and swaps), and the
 //! others use it — Shopify honours the refresh token they used until its replacement is used.
 //! A store still holding a non-expiring token gets it exchanged for an expiring one the same way.
+//! A token that still works is never waited on: while another request renews it, or for a while
+//! after a renewal failed, requests use it as it is.
 
-use std::time::Duration;
+use std::collections::HashMap;
+use std::sync::PoisonError;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use shopify::admin::AdminError;
@@ -25,26 +29,65 @@ use crate::state::AppState;
 const RENEW_BEFORE_EXPIRY: Duration = Duration::from_secs(5 * 60);
 /// Renewals that may run at once in one instance, each for different stores.
 const RENEWAL_STRIPES: usize = 64;
+/// After a failed renewal of a token that still works, how long requests just use it.
+const RETRY_RENEWAL_AFTER: Duration = Duration::from_secs(30);
+/// How long a refused renewal waits for another instance's renewal to appear on the row (the
+/// refusal may be Shopify retiring what that renewal used) before concluding anything.
+const OTHER_RENEWAL_WAIT: Duration = Duration::from_secs(2);
+const OTHER_RENEWAL_POLL: Duration = Duration::from_millis(100);
 
 /// One renewal at a time per store: a burst of requests meeting an expired token renews it once.
-/// Striped by store id, so memory stays fixed however many stores there are.
+/// Striped by store id, so the locks stay fixed however many stores there are; failed renewals
+/// are remembered per store until one succeeds.
 #[derive(Debug)]
 pub struct TokenRenewals {
     stripes: Vec<Mutex<()>>,
+    failed: std::sync::Mutex<HashMap<StoreId, Instant>>,
 }
 
 impl Default for TokenRenewals {
     fn default() -> Self {
         Self {
             stripes: (0..RENEWAL_STRIPES).map(|_| Mutex::new(())).collect(),
+            failed: std::sync::Mutex::default(),
         }
     }
 }
 
 impl TokenRenewals {
+    fn stripe(&self, store: StoreId) -> &Mutex<()> {
+        let index = usize::try_from(store.get().unsigned_abs()).unwrap_or_default();
+        &self.stripes[index % self.stripes.len()]
+    }
+
+    /// The turn to renew `store`'s token, waiting for it.
     async fn turn(&self, store: StoreId) -> MutexGuard<'_, ()> {
-        let stripe = usize::try_from(store.get().unsigned_abs()).unwrap_or_default();
-        self.stripes[stripe % self.stripes.len()].lock().await
+        self.stripe(store).lock().await
+    }
+
+    /// The turn if it is free and no renewal failed lately.
+    fn turn_if_free(&self, store: StoreId) -> Option<MutexGuard<'_, ()>> {
+        let failed_lately = self
+            .failures()
+            .get(&store)
+            .is_some_and(|at| at.elapsed() < RETRY_RENEWAL_AFTER);
+        if failed_lately {
+            return None;
+        }
+        self.stripe(store).try_lock().ok()
+    }
+
+    fn record(&self, store: StoreId, renewed: bool) {
+        let mut failures = self.failures();
+        if renewed {
+            failures.remove(&store);
+        } else {
+            failures.insert(store, Instant::now());
+        }
+    }
+
+    fn failures(&self) -> std::sync::MutexGuard<'_, HashMap<StoreId, Instant>> {
+        self.failed.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -52,9 +95,19 @@ impl TokenRenewals {
 /// re-authenticate when there is none or Shopify will not renew it.
 pub async fn access_token(state: &AppState, store: &Store) -> Result<AccessToken, ApiError> {
     let stored = read_token(state, store).await?;
-    if !is_due(&stored, Utc::now()) {
+    let now = Utc::now();
+    if !is_due(&stored, now) {
         return open_access(state, &store.shop, &stored);
     }
+    let renewals = &state.token_renewals;
+    let _turn = if still_works(&stored, now) {
+        match renewals.turn_if_free(store.id) {
+            Some(turn) => turn,
+            None => return open_access(state, &store.shop, &stored),
+        }
+    } else {
+        renewals.turn(store.id).await
+    };
     renew(state, store).await
 }
 
@@ -101,6 +154,11 @@ fn is_due(stored: &StoredToken, now: DateTime<Utc>) -> bool {
     stored.expiry.as_ref().is_none_or(|e| now >= e.refresh_at)
 }
 
+/// Whether Shopify still accepts the token (a non-expiring one until it is exchanged).
+fn still_works(stored: &StoredToken, now: DateTime<Utc>) -> bool {
+    stored.expiry.as_ref().is_none_or(|e| now < e.expires_at)
+}
+
 async fn read_token(state: &AppState, store: &Store) -> Result<StoredToken, ApiError> {
     storage::stored_token(&state.db, store.id)
         .await?
@@ -112,8 +170,8 @@ async fn read_token(state: &AppState, store: &Store) -> Result<StoredToken, ApiE
         })
 }
 
+/// Renews the store's token; the caller holds the store's turn.
 async fn renew(state: &AppState, store: &Store) -> Result<AccessToken, ApiError> {
-    let _turn = state.token_renewals.turn(store.id).await;
     // Renewed by whoever held the turn before?
     let stored = read_token(state, store).await?;
     let now = Utc::now();
@@ -140,6 +198,7 @@ async fn renew(state: &AppState, store: &Store) -> Result<AccessToken, ApiError>
                 .await
         }
     };
+    state.token_renewals.record(store.id, renewed.is_ok());
     match renewed {
         Ok(grant) => keep(state, store, &stored, &grant, now).await,
         Err(error) => not_renewed(state, store, &stored, error, now).await,
@@ -164,8 +223,9 @@ async fn keep(
     open_access(state, &store.shop, &current)
 }
 
-/// A renewal that failed: a token that still works is used meanwhile; a refused refresh token
-/// means the merchant must open the app again.
+/// A renewal that failed: another instance's renewal is used if there is one, else a token that
+/// still works; a refresh token Shopify refuses (`invalid_grant`) means the merchant must open
+/// the app again.
 async fn not_renewed(
     state: &AppState,
     store: &Store,
@@ -173,14 +233,13 @@ async fn not_renewed(
     error: TokenError,
     now: DateTime<Utc>,
 ) -> Result<AccessToken, ApiError> {
-    let still_valid = stored.expiry.as_ref().is_none_or(|e| now < e.expires_at);
-    match (&error, &stored.expiry) {
-        (TokenError::BadRequest { .. }, Some(_)) => {
-            // Another instance may have renewed (and retired this refresh token) meanwhile.
-            let current = read_token(state, store).await?;
-            if current != *stored {
-                return open_access(state, &store.shop, &current);
-            }
+    if let Some(current) = other_renewal(state, store, stored, &error).await? {
+        return open_access(state, &store.shop, &current);
+    }
+    let refused =
+        matches!(&error, TokenError::BadRequest { error, .. } if error == "invalid_grant");
+    match &stored.expiry {
+        Some(_) if refused => {
             tracing::warn!(shop = %store.shop, %error, "Shopify will not renew the offline token");
             storage::mark_reauth_required(&state.db, store.id).await?;
             Err(ApiError::Reauthenticate(format!(
@@ -188,11 +247,39 @@ async fn not_renewed(
                 store.shop
             )))
         }
-        _ if still_valid => {
+        _ if still_works(stored, now) => {
             tracing::warn!(shop = %store.shop, %error, "offline token not renewed yet; using the current one");
             open_access(state, &store.shop, stored)
         }
         _ => Err(error.into()),
+    }
+}
+
+/// Another instance's renewal of `stored`, if one is on the row. A refusal (400) is waited on
+/// briefly: it may be Shopify retiring the token this instance sent because another instance
+/// used it a moment earlier and is storing the result.
+async fn other_renewal(
+    state: &AppState,
+    store: &Store,
+    stored: &StoredToken,
+    error: &TokenError,
+) -> Result<Option<StoredToken>, ApiError> {
+    let patient = matches!(error, TokenError::BadRequest { .. });
+    let give_up = Instant::now()
+        + if patient {
+            OTHER_RENEWAL_WAIT
+        } else {
+            Duration::ZERO
+        };
+    loop {
+        let current = read_token(state, store).await?;
+        if current != *stored {
+            return Ok(Some(current));
+        }
+        if Instant::now() >= give_up {
+            return Ok(None);
+        }
+        tokio::time::sleep(OTHER_RENEWAL_POLL).await;
     }
 }
 

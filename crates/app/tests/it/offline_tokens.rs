@@ -1,11 +1,13 @@
 //! Expiring offline access tokens over real HTTP against the simulator: renewed before Shopify
 //! stops accepting them, once however many requests meet the expired token, a refused renewal
-//! turned into "reconnect", and a non-expiring token exchanged for an expiring one.
+//! turned into "reconnect", and a non-expiring token exchanged for an expiring one — also by two
+//! instances at once.
 
 use std::time::Duration;
 
 use gridprice::db::entities::stores as store_rows;
-use gridprice::stores::service::seal;
+use gridprice::db::Database;
+use gridprice::stores::service::{access_token, seal};
 use gridprice::stores::storage::{self as stores, StoredToken};
 use reqwest::StatusCode;
 use sea_orm::EntityTrait;
@@ -68,7 +70,7 @@ async fn hold_an_expired_token(stack: &TestStack, ttl: u64) {
 stack_test!(
     an_expired_token_is_renewed_once_for_a_burst_of_orders,
     |stack| {
-        hold_an_expired_token(stack, 1).await;
+        hold_an_expired_token(stack, 3).await;
         let before = stored_token(stack).await;
         let refreshes = sim_stat(stack, "tokenRefreshes").await;
         let keys: Vec<String> = (0..6).map(|n| format!("burst-{n}")).collect();
@@ -101,7 +103,7 @@ stack_test!(
 stack_test!(
     a_refused_renewal_asks_the_merchant_to_reconnect_and_the_admin_load_does,
     |stack| {
-        hold_an_expired_token(stack, 1).await;
+        hold_an_expired_token(stack, 3).await;
         // Shopify forgets the app's tokens for the shop (as after a revoked grant).
         stack
             .sim_post(&format!("/_sim/shops/{DEMO}/revoke-tokens"))
@@ -136,41 +138,90 @@ stack_test!(
     }
 );
 
+/// Gives the demo store a non-expiring token, as if installed before expiring tokens.
+async fn hold_a_non_expiring_token(stack: &TestStack) -> String {
+    let issued = stack
+        .sim_post(&format!("/_sim/shops/{DEMO}/access-token"))
+        .await;
+    let legacy = issued["access_token"].as_str().unwrap().to_owned();
+    let grant = OfflineToken {
+        access_token: AccessToken::new(legacy.clone()),
+        scope: issued["scope"].as_str().unwrap().to_owned(),
+        expiry: None,
+    };
+    let store = demo_store(stack).await;
+    let current = stored_token(stack).await;
+    let non_expiring = seal(&stack.stack.state, &store.shop, &grant, chrono::Utc::now());
+    let replaced = stores::replace_token(stack.db(), store.id, &current, &non_expiring).await;
+    assert!(replaced.unwrap());
+    legacy
+}
+
+async fn shop_query(stack: &TestStack, token: &str) -> StatusCode {
+    stack
+        .http
+        .post(stack.sim(&format!("/store/{DEMO}/admin/api/2026-10/graphql.json")))
+        .header("x-shopify-access-token", token)
+        .json(&json!({ "query": "{ shop { id } }" }))
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
 stack_test!(
     a_non_expiring_token_is_exchanged_for_an_expiring_one,
     |stack| {
-        // A store installed before expiring tokens: its token never expires.
-        let issued = stack
-            .sim_post(&format!("/_sim/shops/{DEMO}/access-token"))
-            .await;
-        let legacy = issued["access_token"].as_str().unwrap().to_owned();
-        let grant = OfflineToken {
-            access_token: AccessToken::new(legacy.clone()),
-            scope: issued["scope"].as_str().unwrap().to_owned(),
-            expiry: None,
-        };
-        let store = demo_store(stack).await;
-        let current = stored_token(stack).await;
-        let non_expiring = seal(&stack.stack.state, &store.shop, &grant, chrono::Utc::now());
-        assert!(
-            stores::replace_token(stack.db(), store.id, &current, &non_expiring)
-                .await
-                .unwrap()
-        );
-
+        let legacy = hold_a_non_expiring_token(stack).await;
         assert_eq!(order(stack, "legacy-1").await.status(), StatusCode::CREATED);
         let migrated = stored_token(stack).await;
         assert!(migrated.expiry.is_some(), "now an expiring token");
-        let graphql = stack.sim(&format!("/store/{DEMO}/admin/api/2026-10/graphql.json"));
-        let old = stack
-            .http
-            .post(graphql)
-            .header("x-shopify-access-token", legacy)
-            .json(&json!({ "query": "{ shop { id } }" }))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(old.status(), 401, "the non-expiring token was cycled out");
+        assert_eq!(
+            shop_query(stack, &legacy).await,
+            StatusCode::UNAUTHORIZED,
+            "the non-expiring token was cycled out"
+        );
         assert_eq!(order(stack, "legacy-2").await.status(), StatusCode::CREATED);
     }
 );
+
+/// Two instances on one PostgreSQL database meet the same non-expiring token at once: Shopify
+/// exchanges it for one of them and refuses the other, which then uses the first one's token;
+/// neither marks the store for reconnection.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_exchanging_one_token_agree_on_postgres() {
+    let Some(stack) = TestStack::postgres().await else {
+        return;
+    };
+    let url = stack.postgres_url().expect("a PostgreSQL stack").clone();
+    let second_db = Database::connect(&url)
+        .await
+        .expect("connect the second instance");
+    let second = stack.stack.state.clone().on_database(second_db);
+    hold_a_non_expiring_token(&stack).await;
+    let store = demo_store(&stack).await;
+    let (first, other) = tokio::join!(
+        access_token(&stack.stack.state, &store),
+        access_token(&second, &store)
+    );
+    for token in [
+        first.expect("the first instance"),
+        other.expect("the second"),
+    ] {
+        assert_eq!(
+            shop_query(&stack, token.expose_secret()).await,
+            StatusCode::OK
+        );
+    }
+    assert!(stored_token(&stack).await.expiry.is_some());
+    let row = store_rows::Entity::find()
+        .one(stack.db().connection())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        row.reauth_required_at.is_none(),
+        "not marked for reconnection"
+    );
+    stack.finish().await;
+}

@@ -89,6 +89,13 @@ stack_test!(
         }
         assert!(warm, "the catalogue never got warm");
         let before = stack.metrics().await;
+        for series in [PRODUCT_LOADS, KEY_LOADS] {
+            let cold = before.sample(series);
+            assert!(
+                cold.is_some_and(|n| n >= 1.0),
+                "the cold load was counted: {series}"
+            );
+        }
         for _ in 0..5 {
             price(stack).await;
         }

@@ -110,10 +110,12 @@ storage_test!(
             1
         );
 
-        // A duplicate confirmation (e.g. reconciliation after a lost response) is not counted.
-        records::mark_created(db, store, record.id, &shopify_order(7))
+        // A duplicate confirmation (e.g. reconciliation after a lost response) is not counted,
+        // and says so.
+        let (_, changed) = records::settle_created(db, store, record.id, &shopify_order(7))
             .await
             .unwrap();
+        assert!(!changed, "already created");
         assert_eq!(
             stores::get(db, store)
                 .await

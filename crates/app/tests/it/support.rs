@@ -347,12 +347,16 @@ macro_rules! stack_test {
 pub struct Scrape(pub String);
 
 impl Scrape {
-    /// The value of `series` (a name with its labels, as written), 0 when it has no sample yet.
+    /// The value of `series` (a name with its labels, as written), 0 when it has no sample yet
+    /// (a labelled series appears with its first count).
     pub fn value(&self, series: &str) -> f64 {
+        self.sample(series).unwrap_or(0.0)
+    }
+
+    pub fn sample(&self, series: &str) -> Option<f64> {
         self.0
             .lines()
             .find_map(|line| line.strip_prefix(series)?.strip_prefix(' '))
             .map(|value| value.parse().expect("a sample value"))
-            .unwrap_or(0.0)
     }
 }

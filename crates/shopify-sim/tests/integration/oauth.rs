@@ -298,20 +298,20 @@ fn refresh_body(refresh_token: &str) -> Value {
 #[tokio::test]
 async fn expiring_offline_tokens_expire_and_refresh_tokens_rotate() {
     let sim = start().await;
-    set_offline_token_ttl(&sim, 1).await;
+    set_offline_token_ttl(&sim, 2).await;
     let code = code_from_authorize(&sim).await;
     let body =
         json!({ "client_id": API_KEY, "client_secret": SECRET, "code": code, "expiring": "1" });
     let (status, first) = exchange(&sim, body).await;
     assert_eq!(status, 200, "{first}");
-    assert_eq!(first["expires_in"], 1);
+    assert_eq!(first["expires_in"], 2);
     assert_eq!(first["refresh_token_expires_in"], 90 * 24 * 3600);
     let access = first["access_token"].as_str().unwrap().to_owned();
     let refresh = first["refresh_token"].as_str().unwrap().to_owned();
     assert!(refresh.starts_with("shprt_"));
     let (status, _) = gql(&sim, DEMO_SHOP, &access, "{ shop { id } }", Value::Null).await;
     assert_eq!(status, 200);
-    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
     let (status, _) = gql(&sim, DEMO_SHOP, &access, "{ shop { id } }", Value::Null).await;
     assert_eq!(status, 401, "an expired access token is refused");
 
