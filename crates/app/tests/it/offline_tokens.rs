@@ -6,7 +6,6 @@
 use std::time::Duration;
 
 use gridprice::db::entities::stores as store_rows;
-use gridprice::db::Database;
 use gridprice::stores::service::{access_token, seal};
 use gridprice::stores::storage::{self as stores, StoredToken};
 use reqwest::StatusCode;
@@ -193,11 +192,7 @@ async fn two_instances_exchanging_one_token_agree_on_postgres() {
     let Some(stack) = TestStack::postgres().await else {
         return;
     };
-    let url = stack.postgres_url().expect("a PostgreSQL stack").clone();
-    let second_db = Database::connect(&url)
-        .await
-        .expect("connect the second instance");
-    let second = stack.stack.state.clone().on_database(second_db);
+    let second = stack.second_instance().await;
     hold_a_non_expiring_token(&stack).await;
     let store = demo_store(&stack).await;
     let (first, other) = tokio::join!(

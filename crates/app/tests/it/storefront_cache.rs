@@ -169,11 +169,8 @@ async fn storefront_instances_share_invalidations_on_postgres() {
     let Some(stack) = TestStack::postgres().await else {
         return;
     };
-    let url = stack.postgres_url().expect("a PostgreSQL stack").clone();
-    let second_db = Database::connect(&url)
-        .await
-        .expect("connect the second instance");
-    let second = stack.stack.state.clone().on_database(second_db.clone());
+    let second = stack.second_instance().await;
+    let second_db = second.db.clone();
     let stop = CancellationToken::new();
     let listener = spawn_listener(second.catalog.clone(), &second_db, stop.clone());
     let (second_url, second_server) = serve(second.clone()).await;

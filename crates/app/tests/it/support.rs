@@ -215,6 +215,16 @@ impl TestStack {
         format!("{}{path}", self.stack.ready.shopify_url)
     }
 
+    /// A second app instance on this stack's PostgreSQL database (its own connection, catalogue
+    /// and metrics), not yet serving; panics on SQLite.
+    pub async fn second_instance(&self) -> gridprice::state::AppState {
+        let url = self.postgres_url().expect("a PostgreSQL stack");
+        let db = Database::connect(url)
+            .await
+            .expect("connect the second instance");
+        self.stack.state.clone().on_database(db)
+    }
+
     /// The PostgreSQL database of this stack; `None` on SQLite.
     pub fn postgres_url(&self) -> Option<&DatabaseUrl> {
         self.database.as_ref().map(|d| &d.url)
