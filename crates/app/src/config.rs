@@ -7,12 +7,17 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
+use std::num::NonZeroU32;
+
+use axum::http::HeaderName;
 use shopify::admin::ClientOptions;
 use shopify::{ApiVersion, AppCredentials, ShopUrlTemplate};
 use url::Url;
 
+use gridprice_storage::DatabaseUrl;
+
 use crate::crypto::EncryptionKey;
-use crate::db::DatabaseUrl;
+use crate::metrics::MetricsToken;
 
 pub const DATA_DIR: &str = "GRIDPRICE_DATA_DIR";
 pub const DATABASE_URL: &str = "DATABASE_URL";
@@ -26,6 +31,11 @@ pub const API_VERSION: &str = "SHOPIFY_API_VERSION";
 pub const SHOP_URL_TEMPLATE: &str = "SHOPIFY_SHOP_URL_TEMPLATE";
 pub const ENCRYPTION_KEY: &str = "GRIDPRICE_ENCRYPTION_KEY";
 pub const METRICS_TOKEN: &str = "GRIDPRICE_METRICS_TOKEN";
+pub const RATE_LIMIT_PER_KEY: &str = "GRIDPRICE_RATE_LIMIT_PER_KEY";
+pub const RATE_LIMIT_PER_IP: &str = "GRIDPRICE_RATE_LIMIT_PER_IP";
+/// A header set by the operator's own proxy (e.g. `x-forwarded-for`); its last address is the
+/// client. Unset, the peer address is the client: a header anyone can send is not trusted.
+pub const CLIENT_IP_HEADER: &str = "GRIDPRICE_CLIENT_IP_HEADER";
 
 /// What the app asks merchants to grant (DESIGN §7, shopify.app.toml).
 pub const DEFAULT_SCOPES: &str = "write_draft_orders,read_products";
@@ -129,6 +139,78 @@ impl FromStr for LogFormat {
     }
 }
 
+/// A sustained rate per second and the burst allowed on top of an idle period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rate {
+    pub per_second: NonZeroU32,
+    pub burst: NonZeroU32,
+}
+
+impl Rate {
+    pub const fn new(per_second: NonZeroU32, burst: NonZeroU32) -> Self {
+        Self { per_second, burst }
+    }
+}
+
+/// `PER_SECOND,BURST`, e.g. `20,60`.
+impl FromStr for Rate {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let positive = |part: &str| {
+            part.trim().parse::<NonZeroU32>().map_err(|_| {
+                format!("expected PER_SECOND,BURST with positive integers, got {text:?}")
+            })
+        };
+        let (rate, burst) = text
+            .split_once(',')
+            .ok_or_else(|| format!("expected PER_SECOND,BURST such as 20,60, got {text:?}"))?;
+        Ok(Self::new(positive(rate)?, positive(burst)?))
+    }
+}
+
+/// The storefront API's limits (`GRIDPRICE_RATE_LIMIT_*`), passed in through the app's state.
+///
+/// Defaults are sized for a widget that re-prices as the shopper types: one shopper (or one
+/// NAT) gets 20 requests per second with bursts of 60 — several fields typed quickly, plus
+/// options — and a store's key 200 per second with bursts of 600 across all its shoppers.
+#[derive(Debug, Clone)]
+pub struct RateLimits {
+    pub per_key: Rate,
+    pub per_ip: Rate,
+    pub client_ip_header: Option<HeaderName>,
+}
+
+impl Default for RateLimits {
+    fn default() -> Self {
+        Self {
+            per_key: Rate::new(nonzero(200), nonzero(600)),
+            per_ip: Rate::new(nonzero(20), nonzero(60)),
+            client_ip_header: None,
+        }
+    }
+}
+
+impl RateLimits {
+    pub fn from_source(source: &ConfigSource) -> Result<Self, ConfigError> {
+        let defaults = Self::default();
+        Ok(Self {
+            per_key: source
+                .parse(RATE_LIMIT_PER_KEY)?
+                .unwrap_or(defaults.per_key),
+            per_ip: source.parse(RATE_LIMIT_PER_IP)?.unwrap_or(defaults.per_ip),
+            client_ip_header: source.parse(CLIENT_IP_HEADER)?,
+        })
+    }
+}
+
+pub const fn nonzero(n: u32) -> NonZeroU32 {
+    match NonZeroU32::new(n) {
+        Some(n) => n,
+        None => NonZeroU32::MIN,
+    }
+}
+
 /// Where the app keeps its data and how it reaches its database.
 #[derive(Debug, Clone)]
 pub struct StorageConfig {
@@ -199,17 +281,23 @@ impl ShopifyConfig {
     }
 }
 
-/// Everything `gridprice serve` needs.
+/// Everything the app needs to run (`App::build`), parsed and validated.
 #[derive(Debug, Clone)]
-pub struct ServeConfig {
-    pub bind: SocketAddr,
-    pub storage: StorageConfig,
+pub struct AppConfig {
+    pub database_url: DatabaseUrl,
     pub shopify: ShopifyConfig,
     pub encryption_key: EncryptionKey,
     /// Storefront API rate limits (`GRIDPRICE_RATE_LIMIT_PER_KEY`, `…_PER_IP`).
-    pub rate_limits: crate::storefront::RateLimits,
+    pub rate_limits: RateLimits,
     /// What a `/metrics` scrape must send as its bearer token (`GRIDPRICE_METRICS_TOKEN`).
-    pub metrics_token: Option<crate::metrics::routes::MetricsToken>,
+    pub metrics_token: Option<MetricsToken>,
+}
+
+/// Everything `gridprice serve` needs: where to listen, and the app.
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    pub bind: SocketAddr,
+    pub app: AppConfig,
 }
 
 impl ServeConfig {
@@ -217,11 +305,13 @@ impl ServeConfig {
         let bind = source.parse(BIND)?.unwrap_or_else(default_bind);
         Ok(Self {
             bind,
-            storage: StorageConfig::from_source(source)?,
-            shopify: ShopifyConfig::from_source(source)?,
-            encryption_key: source.require(ENCRYPTION_KEY)?,
-            rate_limits: crate::storefront::RateLimits::from_source(source)?,
-            metrics_token: source.parse(METRICS_TOKEN)?,
+            app: AppConfig {
+                database_url: StorageConfig::from_source(source)?.database_url,
+                shopify: ShopifyConfig::from_source(source)?,
+                encryption_key: source.require(ENCRYPTION_KEY)?,
+                rate_limits: RateLimits::from_source(source)?,
+                metrics_token: source.parse(METRICS_TOKEN)?,
+            },
         })
     }
 }
@@ -252,14 +342,14 @@ mod tests {
         let source = ConfigSource::from_pairs(shopify_settings());
         let config = ServeConfig::from_source(&source).unwrap();
         assert_eq!(config.bind.to_string(), DEFAULT_BIND);
-        let database = format!("{:?}", config.storage.database_url);
+        let database = format!("{:?}", config.app.database_url);
         assert_eq!(database, "sqlite:.gridprice/gridprice.db");
         assert_eq!(
-            config.shopify.scopes,
+            config.app.shopify.scopes,
             ["write_draft_orders", "read_products"]
         );
-        assert_eq!(config.shopify.api_version.to_string(), "2026-10");
-        let callback = config.shopify.app_url("/auth/callback");
+        assert_eq!(config.app.shopify.api_version.to_string(), "2026-10");
+        let callback = config.app.shopify.app_url("/auth/callback");
         assert_eq!(callback.as_str(), "https://gridprice.example/auth/callback");
     }
 
@@ -309,6 +399,15 @@ mod tests {
         let config = StorageConfig::from_source(&source).unwrap();
         let shown = format!("{:?}", config.database_url);
         assert_eq!(shown, "postgres://db:5433/app");
+    }
+
+    #[test]
+    fn rates_parse_from_configuration() {
+        let rate: Rate = "5,15".parse().unwrap();
+        assert_eq!((rate.per_second.get(), rate.burst.get()), (5, 15));
+        for bad in ["5", "0,1", "1,0", "a,b", "-1,2"] {
+            assert!(bad.parse::<Rate>().is_err(), "{bad}");
+        }
     }
 
     #[test]

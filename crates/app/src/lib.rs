@@ -1,29 +1,38 @@
 //! Gridprice: made-to-measure pricing for Shopify.
 //!
-//! Features live in their own modules (stores, matrices, products, options, draft_orders,
-//! storefront), each with its storage beside it; `db` owns the connection and migrations,
-//! `http` the server, `cli` the `gridprice` command.
+//! The app's layers (DESIGN §2; `tests/layers.rs` fails on an upward import):
+//! - shared, edge-free: [`config`], [`crypto`], [`error`] (the error of each layer), [`metrics`]
+//!   (the registry), [`names`], [`telemetry`] — on top of the domain crates (`pricing`,
+//!   `shopify`), the v1 wire types (`gridprice-wire`) and storage (`gridprice-storage`);
+//! - features: [`stores`], [`api_keys`], [`catalog`], [`matrices`], [`products`], [`options`],
+//!   [`draft_orders`], [`jobs`], [`webhooks`], [`auth`] — their `service` modules;
+//! - the HTTP edge: [`http`] (state, request reading, problem+json, middleware), then each
+//!   feature's `routes`/`api`, [`storefront`] (the v1 API), [`dashboard`], [`audit`];
+//! - [`app`]: `App::build`, the one way every entry point starts the app;
+//! - [`cli`] and [`dev`] (the local Shopify and the demo store; the only users of the
+//!   simulator).
 
-pub mod admin;
 pub mod api_keys;
+pub mod app;
 pub mod audit;
 pub mod auth;
 pub mod catalog;
 pub mod cli;
 pub mod config;
 pub mod crypto;
-pub mod db;
+pub mod dashboard;
+#[cfg(feature = "dev")]
 pub mod dev;
 pub mod draft_orders;
+pub mod error;
 pub mod http;
 pub mod jobs;
 pub mod matrices;
 pub mod metrics;
+pub mod names;
 pub mod options;
 pub mod products;
-pub mod state;
 pub mod storefront;
 pub mod stores;
 pub mod telemetry;
 pub mod webhooks;
-pub mod wire;

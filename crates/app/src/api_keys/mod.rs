@@ -2,10 +2,12 @@
 
 pub mod routes;
 pub mod service;
-pub mod storage;
 
+use gridprice_storage::api_keys::{KeyFingerprint, KeyKind};
 use rand::distributions::{Alphanumeric, DistString};
 use sha2::{Digest, Sha256};
+
+use crate::error::FieldErrors;
 
 const PUBLISHABLE_PREFIX: &str = "gp_pk_";
 const SECRET_PREFIX: &str = "gp_sk_";
@@ -16,39 +18,11 @@ const DISPLAY_PREFIX_CHARS: usize = 12;
 /// Longest key the app ever issues; longer input is refused before hashing.
 pub const MAX_KEY_LENGTH: usize = 64;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyKind {
-    /// For browsers: prices and draft orders at server-side prices, for its own store.
-    Publishable,
-    /// For servers; never accepted from browsers.
-    Secret,
-}
-
-impl KeyKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Publishable => "publishable",
-            Self::Secret => "secret",
-        }
-    }
-
-    fn prefix(self) -> &'static str {
-        match self {
-            Self::Publishable => PUBLISHABLE_PREFIX,
-            Self::Secret => SECRET_PREFIX,
-        }
-    }
-}
-
-impl std::str::FromStr for KeyKind {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "publishable" => Ok(Self::Publishable),
-            "secret" => Ok(Self::Secret),
-            other => Err(format!("unknown key kind {other:?}")),
-        }
+/// The prefix a key of `kind` starts with.
+fn prefix(kind: KeyKind) -> &'static str {
+    match kind {
+        KeyKind::Publishable => PUBLISHABLE_PREFIX,
+        KeyKind::Secret => SECRET_PREFIX,
     }
 }
 
@@ -63,12 +37,23 @@ pub struct NewKey {
 impl NewKey {
     pub fn generate(kind: KeyKind) -> Self {
         let random = Alphanumeric.sample_string(&mut rand::rngs::OsRng, RANDOM_CHARS);
-        let full = format!("{}{random}", kind.prefix());
+        let full = format!("{}{random}", prefix(kind));
         Self {
             kind,
             display_prefix: full[..DISPLAY_PREFIX_CHARS].to_owned(),
             hash: hash_key(&full),
             full,
+        }
+    }
+}
+
+impl NewKey {
+    /// What is kept of the key.
+    pub fn fingerprint(&self) -> KeyFingerprint {
+        KeyFingerprint {
+            kind: self.kind,
+            display_prefix: self.display_prefix.clone(),
+            hash: self.hash.clone(),
         }
     }
 }
@@ -105,11 +90,7 @@ pub fn parse_origin(text: &str) -> Result<String, String> {
 }
 
 /// A list of origins, each checked and normalised; problems are noted under `field[i]`.
-pub fn parse_origins(
-    errors: &mut crate::admin::FieldErrors,
-    field: &str,
-    texts: &[String],
-) -> Vec<String> {
+pub fn parse_origins(errors: &mut FieldErrors, field: &str, texts: &[String]) -> Vec<String> {
     if texts.len() > MAX_ALLOWED_ORIGINS {
         errors.add(
             field,

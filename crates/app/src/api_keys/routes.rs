@@ -8,13 +8,16 @@ use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use gridprice_storage::api_keys::{self as storage, ApiKey, KeyKind};
+use gridprice_storage::ApiKeyId;
+
+use super::parse_origins;
 use super::service::{self, IssuedKey};
-use super::storage::{self, ApiKey};
-use super::{parse_origins, KeyKind};
-use crate::admin::{FieldErrors, JsonBody, PathParam, MAX_JSON_BODY_BYTES};
 use crate::auth::AdminSession;
+use crate::error::FieldErrors;
 use crate::http::error::ApiError;
-use crate::state::AppState;
+use crate::http::extract::{JsonBody, PathParam, MAX_JSON_BODY_BYTES};
+use crate::http::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -45,7 +48,8 @@ async fn reveal_first_key(
             )
         })?;
     let key = state
-        .secrets
+        .shopify
+        .secrets()
         .open(&pending.sealed_key, &pending.display_prefix)
         .map_err(ApiError::internal)?;
     Ok(Json(RevealedKey {
@@ -67,7 +71,7 @@ struct CreateKey {
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct KeyView {
-    id: i64,
+    id: ApiKeyId,
     kind: &'static str,
     prefix: String,
     allowed_origins: Vec<String>,
@@ -135,7 +139,7 @@ struct Rotated {
 }
 
 impl CreateKey {
-    fn parse(&self, default_origins: &[String]) -> Result<(KeyKind, Vec<String>), ApiError> {
+    fn parse(&self, default_origins: &[String]) -> Result<(KeyKind, Vec<String>), FieldErrors> {
         let mut errors = FieldErrors::default();
         let kind = match &self.kind {
             Some(text) => errors.check("kind", text.parse()),
@@ -166,7 +170,7 @@ async fn create(
     JsonBody(body): JsonBody<CreateKey>,
 ) -> Result<(StatusCode, Json<IssuedKeyView>), ApiError> {
     let (kind, origins) = body.parse(&session.store.default_allowed_origins)?;
-    let issued = service::create(&state, &session, kind, &origins).await?;
+    let issued = service::create(&state.db, &session, kind, &origins).await?;
     Ok((
         StatusCode::CREATED,
         Json(IssuedKeyView::new(issued, Utc::now())),
@@ -178,7 +182,7 @@ async fn revoke(
     session: AdminSession,
     PathParam(id): PathParam<i64>,
 ) -> Result<Json<KeyView>, ApiError> {
-    let revoked = service::revoke(&state, &session, id).await?;
+    let revoked = service::revoke(&state.db, &session, ApiKeyId::new(id)).await?;
     Ok(Json(KeyView::new(revoked, Utc::now())))
 }
 
@@ -187,7 +191,7 @@ async fn rotate(
     session: AdminSession,
     PathParam(id): PathParam<i64>,
 ) -> Result<(StatusCode, Json<Rotated>), ApiError> {
-    let (issued, previous) = service::rotate(&state, &session, id).await?;
+    let (issued, previous) = service::rotate(&state.db, &session, ApiKeyId::new(id)).await?;
     let now = Utc::now();
     Ok((
         StatusCode::CREATED,

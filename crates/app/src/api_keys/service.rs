@@ -1,14 +1,14 @@
-//! Merchant changes to storefront keys, each written with its audit entry. The full key exists
+//! Changes to storefront keys, each a unit of work with its audit entry. The full key exists
 //! only in the value returned here; storage keeps its hash.
 
 use chrono::{Duration, Utc};
+use gridprice_storage::api_keys::{self as storage, ApiKey, KeyKind};
+use gridprice_storage::audit::{Action, AuditEntry};
+use gridprice_storage::{ApiKeyId, Database, Editor, UnitOfWork};
 
-use super::storage::{self, ApiKey};
-use super::{KeyKind, NewKey};
-use crate::audit::{Action, AuditedWrite, Entry};
-use crate::auth::AdminSession;
-use crate::http::error::ApiError;
-use crate::state::AppState;
+use super::NewKey;
+use crate::crypto::SecretBox;
+use crate::error::ServiceError;
 
 /// How long a rotated key keeps working, so storefronts can switch without an outage.
 pub const ROTATION_GRACE: Duration = Duration::hours(24);
@@ -31,62 +31,75 @@ fn snapshot(key: &ApiKey) -> serde_json::Value {
 }
 
 pub async fn create(
-    state: &AppState,
-    session: &AdminSession,
+    db: &Database,
+    editor: &Editor,
     kind: KeyKind,
     allowed_origins: &[String],
-) -> Result<IssuedKey, ApiError> {
+) -> Result<IssuedKey, ServiceError> {
     let new = NewKey::generate(kind);
-    let write = AuditedWrite::begin(&state.db, session).await?;
-    let key = storage::create(write.txn(), session.store.id, &new, allowed_origins, None).await?;
-    write
-        .commit(Entry::new(Action::StorefrontKeyCreate, key.id).after(&snapshot(&key)))
-        .await?;
+    let work = UnitOfWork::begin(db, editor).await?;
+    let key = storage::create(&work, &new.fingerprint(), allowed_origins, None).await?;
+    let entry = AuditEntry::new(Action::StorefrontKeyCreate, key.id.get()).after(&snapshot(&key));
+    work.commit(entry).await?;
     Ok(IssuedKey {
         full: new.full,
         key,
     })
 }
 
+/// The first publishable key of a store, kept sealed until the merchant has seen it once.
+pub async fn create_first(
+    db: &Database,
+    editor: &Editor,
+    secrets: &SecretBox,
+) -> Result<(), ServiceError> {
+    let new = NewKey::generate(KeyKind::Publishable);
+    let reveal = secrets.seal(&new.full, &new.display_prefix);
+    let work = UnitOfWork::begin(db, editor).await?;
+    let key = storage::create(&work, &new.fingerprint(), &[], Some(reveal)).await?;
+    let entry = AuditEntry::new(Action::StorefrontKeyCreate, key.id.get()).after(&snapshot(&key));
+    work.commit(entry).await?;
+    Ok(())
+}
+
 /// Stops a key working now.
-pub async fn revoke(state: &AppState, session: &AdminSession, id: i64) -> Result<ApiKey, ApiError> {
-    let store = session.store.id;
-    let write = AuditedWrite::begin(&state.db, session).await?;
-    let before = storage::get(write.txn(), store, id).await?;
-    let revoked = storage::revoke_in(write.txn(), store, id, Utc::now()).await?;
-    let entry = Entry::new(Action::StorefrontKeyRevoke, id)
+pub async fn revoke(db: &Database, editor: &Editor, id: ApiKeyId) -> Result<ApiKey, ServiceError> {
+    let work = UnitOfWork::begin(db, editor).await?;
+    let before = storage::get(&work, id).await?;
+    let revoked = storage::revoke(&work, id, Utc::now()).await?;
+    let entry = AuditEntry::new(Action::StorefrontKeyRevoke, id.get())
         .before(&snapshot(&before))
         .after(&snapshot(&revoked));
-    write.commit_and_invalidate(entry, &state.catalog).await?;
+    work.commit(entry).await?;
     Ok(revoked)
 }
 
 /// Issues a key like `id` (same kind and origins); `id` keeps working for [`ROTATION_GRACE`].
 /// Returns the new key and the old one as it is now.
 pub async fn rotate(
-    state: &AppState,
-    session: &AdminSession,
-    id: i64,
-) -> Result<(IssuedKey, ApiKey), ApiError> {
-    let store = session.store.id;
+    db: &Database,
+    editor: &Editor,
+    id: ApiKeyId,
+) -> Result<(IssuedKey, ApiKey), ServiceError> {
     let now = Utc::now();
-    let write = AuditedWrite::begin(&state.db, session).await?;
-    let old = storage::get(write.txn(), store, id).await?;
+    let work = UnitOfWork::begin(db, editor).await?;
+    let old = storage::get(&work, id).await?;
     if !old.is_usable(now) {
-        return Err(ApiError::Conflict(
+        return Err(ServiceError::Conflict(
             "The key is revoked or expired; create a new key instead.".into(),
         ));
     }
     let new = NewKey::generate(old.kind);
-    let replacement = storage::create(write.txn(), store, &new, &old.allowed_origins, None).await?;
-    let retiring = storage::expire_in(write.txn(), store, id, now + ROTATION_GRACE).await?;
-    let entry = Entry::new(Action::StorefrontKeyRotate, id)
+    let replacement =
+        storage::create(&work, &new.fingerprint(), &old.allowed_origins, None).await?;
+    let retiring = storage::expire(&work, id, now + ROTATION_GRACE).await?;
+    let entry = AuditEntry::new(Action::StorefrontKeyRotate, id.get())
         .before(&snapshot(&old))
         .after(&serde_json::json!({
             "old": snapshot(&retiring),
             "new": { "id": replacement.id, "key": snapshot(&replacement) },
         }));
-    write.commit_and_invalidate(entry, &state.catalog).await?;
+    work.commit(entry).await?;
     let issued = IssuedKey {
         full: new.full,
         key: replacement,

@@ -5,11 +5,12 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
 
-use super::storage::{self, LoggedChange};
-use crate::admin::{next_before, Page, PageQuery, QueryParams};
+use gridprice_storage::audit::{self as storage, LoggedChange};
+
 use crate::auth::AdminSession;
 use crate::http::error::ApiError;
-use crate::state::AppState;
+use crate::http::extract::{next_before, page, PageQuery, QueryParams};
+use crate::http::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/app/api/audit-log", get(list))
@@ -28,7 +29,7 @@ async fn list(
     session: AdminSession,
     QueryParams(query): QueryParams<PageQuery>,
 ) -> Result<Json<AuditLogPage>, ApiError> {
-    let page = Page::parse(&query)?;
+    let page = page(&query)?;
     let changes = storage::list(&state.db, session.store.id, page).await?;
     Ok(Json(AuditLogPage {
         next_before: next_before(&changes, page, |change| change.id),

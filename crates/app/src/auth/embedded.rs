@@ -10,11 +10,12 @@ use chrono::Utc;
 use serde::Deserialize;
 use shopify::{session_token, token, ShopDomain};
 
+use gridprice_storage::stores::{self, Store};
+
 use super::install::parse_shop;
 use super::service::complete_install;
 use crate::http::error::ApiError;
-use crate::state::AppState;
-use crate::stores::{storage as stores, Store};
+use crate::http::AppState;
 
 const APP_BRIDGE: &str = "https://cdn.shopify.com/shopifycloud/app-bridge.js";
 
@@ -39,7 +40,8 @@ async fn entry(
         let shop = parse_shop(query.shop.as_deref())?;
         return Ok(Redirect::to(&format!("/auth?shop={shop}")).into_response());
     };
-    let claims = match session_token::verify(&id_token, &state.shopify.credentials, Utc::now()) {
+    let config = state.shopify.config();
+    let claims = match session_token::verify(&id_token, &config.credentials, Utc::now()) {
         Ok(claims) => claims,
         // A stale token on a page load: App Bridge fetches a fresh one and reloads.
         Err(_) => return Ok(Redirect::to("/bounce?shopify-reload=/").into_response()),
@@ -47,16 +49,17 @@ async fn entry(
     let store = match stores::find_by_shop(&state.db, &claims.shop).await? {
         Some(store) if store.is_active() => store,
         _ => {
-            let config = &state.shopify;
             let grant = token::token_exchange(
-                &state.http,
+                state.shopify.http(),
                 &config.shop_url_template,
                 &claims.shop,
                 &config.credentials,
                 &id_token,
             )
             .await?;
-            complete_install(&state, &claims.shop, grant).await?.store
+            complete_install(&state.db, &state.shopify, &claims.shop, grant)
+                .await?
+                .store
         }
     };
     Ok(embedded_page(&state, &claims.shop, &home(&store)))
@@ -95,7 +98,7 @@ fn page_shell(state: &AppState, body: &str) -> String {
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <meta name=\"shopify-api-key\" content=\"{key}\"><script src=\"{APP_BRIDGE}\"></script>\
          <title>Gridprice</title></head><body>{body}</body></html>",
-        key = escape_attribute(&state.shopify.credentials.api_key),
+        key = escape_attribute(&state.shopify.config().credentials.api_key),
     )
 }
 

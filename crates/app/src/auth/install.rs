@@ -9,9 +9,11 @@ use chrono::Utc;
 use serde::Deserialize;
 use shopify::{oauth, token, ShopDomain};
 
-use super::{service::complete_install, storage};
+use gridprice_storage::oauth_states as storage;
+
+use super::service::complete_install;
 use crate::http::error::ApiError;
-use crate::state::AppState;
+use crate::http::AppState;
 
 /// Shopify redirects back at once; older callbacks are replays.
 const CALLBACK_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(300);
@@ -36,7 +38,7 @@ async fn begin(
     let shop = parse_shop(query.shop.as_deref())?;
     let nonce = oauth::new_state_nonce();
     storage::save_state(&state.db, &nonce, &shop).await?;
-    let config = &state.shopify;
+    let config = state.shopify.config();
     let scopes: Vec<&str> = config.scopes.iter().map(String::as_str).collect();
     let url = oauth::install_url(
         &config.shop_url_template,
@@ -57,7 +59,7 @@ async fn callback(
     if query.len() > MAX_QUERY_BYTES {
         return Err(ApiError::bad_request("The callback query is too large."));
     }
-    let config = &state.shopify;
+    let config = state.shopify.config();
     let verified = oauth::verify_callback(
         &query,
         &config.credentials.api_secret,
@@ -71,14 +73,14 @@ async fn callback(
         ));
     }
     let grant = token::exchange_code(
-        &state.http,
+        state.shopify.http(),
         &config.shop_url_template,
         &verified.shop,
         &config.credentials,
         &verified.code,
     )
     .await?;
-    complete_install(&state, &verified.shop, grant).await?;
+    complete_install(&state.db, &state.shopify, &verified.shop, grant).await?;
     let admin_path = format!("/admin/apps/{}", config.credentials.api_key);
     Ok(Redirect::to(
         config

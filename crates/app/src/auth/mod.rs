@@ -4,15 +4,13 @@
 
 mod embedded;
 mod install;
-mod service;
+pub mod service;
 mod session;
-mod storage;
 
 use axum::Router;
 
-use crate::state::AppState;
+use crate::http::AppState;
 
-pub use service::complete_install;
 pub use session::AdminSession;
 
 pub fn routes() -> Router<AppState> {

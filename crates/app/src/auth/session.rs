@@ -1,21 +1,31 @@
 //! The embedded admin's authentication: a Shopify session token (App Bridge `idToken()`) in
 //! `Authorization: Bearer …`, verified on every request, naming the store and the staff user.
 
+use std::ops::Deref;
+
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use chrono::Utc;
+use gridprice_storage::stores;
+use gridprice_storage::{Actor, Editor};
 
 use crate::http::error::ApiError;
-use crate::state::AppState;
-use crate::stores::{storage as stores, Store};
+use crate::http::AppState;
 
-/// An authenticated merchant request: every query it makes is scoped to `store`.
+/// An authenticated merchant request: the store every query it makes is scoped to, and the
+/// staff member acting (the token's `sub`), who the audit log names.
 #[derive(Debug, Clone)]
 pub struct AdminSession {
-    pub store: Store,
-    /// The staff member acting (the token's `sub`), recorded in the audit log.
-    pub user: String,
+    pub editor: Editor,
+}
+
+impl Deref for AdminSession {
+    type Target = Editor;
+
+    fn deref(&self) -> &Editor {
+        &self.editor
+    }
 }
 
 impl FromRequestParts<AppState> for AdminSession {
@@ -23,8 +33,9 @@ impl FromRequestParts<AppState> for AdminSession {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let token = bearer_token(parts)?;
-        let claims = shopify::session_token::verify(token, &state.shopify.credentials, Utc::now())
-            .map_err(|e| {
+        let credentials = &state.shopify.config().credentials;
+        let claims =
+            shopify::session_token::verify(token, credentials, Utc::now()).map_err(|e| {
                 ApiError::InvalidSession(format!("The session token is not valid: {e}."))
             })?;
         let store = stores::find_by_shop(&state.db, &claims.shop).await?.ok_or_else(|| {
@@ -40,8 +51,10 @@ impl FromRequestParts<AppState> for AdminSession {
             )));
         }
         Ok(Self {
-            store,
-            user: claims.user,
+            editor: Editor {
+                store,
+                actor: Actor::Staff(claims.user),
+            },
         })
     }
 }

@@ -3,15 +3,14 @@
 
 use std::sync::Arc;
 
-use pricing::{Currency, Dimension, Modifier, PriceMatrix, Quantity, QuoteError, Unit};
-use serde_json::value::RawValue;
+use gridprice_storage::matrices::StoredMatrix;
+use gridprice_storage::options::{OptionGroup, Requirement};
+use gridprice_storage::products::Assignment;
+use gridprice_storage::{ChoiceId, MatrixId, OptionGroupId};
+use gridprice_wire::{DimensionRange, PriceResponse, PricedOption, PricedRequest};
+use pricing::{Currency, Dimension, Modifier, PriceMatrix, Quantity, Unit};
 
-use crate::http::error::ApiError;
-use crate::matrices::storage::StoredMatrix;
-use crate::matrices::MatrixId;
-use crate::options::{ChoiceId, OptionGroup, OptionGroupId, Requirement};
-use crate::products::storage::Assignment;
-use crate::storefront::price::{DimensionRange, PriceResponse, PricedOption, PricedRequest};
+use crate::error::{CatalogError, FieldErrors};
 
 /// One choice picked in one option group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,9 +77,9 @@ impl PricedProduct {
     /// The v1 price response (DESIGN §5).
     pub fn response(&self) -> PriceResponse<'_> {
         let request = PricedRequest {
-            matrix_id: Some(self.matrix_id()),
+            matrix_id: Some(self.matrix_id().get()),
             matrix_name: self.matrix_name(),
-            range: &self.product.matrix.range,
+            range: self.product.matrix.range,
             width: self.width,
             height: self.height,
             options: self.options(),
@@ -96,21 +95,19 @@ pub struct CompiledMatrix {
     pub name: String,
     pub version: i64,
     pub matrix: PriceMatrix,
-    /// Its [`DimensionRange`] as answers write it.
-    pub range: Box<RawValue>,
+    /// The same for every price of the matrix.
+    pub range: DimensionRange,
 }
 
-impl TryFrom<StoredMatrix> for CompiledMatrix {
-    type Error = serde_json::Error;
-
-    fn try_from(stored: StoredMatrix) -> Result<Self, Self::Error> {
-        Ok(Self {
+impl From<StoredMatrix> for CompiledMatrix {
+    fn from(stored: StoredMatrix) -> Self {
+        Self {
             id: stored.id,
             name: stored.name,
             version: stored.version,
-            range: DimensionRange::render(stored.matrix.range(), stored.matrix.unit())?,
+            range: DimensionRange::new(stored.matrix.range(), stored.matrix.unit()),
             matrix: stored.matrix,
-        })
+        }
     }
 }
 
@@ -146,7 +143,7 @@ impl CompiledProduct {
         self: Arc<Self>,
         currency: Currency,
         request: &PriceRequest,
-    ) -> Result<PricedProduct, ApiError> {
+    ) -> Result<PricedProduct, CatalogError> {
         let applied = self.resolve(&request.selections)?;
         let modifiers: Vec<Modifier> = applied
             .iter()
@@ -159,8 +156,7 @@ impl CompiledProduct {
             request.height,
             request.quantity,
             &modifiers,
-        )
-        .map_err(quote_error)?;
+        )?;
         Ok(PricedProduct {
             product: self,
             applied,
@@ -173,24 +169,24 @@ impl CompiledProduct {
     /// The choice applied for each group, in display order, as (group, choice) positions: the
     /// selected one, else the group's default; a REQUIRED group with neither is an error, an
     /// OPTIONAL one is skipped. Every problem is reported at once.
-    fn resolve(&self, selections: &[Selection]) -> Result<Vec<(usize, usize)>, ApiError> {
-        let mut problems = Vec::new();
+    fn resolve(&self, selections: &[Selection]) -> Result<Vec<(usize, usize)>, CatalogError> {
+        let mut problems = FieldErrors::default();
         let mut picked: Vec<Option<usize>> = vec![None; self.groups.len()];
         for (index, selection) in selections.iter().enumerate() {
             let field = || format!("options.selections[{index}]");
             let Some(position) = self.groups.iter().position(|g| g.id == selection.group) else {
-                problems.push((
+                problems.add(
                     field(),
                     format!(
                         "option group {} is not offered for this product",
                         selection.group.get()
                     ),
-                ));
+                );
                 continue;
             };
             let group = &self.groups[position];
             let Some(choice) = group.choices.iter().position(|c| c.id == selection.choice) else {
-                problems.push((
+                problems.add(
                     field(),
                     format!(
                         "choice {} is not a choice of the option group {:?} (id {})",
@@ -198,41 +194,38 @@ impl CompiledProduct {
                         group.name,
                         group.id.get()
                     ),
-                ));
+                );
                 continue;
             };
             if picked[position].replace(choice).is_some() {
-                problems.push((
+                problems.add(
                     field(),
                     format!(
                         "the option group {:?} (id {}) is selected more than once; pick one choice",
                         group.name,
                         group.id.get()
                     ),
-                ));
+                );
             }
         }
         let mut applied = Vec::with_capacity(self.groups.len());
         for (position, (group, picked)) in self.groups.iter().zip(picked).enumerate() {
             match picked.or_else(|| group.choices.iter().position(|c| c.is_default)) {
                 Some(choice) => applied.push((position, choice)),
-                None if group.requirement == Requirement::Required => problems.push((
-                    "options".to_owned(),
+                None if group.requirement == Requirement::Required => problems.add(
+                    "options",
                     format!(
                         "the option group {:?} (id {}) is required: choose one of {}",
                         group.name,
                         group.id.get(),
                         choice_list(group)
                     ),
-                )),
+                ),
                 None => {}
             }
         }
-        if problems.is_empty() {
-            Ok(applied)
-        } else {
-            Err(bad_request(problems))
-        }
+        problems.into_result().map_err(CatalogError::Invalid)?;
+        Ok(applied)
     }
 }
 
@@ -243,33 +236,4 @@ fn choice_list(group: &OptionGroup) -> String {
         .map(|c| format!("{:?} (id {})", c.label, c.id.get()))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// Field errors as one 400; the detail repeats a single problem or counts several.
-pub(crate) fn bad_request(errors: Vec<(String, String)>) -> ApiError {
-    let detail = match errors.as_slice() {
-        [(_, only)] => format!("Invalid request: {only}."),
-        many => format!(
-            "Invalid request: {} problems, listed in `errors`.",
-            many.len()
-        ),
-    };
-    ApiError::BadRequest { detail, errors }
-}
-
-fn quote_error(error: QuoteError) -> ApiError {
-    match &error {
-        QuoteError::OutOfRange(range) => ApiError::BadRequest {
-            detail: format!("The size is outside this product's price matrix: {range}."),
-            errors: range
-                .axes()
-                .iter()
-                .map(|axis| (axis.axis.to_string(), axis.to_string()))
-                .collect(),
-        },
-        QuoteError::TotalOverflow { .. } => ApiError::invalid_field("quantity", error.to_string()),
-        QuoteError::ModifierOverflow { .. } | QuoteError::UnitPriceOverflow => {
-            ApiError::bad_request(format!("This product cannot be priced: {error}."))
-        }
-    }
 }

@@ -3,19 +3,17 @@
 //! warm price request reads no database.
 //!
 //! Coherence:
-//! - every admin write commits through [`CatalogCache::commit_change`], which drops the store's
-//!   products, matrices and keys here and, on PostgreSQL, tells the other instances with
-//!   `NOTIFY gridprice_catalog, '<store id>'` sent in the write's transaction; their listener
-//!   ([`spawn_listener`]) drops the same;
+//! - every change to a store commits through the storage layer's unit of work, whose
+//!   [`ChangeListener`] call drops the store's products, matrices and keys here at once and, on
+//!   PostgreSQL, whose `NOTIFY` (sent in the change's transaction) reaches the other instances'
+//!   change listeners, which drop the same;
 //! - a load that raced with an invalidation is not kept (per-store generations, a key epoch);
-//! - on PostgreSQL nothing is cached while the listener is not listening, and everything is
-//!   dropped whenever it (re)connects, since notifications sent meanwhile are lost;
+//! - on PostgreSQL nothing is cached while the change listener is not listening, and everything
+//!   is dropped whenever it (re)connects, since notifications sent meanwhile are lost;
 //! - on SQLite there is one instance (one file, one writer), so nothing crosses processes;
-//! - key entries are re-read after [`KEY_TTL`]: store facts that webhooks change (uninstall,
-//!   currency) become visible without an admin write.
+//! - key entries are re-read after [`KEY_TTL`], as a backstop for store facts.
 
 mod compiled;
-mod notify;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -23,20 +21,19 @@ use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
-use sea_orm::DatabaseTransaction;
+use gridprice_storage::api_keys::KeyKind;
+use gridprice_storage::stores::Store;
+use gridprice_storage::{
+    api_keys, matrices, options, products, stores, ApiKeyId, ChangeListener, Database, MatrixId,
+    StoreId,
+};
 use sha2::{Digest, Sha256};
 use shopify::ProductGid;
 
-pub(crate) use self::compiled::bad_request;
 pub use self::compiled::{CompiledMatrix, CompiledProduct, PriceRequest, PricedProduct, Selection};
-pub use self::notify::{spawn_listener, CHANNEL};
-use crate::api_keys::{self, KeyKind, MAX_KEY_LENGTH};
-use crate::db::{Database, StorageResult};
-use crate::http::error::ApiError;
-use crate::matrices::{self, MatrixId};
+use crate::api_keys::MAX_KEY_LENGTH;
+use crate::error::CatalogError;
 use crate::metrics::{CatalogLoad, Metrics};
-use crate::stores::{self, Store, StoreId};
-use crate::{options, products};
 
 /// How long a cached key (and the store facts it carries) is trusted without a write.
 pub const KEY_TTL: Duration = Duration::from_secs(60);
@@ -50,7 +47,7 @@ const MAX_ABSENT_PER_STORE: usize = 1024;
 /// A key that authenticated: whose it is and where it may be used from.
 #[derive(Debug, Clone)]
 pub struct AuthenticatedKey {
-    pub id: i64,
+    pub id: ApiKeyId,
     pub store: Store,
     pub kind: KeyKind,
     /// Lowercase, without a trailing slash; empty means any origin.
@@ -70,16 +67,12 @@ impl AuthenticatedKey {
                 .any(|allowed| allowed.eq_ignore_ascii_case(origin))
     }
 
-    fn check_usable(&self) -> Result<(), ApiError> {
+    fn check_usable(&self) -> Result<(), CatalogError> {
         if self.revoked_at.is_some() || self.expires_at.is_some_and(|at| at <= Utc::now()) {
-            return Err(ApiError::Unauthenticated(
-                "This API key was revoked or has expired; use the store's current key.".into(),
-            ));
+            return Err(CatalogError::RetiredKey);
         }
         if self.store.uninstalled_at.is_some() {
-            return Err(ApiError::Unauthenticated(
-                "The store behind this API key no longer has Gridprice installed.".into(),
-            ));
+            return Err(CatalogError::Uninstalled);
         }
         Ok(())
     }
@@ -93,6 +86,7 @@ pub struct CatalogCache {
 
 #[derive(Debug)]
 struct Inner {
+    db: Database,
     stores: RwLock<HashMap<StoreId, StoreEntry>>,
     keys: RwLock<KeyTable>,
     /// False while entries could miss another instance's writes (PostgreSQL, not listening).
@@ -122,7 +116,7 @@ struct KeyTable {
 /// What memory knows of a key: the answer, or what loading it needs.
 #[derive(Debug)]
 pub enum KeyLookup {
-    Cached(Result<Arc<AuthenticatedKey>, ApiError>),
+    Cached(Result<Arc<AuthenticatedKey>, CatalogError>),
     Missing(KeyMiss),
 }
 
@@ -140,77 +134,54 @@ struct CachedKey {
 }
 
 impl CatalogCache {
-    /// A cache for `db` counting its loads in `metrics`; on PostgreSQL it publishes
-    /// invalidations and stays cold until [`spawn_listener`] listens.
+    /// A cache of `db` counting its loads in `metrics`. It hears of every change through `db`;
+    /// on PostgreSQL it stays cold until `db`'s change listener listens.
     pub fn new(db: &Database, metrics: Metrics) -> Self {
-        let single_instance = notify::postgres_pool(db).is_none();
-        Self {
-            inner: Arc::new(Inner {
-                coherent: AtomicBool::new(single_instance),
-                stores: RwLock::default(),
-                keys: RwLock::default(),
-                metrics,
-            }),
-        }
+        let inner = Arc::new(Inner {
+            db: db.clone(),
+            coherent: AtomicBool::new(!db.is_shared()),
+            stores: RwLock::default(),
+            keys: RwLock::default(),
+            metrics,
+        });
+        let listener: Arc<dyn ChangeListener> = inner.clone();
+        db.subscribe(Arc::downgrade(&listener));
+        Self { inner }
     }
 
-    /// Commits `txn`, a change to what `store`'s storefront prices from (catalogue, settings,
-    /// keys), and makes every instance forget the store: this one at once, the others by a
-    /// `NOTIFY` that PostgreSQL delivers with the commit and never without it.
-    pub async fn commit_change(
-        &self,
-        txn: DatabaseTransaction,
-        store: StoreId,
-    ) -> StorageResult<()> {
-        notify::publish(&txn, store).await?;
-        txn.commit().await?;
-        self.forget_store(store);
-        Ok(())
-    }
-
-    /// Forgets everything cached for `store` after a change that committed on its own (the
-    /// webhook jobs), and tells the other instances. An error means they may not have heard:
-    /// the caller retries.
-    pub async fn invalidate_store(&self, db: &Database, store: StoreId) -> StorageResult<()> {
-        self.forget_store(store);
-        notify::publish(db.connection(), store).await?;
-        Ok(())
-    }
-
-    /// Prices `request` for `product` of `store` (404 when it has no matrix).
+    /// Prices `request` for `product` of `store` (no matrix: [`CatalogError::NoMatrix`]).
     pub async fn price(
         &self,
-        db: &Database,
         store: &Store,
         product: &ProductGid,
         request: &PriceRequest,
-    ) -> Result<PricedProduct, ApiError> {
-        self.product(db, store.id, *product)
+    ) -> Result<PricedProduct, CatalogError> {
+        self.product(store.id, *product)
             .await?
             .price(store.currency, request)
     }
 
     /// The compiled product, from memory or loaded once. Another store's product, or one
-    /// without a matrix, is the same 404: existence never leaks across stores.
+    /// without a matrix, is the same [`CatalogError::NoMatrix`]: existence never leaks across
+    /// stores.
     pub async fn product(
         &self,
-        db: &Database,
         store: StoreId,
         product: ProductGid,
-    ) -> Result<Arc<CompiledProduct>, ApiError> {
+    ) -> Result<Arc<CompiledProduct>, CatalogError> {
         let id = product.numeric_id();
         let generation = {
             let stores = read(&self.inner.stores);
             match stores.get(&store) {
                 Some(entry) => match entry.products.get(&id) {
-                    Some(hit) => return hit.clone().ok_or_else(no_matrix),
+                    Some(hit) => return hit.clone().ok_or(CatalogError::NoMatrix),
                     None => entry.generation,
                 },
                 None => 0,
             }
         };
         self.inner.metrics.catalog_loaded(CatalogLoad::Product);
-        let loaded = in_time(self.load_product(db, store, product, generation)).await?;
+        let loaded = in_time(self.load_product(store, product, generation)).await?;
         if self.is_coherent() {
             let mut stores = write(&self.inner.stores);
             let entry = stores.entry(store).or_default();
@@ -218,14 +189,15 @@ impl CatalogCache {
                 entry.remember_product(id, loaded.clone());
             }
         }
-        loaded.ok_or_else(no_matrix)
+        loaded.ok_or(CatalogError::NoMatrix)
     }
 
-    /// The key's store, kind and origins from memory (401 when unknown, revoked or expired), or
-    /// what [`Self::load_key`] needs to read it: a warm request is answered without awaiting.
+    /// The key's store, kind and origins from memory (refused when unknown, revoked or
+    /// expired), or what [`Self::load_key`] needs to read it: a warm request is answered
+    /// without awaiting.
     pub fn cached_key(&self, key: &str) -> KeyLookup {
         if key.is_empty() || key.len() > MAX_KEY_LENGTH {
-            return KeyLookup::Cached(Err(unknown_key()));
+            return KeyLookup::Cached(Err(CatalogError::UnknownKey));
         }
         let digest: [u8; 32] = Sha256::digest(key.as_bytes()).into();
         let keys = read(&self.inner.keys);
@@ -242,15 +214,11 @@ impl CatalogCache {
 
     /// Reads a key [`Self::cached_key`] did not have, and keeps it unless an invalidation
     /// happened meanwhile.
-    pub async fn load_key(
-        &self,
-        db: &Database,
-        miss: KeyMiss,
-    ) -> Result<Arc<AuthenticatedKey>, ApiError> {
+    pub async fn load_key(&self, miss: KeyMiss) -> Result<Arc<AuthenticatedKey>, CatalogError> {
         self.inner.metrics.catalog_loaded(CatalogLoad::Key);
-        let key = in_time(load_key(db, &miss.digest))
+        let key = in_time(load_key(&self.inner.db, &miss.digest))
             .await?
-            .ok_or_else(unknown_key)?;
+            .ok_or(CatalogError::UnknownKey)?;
         if self.is_coherent() {
             let mut keys = write(&self.inner.keys);
             if keys.epoch == miss.epoch {
@@ -267,19 +235,17 @@ impl CatalogCache {
 
     async fn load_product(
         &self,
-        db: &Database,
         store: StoreId,
         product: ProductGid,
         generation: u64,
-    ) -> Result<Option<Arc<CompiledProduct>>, ApiError> {
+    ) -> Result<Option<Arc<CompiledProduct>>, CatalogError> {
+        let db = &self.inner.db;
         let gid = product.to_string();
-        let Some(assignment) = products::storage::find(db, store, &gid).await? else {
+        let Some(assignment) = products::find(db, store, &gid).await? else {
             return Ok(None);
         };
-        let matrix = self
-            .matrix(db, store, assignment.matrix_id, generation)
-            .await?;
-        let groups = options::storage::groups_for_product(db, store, &gid).await?;
+        let matrix = self.matrix(store, assignment.matrix_id, generation).await?;
+        let groups = options::groups_for_product(db, store, &gid).await?;
         Ok(Some(Arc::new(CompiledProduct::new(
             assignment, matrix, groups,
         ))))
@@ -287,19 +253,18 @@ impl CatalogCache {
 
     async fn matrix(
         &self,
-        db: &Database,
         store: StoreId,
         id: MatrixId,
         generation: u64,
-    ) -> Result<Arc<CompiledMatrix>, ApiError> {
+    ) -> Result<Arc<CompiledMatrix>, CatalogError> {
         let cached = read(&self.inner.stores)
             .get(&store)
             .and_then(|entry| entry.matrices.get(&id).cloned());
         if let Some(matrix) = cached {
             return Ok(matrix);
         }
-        let stored = matrices::storage::load(db, store, id).await?;
-        let matrix = Arc::new(CompiledMatrix::try_from(stored).map_err(ApiError::internal)?);
+        let stored = matrices::load(&self.inner.db, store, id).await?;
+        let matrix = Arc::new(CompiledMatrix::from(stored));
         if self.is_coherent() {
             let mut stores = write(&self.inner.stores);
             let entry = stores.entry(store).or_default();
@@ -310,31 +275,29 @@ impl CatalogCache {
         Ok(matrix)
     }
 
-    fn forget_store(&self, store: StoreId) {
-        write(&self.inner.stores).entry(store).or_default().forget();
-        let mut keys = write(&self.inner.keys);
+    /// Whether loads are kept: always on SQLite; on PostgreSQL while the listener listens.
+    pub fn is_coherent(&self) -> bool {
+        self.inner.coherent.load(Ordering::Acquire)
+    }
+}
+
+impl ChangeListener for Inner {
+    fn store_changed(&self, store: StoreId) {
+        write(&self.stores).entry(store).or_default().forget();
+        let mut keys = write(&self.keys);
         keys.epoch += 1;
         keys.by_digest
             .retain(|_, cached| cached.key.store.id != store);
     }
 
-    /// Drops every entry: notifications may have been missed.
-    fn forget_everything(&self) {
-        write(&self.inner.stores)
+    fn changes_missed(&self, listening: bool) {
+        write(&self.stores)
             .values_mut()
             .for_each(StoreEntry::forget);
-        let mut keys = write(&self.inner.keys);
+        let mut keys = write(&self.keys);
         keys.epoch += 1;
         keys.by_digest.clear();
-    }
-
-    /// Whether loads are kept: always on SQLite; on PostgreSQL while the listener listens.
-    pub fn is_coherent(&self) -> bool {
-        self.inner.coherent.load(Ordering::Acquire)
-    }
-
-    fn set_coherent(&self, coherent: bool) {
-        self.inner.coherent.store(coherent, Ordering::Release);
+        self.coherent.store(listening, Ordering::Release);
     }
 }
 
@@ -360,11 +323,11 @@ impl StoreEntry {
 async fn load_key(
     db: &Database,
     digest: &[u8; 32],
-) -> Result<Option<Arc<AuthenticatedKey>>, ApiError> {
-    let Some(key) = api_keys::storage::find_by_hash(db, &hex::encode(digest)).await? else {
+) -> Result<Option<Arc<AuthenticatedKey>>, CatalogError> {
+    let Some(key) = api_keys::find_by_hash(db, &hex::encode(digest)).await? else {
         return Ok(None);
     };
-    let store = stores::storage::get(db, key.store_id).await?;
+    let store = stores::get(db, key.store_id).await?;
     Ok(Some(Arc::new(AuthenticatedKey {
         id: key.id,
         store,
@@ -380,24 +343,11 @@ async fn load_key(
 }
 
 async fn in_time<T>(
-    load: impl std::future::Future<Output = Result<T, ApiError>>,
-) -> Result<T, ApiError> {
+    load: impl std::future::Future<Output = Result<T, CatalogError>>,
+) -> Result<T, CatalogError> {
     tokio::time::timeout(LOAD_TIMEOUT, load)
         .await
-        .unwrap_or_else(|_| {
-            Err(ApiError::Unavailable {
-                detail: "The price catalogue could not be read in time; retry shortly.".into(),
-                retry_after: 1,
-            })
-        })
-}
-
-fn no_matrix() -> ApiError {
-    ApiError::NotFound("No price matrix is assigned to this product.".into())
-}
-
-fn unknown_key() -> ApiError {
-    ApiError::Unauthenticated("The X-API-Key header does not hold a known Gridprice key.".into())
+        .unwrap_or(Err(CatalogError::TooSlow))
 }
 
 // The critical sections never panic; a poisoned lock still holds consistent maps.

@@ -5,10 +5,9 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::CliError;
-use crate::config::{ConfigSource, DATABASE_URL};
+use crate::config::{ConfigSource, RateLimits, DATABASE_URL};
 use crate::dev::{DevOptions, DevStack, Ready};
 use crate::http::shutdown_signal;
-use crate::storefront::RateLimits;
 
 #[derive(Debug, Args)]
 pub struct DevArgs {

@@ -4,7 +4,7 @@ use clap::Args;
 
 use super::CliError;
 use crate::config::{ConfigSource, StorageConfig};
-use crate::db::Database;
+use gridprice_storage::Database;
 
 #[derive(Debug, Args)]
 pub struct MigrateArgs {

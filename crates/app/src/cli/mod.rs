@@ -1,9 +1,11 @@
 //! The `gridprice` command.
 
+#[cfg(feature = "dev")]
 mod dev;
 mod migrate;
 mod quote;
 mod serve;
+#[cfg(feature = "dev")]
 mod shopify_sim;
 
 use std::path::PathBuf;
@@ -31,6 +33,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run the app, a local Shopify and an installed, seeded demo store (development).
+    #[cfg(feature = "dev")]
     Dev(dev::DevArgs),
     /// Run the production server (applies pending migrations first).
     Serve,
@@ -39,6 +42,7 @@ enum Command {
     /// Price a size from a CSV matrix and print the storefront price response as JSON.
     Quote(Box<quote::QuoteArgs>),
     /// Run the local Shopify simulator on its own.
+    #[cfg(feature = "dev")]
     ShopifySim(shopify_sim::ShopifySimArgs),
 }
 
@@ -51,7 +55,9 @@ pub enum CliError {
     #[error(transparent)]
     Config(#[from] ConfigError),
     #[error(transparent)]
-    Database(#[from] crate::db::DatabaseError),
+    Database(#[from] gridprice_storage::DatabaseError),
+    #[error(transparent)]
+    Build(#[from] crate::app::BuildError),
     #[error("{0}")]
     Runtime(String),
 }
@@ -60,7 +66,7 @@ impl CliError {
     fn exit_code(&self) -> ExitCode {
         match self {
             Self::Input(_) | Self::Config(_) => ExitCode::from(2),
-            Self::Database(_) | Self::Runtime(_) => ExitCode::from(1),
+            Self::Database(_) | Self::Build(_) | Self::Runtime(_) => ExitCode::from(1),
         }
     }
 }
@@ -80,10 +86,12 @@ fn execute(cli: Cli) -> Result<(), CliError> {
     let source = ConfigSource::from_environment(cli.config.as_deref())?;
     match cli.command {
         Command::Quote(args) => quote::run(&args),
+        #[cfg(feature = "dev")]
         Command::Dev(args) => {
             init_logging(&source)?;
             block_on(dev::run(&source, &args))
         }
+        #[cfg(feature = "dev")]
         Command::ShopifySim(args) => {
             init_logging(&source)?;
             block_on(shopify_sim::run(&args))

@@ -10,7 +10,7 @@ use pricing::{
 };
 
 use super::CliError;
-use crate::storefront::price::{DimensionRange, PriceResponse, PricedOption, PricedRequest};
+use gridprice_wire::{DimensionRange, PriceResponse, PricedOption, PricedRequest};
 
 /// CSV matrices are at most 1 MiB (DESIGN §3); one byte more tells us the file is too large.
 const MAX_CSV_BYTES: u64 = 1024 * 1024;
@@ -86,12 +86,10 @@ fn price(args: &QuoteArgs) -> Result<String, CliError> {
         .file_stem()
         .map(|s| s.to_string_lossy())
         .unwrap_or_default();
-    let range = DimensionRange::render(matrix.range(), matrix.unit())
-        .map_err(|e| CliError::Runtime(format!("cannot write the response: {e}")))?;
     let request = PricedRequest {
         matrix_id: None,
         matrix_name: &name,
-        range: &range,
+        range: DimensionRange::new(matrix.range(), matrix.unit()),
         width,
         height,
         options,

@@ -6,6 +6,7 @@ mod seed;
 
 use std::path::{Path, PathBuf};
 
+use gridprice_storage::DatabaseUrl;
 use serde::Serialize;
 use shopify::admin::ClientOptions;
 use shopify::{AppCredentials, ShopDomain, ShopUrlTemplate};
@@ -14,13 +15,10 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use crate::config::{ShopifyConfig, DEFAULT_SCOPES};
+use crate::app::{App, BuildError};
+use crate::config::{AppConfig, RateLimits, ShopifyConfig, DEFAULT_SCOPES};
 use crate::crypto::EncryptionKey;
-use crate::db::{Database, DatabaseUrl};
-use crate::http;
-use crate::jobs::spawn_worker;
-use crate::state::AppState;
-use crate::storefront::RateLimits;
+use crate::http::AppState;
 
 const DEV_API_KEY: &str = "gridprice-dev";
 const ENCRYPTION_KEY_FILE: &str = "encryption.key";
@@ -33,9 +31,11 @@ pub enum DevError {
     #[error("{0}")]
     Io(String),
     #[error(transparent)]
-    Database(#[from] crate::db::DatabaseError),
+    Build(#[from] BuildError),
     #[error(transparent)]
-    Storage(#[from] crate::db::StorageError),
+    Storage(#[from] gridprice_storage::StorageError),
+    #[error(transparent)]
+    Service(#[from] crate::error::ServiceError),
     #[error("the local Shopify did not start: {0}")]
     Simulator(#[from] shopify_sim::SimError),
     #[error("installing the demo shop failed: {0}")]
@@ -74,9 +74,11 @@ pub struct Ready {
 pub struct DevStack {
     pub ready: Ready,
     pub state: AppState,
+    /// What the app was built from: a second instance on the same database is built from it.
+    pub config: AppConfig,
     pub sim: SimHandle,
     stop: CancellationToken,
-    tasks: Vec<JoinHandle<()>>,
+    server: JoinHandle<()>,
 }
 
 impl DevStack {
@@ -109,26 +111,23 @@ impl DevStack {
             .map_err(|e| DevError::Io(format!("simulator URL: {e}")))?,
             client: options.shopify_client.clone(),
         };
-        let database_url = options
-            .database_url
-            .clone()
-            .unwrap_or_else(|| DatabaseUrl::sqlite_file(&options.data_dir.join(SQLITE_FILE)));
-        let db = Database::connect(&database_url).await?;
-        db.migrate().await?;
-        let key = encryption_key(&options.data_dir)?;
-        let state = AppState::new(db, shopify, &key)
-            .map_err(|e| DevError::Io(e.to_string()))?
-            .with_rate_limits(options.rate_limits.clone());
-
+        let config = AppConfig {
+            database_url: options
+                .database_url
+                .clone()
+                .unwrap_or_else(|| DatabaseUrl::sqlite_file(&options.data_dir.join(SQLITE_FILE))),
+            shopify,
+            encryption_key: encryption_key(&options.data_dir)?,
+            rate_limits: options.rate_limits.clone(),
+            metrics_token: None,
+        };
+        let app = App::build(config.clone()).await?;
+        let state = app.state().clone();
         let stop = CancellationToken::new();
-        let worker = spawn_worker(state.clone(), stop.clone());
-        let listener =
-            crate::catalog::spawn_listener(state.catalog.clone(), &state.db, stop.clone());
         let server = {
-            let (state, stop) = (state.clone(), stop.clone());
+            let stop = stop.clone();
             tokio::spawn(async move {
-                let shutdown = async move { stop.cancelled().await };
-                if let Err(error) = http::serve(app_listener, state, shutdown).await {
+                if let Err(error) = app.serve(app_listener, stop.cancelled_owned()).await {
                     tracing::error!(%error, "the app server stopped");
                 }
             })
@@ -140,7 +139,7 @@ impl DevStack {
                 shop: DEMO_SHOP.to_owned(),
                 storefront_api_key: String::new(),
                 app_api_key: DEV_API_KEY.to_owned(),
-                app_api_secret: state
+                app_api_secret: config
                     .shopify
                     .credentials
                     .api_secret
@@ -155,13 +154,14 @@ impl DevStack {
                 data_dir: options.data_dir.display().to_string(),
             },
             state,
+            config,
             sim,
             stop,
-            tasks: vec![worker, listener, server],
+            server,
         };
         let shop = demo_shop();
         stack.install(&shop).await?;
-        seed::demo_catalogue(&stack.state, &shop).await?;
+        seed::demo_catalogue(&stack.state.db, &shop).await?;
         stack.ready.storefront_api_key = seed::storefront_key(&stack, &options.data_dir).await?;
         Ok(stack)
     }
@@ -207,9 +207,7 @@ impl DevStack {
 
     pub async fn shutdown(self) {
         self.stop.cancel();
-        for task in self.tasks {
-            let _ = task.await;
-        }
+        let _ = self.server.await;
         self.sim.shutdown().await;
     }
 }

@@ -3,28 +3,39 @@
 
 use std::path::Path;
 
+use gridprice_storage::api_keys::{self, KeyKind};
+use gridprice_storage::audit::{Action, AuditEntry};
+use gridprice_storage::options::{self, NewChoice, NewOptionGroup, Requirement};
+use gridprice_storage::products::{self, NewAssignment};
+use gridprice_storage::{matrices, stores, Actor, Database, Editor, StorageError, UnitOfWork};
 use pricing::{BasisPoints, Modifier, OutOfRangePolicy, Unit};
-use shopify::ShopDomain;
+use shopify::{ProductGid, ShopDomain};
 use shopify_sim::{DEMO_PRODUCT_ID, DEMO_VARIANT_ID};
 
 use super::{write_private, DevError, DevStack, STOREFRONT_KEY_FILE};
-use crate::api_keys::{self, KeyKind, NewKey};
-use crate::db::StorageError;
-use crate::matrices::storage as matrices;
-use crate::options::{storage as options, NewChoice, NewOptionGroup, Requirement};
-use crate::products::storage::{self as products, NewAssignment};
-use crate::state::AppState;
-use crate::stores::storage as stores;
+use crate::api_keys::hash_key;
+use crate::{matrices as matrix_service, options as option_service};
 
 const DEMO_MATRIX: &str = "Demo glass";
-const DEMO_MATRIX_CSV: &[u8] = include_bytes!("demo-glass.csv");
+/// The demo matrix of DESIGN §3, also the tests' fixture.
+const DEMO_MATRIX_CSV: &[u8] = include_bytes!("../../../../fixtures/demo-glass.csv");
 const DEMO_PRODUCT_TITLE: &str = "Glass panel";
 
-pub async fn demo_catalogue(state: &AppState, shop: &ShopDomain) -> Result<(), DevError> {
-    let db = &state.db;
+/// The demo store's seed, written as any change is: units of work with their audit entries,
+/// by Gridprice itself.
+async fn editor(db: &Database, shop: &ShopDomain) -> Result<Editor, DevError> {
     let store = stores::find_by_shop(db, shop)
         .await?
         .ok_or(StorageError::NotFound("store"))?;
+    Ok(Editor {
+        store,
+        actor: Actor::Gridprice,
+    })
+}
+
+pub async fn demo_catalogue(db: &Database, shop: &ShopDomain) -> Result<(), DevError> {
+    let editor = editor(db, shop).await?;
+    let store = &editor.store;
     let existing = matrices::list(db, store.id).await?;
     let matrix_id = match existing.iter().find(|m| m.name == DEMO_MATRIX) {
         Some(matrix) => matrix.id,
@@ -36,27 +47,39 @@ pub async fn demo_catalogue(state: &AppState, shop: &ShopDomain) -> Result<(), D
                 store.currency,
             )
             .map_err(|e| DevError::Io(format!("the demo matrix: {e}")))?;
-            matrices::create(db, store.id, DEMO_MATRIX, &grid).await?.id
+            let action = Action::MatrixImport;
+            matrix_service::service::create(db, &editor, DEMO_MATRIX, &grid, action)
+                .await?
+                .id
         }
     };
     if products::find(db, store.id, DEMO_PRODUCT_ID)
         .await?
         .is_none()
     {
+        // The simulator's demo product, named without asking it (the seed runs offline).
         let assignment = NewAssignment {
             product_gid: DEMO_PRODUCT_ID,
             product_title: DEMO_PRODUCT_TITLE,
             default_variant_gid: Some(DEMO_VARIANT_ID),
             matrix_id,
         };
-        products::assign(db, store.id, assignment, false).await?;
+        let work = UnitOfWork::begin(db, &editor).await?;
+        products::assign(&work, assignment, false).await?;
+        let entry = AuditEntry::new(Action::ProductAssignMatrix, DEMO_PRODUCT_ID)
+            .after(&serde_json::json!({ "matrixId": matrix_id }));
+        work.commit(entry).await?;
     }
     let groups = options::list_groups(db, store.id).await?;
     let mut ids = Vec::new();
     for demo in demo_option_groups() {
         let id = match groups.iter().find(|g| g.name == demo.name) {
             Some(group) => group.id,
-            None => options::create_group(db, store.id, &demo).await?.id,
+            None => {
+                option_service::service::create(db, &editor, &demo)
+                    .await?
+                    .id
+            }
         };
         ids.push(id);
     }
@@ -64,7 +87,9 @@ pub async fn demo_catalogue(state: &AppState, shop: &ShopDomain) -> Result<(), D
         .await?
         .is_empty()
     {
-        options::set_product_groups(db, store.id, DEMO_PRODUCT_ID, &ids).await?;
+        let product = ProductGid::parse(DEMO_PRODUCT_ID)
+            .map_err(|e| DevError::Io(format!("the demo product: {e}")))?;
+        option_service::service::set_product_groups(db, &editor, product, &ids).await?;
     }
     Ok(())
 }
@@ -105,21 +130,18 @@ pub async fn storefront_key(stack: &DevStack, data_dir: &Path) -> Result<String,
         write_private(&path, &key)?;
         return Ok(key);
     }
-    let state = &stack.state;
-    let store = stores::find_by_shop(&state.db, &super::demo_shop())
-        .await?
-        .ok_or(StorageError::NotFound("store"))?;
+    let db = &stack.state.db;
+    let editor = editor(db, &super::demo_shop()).await?;
     if let Ok(saved) = std::fs::read_to_string(&path) {
         let saved = saved.trim().to_owned();
-        let known = api_keys::storage::find_by_hash(&state.db, &api_keys::hash_key(&saved)).await?;
-        if known.is_some_and(|k| k.store_id == store.id && k.is_usable(chrono::Utc::now())) {
+        let known = api_keys::find_by_hash(db, &hash_key(&saved)).await?;
+        if known.is_some_and(|k| k.store_id == editor.store.id && k.is_usable(chrono::Utc::now())) {
             return Ok(saved);
         }
     }
-    let key = NewKey::generate(KeyKind::Publishable);
-    api_keys::storage::create(state.db.connection(), store.id, &key, &[], None).await?;
-    write_private(&path, &key.full)?;
-    Ok(key.full)
+    let issued = crate::api_keys::service::create(db, &editor, KeyKind::Publishable, &[]).await?;
+    write_private(&path, &issued.full)?;
+    Ok(issued.full)
 }
 
 async fn reveal_first_key(stack: &DevStack) -> Result<Option<String>, DevError> {

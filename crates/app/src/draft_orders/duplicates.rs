@@ -9,17 +9,14 @@
 //! link, so it cannot have been paid; should one be completed anyway it is kept and reported.
 
 use chrono::Utc;
-use sea_orm::ConnectionTrait;
+use gridprice_storage::draft_orders::{self as records, DraftOrderRecord, RecordStatus};
+use gridprice_storage::jobs::NewJob;
+use gridprice_storage::{stores, DraftOrderRecordId, StorageError};
 use serde::{Deserialize, Serialize};
 use shopify::admin::{AdminError, DraftOrderStatus};
 
-use super::service::{orders_tagged, reference_tag};
-use super::storage as records;
-use super::{DraftOrderRecordId, RecordStatus};
-use crate::db::{StorageError, StorageResult};
-use crate::jobs::{self, JobFailure};
-use crate::state::AppState;
-use crate::stores::{service as store_service, storage as stores, StoreId};
+use super::service::{orders_tagged, reference_tag, DraftOrders};
+use crate::error::{JobError, ServiceError};
 
 pub const JOB_KIND: &str = "draft_order.remove_duplicates";
 /// Shopify's index lags seconds; this is long after it has seen every send of a request.
@@ -33,84 +30,83 @@ struct Check {
     record_id: i64,
 }
 
-/// Schedules the check of a record that took more than one send, in the caller's transaction.
-pub(super) async fn schedule_in(
-    txn: &impl ConnectionTrait,
-    store: StoreId,
-    record: DraftOrderRecordId,
-) -> StorageResult<()> {
+/// The check of `record`, for the transaction that marks it created to enqueue when the record
+/// took more than one send.
+pub(super) fn check(record: &DraftOrderRecord) -> Result<NewJob, ServiceError> {
     let check = Check {
-        store_id: store.get(),
-        record_id: record.get(),
+        store_id: record.store_id.get(),
+        record_id: record.id.get(),
     };
-    let payload = serde_json::to_string(&check).map_err(StorageError::corrupt)?;
-    let due = Utc::now() + CHECK_AFTER;
-    jobs::storage::enqueue_at(txn, JOB_KIND, &payload, MAX_ATTEMPTS, due).await?;
-    Ok(())
+    Ok(NewJob {
+        kind: JOB_KIND,
+        payload: serde_json::to_string(&check).map_err(ServiceError::internal)?,
+        max_attempts: MAX_ATTEMPTS,
+        run_at: Utc::now() + CHECK_AFTER,
+    })
 }
 
 /// The job: deletes every open draft order with the record's tag but the recorded one, and
 /// returns how many it deleted.
-pub async fn remove(state: &AppState, payload: &str) -> Result<u32, JobFailure> {
-    let check: Check = serde_json::from_str(payload)
-        .map_err(|e| JobFailure::Permanent(format!("malformed duplicate check: {e}")))?;
-    let store_id = StoreId::from_row(check.store_id);
-    let record = match records::get(
-        &state.db,
-        store_id,
-        DraftOrderRecordId::new(check.record_id),
-    )
-    .await
-    {
-        Ok(record) => record,
-        // The store was redacted meanwhile: nothing of it is left to check.
-        Err(StorageError::NotFound(_)) => return Ok(0),
-        Err(error) => return Err(error.into()),
-    };
-    let Some(kept) = record
-        .shopify_draft_order_gid
-        .as_deref()
-        .filter(|_| record.status == RecordStatus::Created)
-    else {
-        return Ok(0);
-    };
-    let store = stores::get(&state.db, store_id).await?;
-    let retry = |error: crate::http::error::ApiError| JobFailure::Retry(error.to_string());
-    let token = store_service::access_token(state, &store)
+impl DraftOrders {
+    pub async fn remove_duplicates(&self, payload: &str) -> Result<u32, JobError> {
+        let check: Check = serde_json::from_str(payload)
+            .map_err(|e| JobError::Permanent(format!("malformed duplicate check: {e}")))?;
+        let Some(store) = stores::find(&self.db, check.store_id).await? else {
+            // The store was redacted meanwhile: nothing of it is left to check.
+            return Ok(0);
+        };
+        let record = match records::get(
+            &self.db,
+            store.id,
+            DraftOrderRecordId::new(check.record_id),
+        )
         .await
-        .map_err(retry)?;
-    let shop = state.admin.shop(&store.shop, &token);
-    let failed = |error: AdminError| async {
-        retry(store_service::shopify_failure(state, &store, error).await)
-    };
-    let tagged = match orders_tagged(&shop, &record.reference).await {
-        Ok(tagged) => tagged,
-        Err(error) => return Err(failed(error).await),
-    };
-    let mut deleted = 0;
-    for extra in tagged.iter().filter(|order| order.id.to_string() != kept) {
-        if extra.status == DraftOrderStatus::Completed {
-            tracing::error!(
-                shop = %store.shop, record = record.id.get(), kept, duplicate = %extra.id,
-                "a duplicate draft order was completed; the merchant must refund one of them"
-            );
-            continue;
-        }
-        match shop.draft_order_delete(&extra.id).await {
-            Ok(()) => {
-                deleted += 1;
-                tracing::warn!(
-                    shop = %store.shop, record = record.id.get(), kept, duplicate = %extra.id,
-                    tag = reference_tag(&record.reference),
-                    "deleted a duplicate draft order made by a resend"
-                );
-            }
-            // Already gone (deleted by the merchant, or by an earlier run of this job).
-            Err(AdminError::UserErrors(errors)) => {
-                tracing::info!(duplicate = %extra.id, ?errors, "duplicate draft order not deleted");
-            }
+        {
+            Ok(record) => record,
+            // The store was redacted meanwhile: nothing of it is left to check.
+            Err(StorageError::NotFound(_)) => return Ok(0),
+            Err(error) => return Err(error.into()),
+        };
+        let Some(kept) = record
+            .shopify_draft_order_gid
+            .as_deref()
+            .filter(|_| record.status == RecordStatus::Created)
+        else {
+            return Ok(0);
+        };
+        let token = self.shopify.access_token(&store).await?;
+        let shop = self.shopify.shop(&store.shop, &token);
+        let failed =
+            |error: AdminError| async { JobError::from(self.shopify.failure(&store, error).await) };
+        let tagged = match orders_tagged(&shop, &record.reference).await {
+            Ok(tagged) => tagged,
             Err(error) => return Err(failed(error).await),
+        };
+        let mut deleted = 0;
+        for extra in tagged.iter().filter(|order| order.id.to_string() != kept) {
+            if extra.status == DraftOrderStatus::Completed {
+                tracing::error!(
+                    shop = %store.shop, record = record.id.get(), kept, duplicate = %extra.id,
+                    "a duplicate draft order was completed; the merchant must refund one of them"
+                );
+                continue;
+            }
+            match shop.draft_order_delete(&extra.id).await {
+                Ok(()) => {
+                    deleted += 1;
+                    tracing::warn!(
+                        shop = %store.shop, record = record.id.get(), kept, duplicate = %extra.id,
+                        tag = reference_tag(&record.reference),
+                        "deleted a duplicate draft order made by a resend"
+                    );
+                }
+                // Already gone (deleted by the merchant, or by an earlier run of this job).
+                Err(AdminError::UserErrors(errors)) => {
+                    tracing::info!(duplicate = %extra.id, ?errors, "duplicate draft order not deleted");
+                }
+                Err(error) => return Err(failed(error).await),
+            }
         }
+        Ok(deleted)
     }
-    Ok(deleted)
 }

@@ -1,58 +1,12 @@
-//! Draft orders: every order Gridprice creates in Shopify, recorded once and counted once.
+//! Draft orders: every order Gridprice creates in Shopify, recorded once and counted once
+//! (DESIGN §6). The flow ([`service`]), the reconciliation of records Shopify did not confirm
+//! ([`reconcile`]), the removal of duplicates a resend made ([`duplicates`]), the answer built
+//! from a record ([`snapshot`]), and the merchant's view ([`api`]).
 
-pub mod admin;
+pub mod api;
 pub mod duplicates;
 pub mod reconcile;
-pub mod routes;
 pub mod service;
-mod snapshot;
-pub mod storage;
+pub mod snapshot;
 
-pub use snapshot::DraftOrderResponse;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-#[serde(transparent)]
-pub struct DraftOrderRecordId(i64);
-
-impl DraftOrderRecordId {
-    pub fn new(id: i64) -> Self {
-        Self(id)
-    }
-
-    pub fn get(self) -> i64 {
-        self.0
-    }
-}
-
-/// `pending` until Shopify confirms, then `created`; `failed` when Shopify refused it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum RecordStatus {
-    Pending,
-    Created,
-    Failed,
-}
-
-impl RecordStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Created => "created",
-            Self::Failed => "failed",
-        }
-    }
-}
-
-impl std::str::FromStr for RecordStatus {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "pending" => Ok(Self::Pending),
-            "created" => Ok(Self::Created),
-            "failed" => Ok(Self::Failed),
-            other => Err(format!(
-                "unknown status {other:?} (pending, created or failed)"
-            )),
-        }
-    }
-}
+pub use service::DraftOrders;

@@ -11,6 +11,12 @@
 
 use std::time::Duration;
 
+use gridprice_storage::draft_orders::{
+    self as records, DraftOrderRecord, Inserted, NewDraftOrderRecord, RecordStatus,
+    ShopifyDraftOrder,
+};
+use gridprice_storage::stores::{LineItemMode, Store};
+use gridprice_storage::Database;
 use rand::Rng;
 use sha2::{Digest, Sha256};
 use shopify::admin::{
@@ -19,16 +25,12 @@ use shopify::admin::{
 use shopify::{AccessToken, ProductGid, VariantGid};
 use tokio::time::Instant;
 
-use super::snapshot::PricedSnapshot;
-use super::storage::{
-    self as records, DraftOrderRecord, Inserted, NewDraftOrderRecord, ShopifyDraftOrder,
-};
-use super::RecordStatus;
-use crate::catalog::{PriceRequest, PricedProduct};
-use crate::http::error::ApiError;
-use crate::metrics::DraftOrderOutcome;
-use crate::state::AppState;
-use crate::stores::{service as store_service, LineItemMode, Store};
+use super::duplicates;
+use super::snapshot::priced_snapshot;
+use crate::catalog::{CatalogCache, PriceRequest, PricedProduct};
+use crate::error::{FieldErrors, ServiceError};
+use crate::metrics::{DraftOrderOutcome, Metrics};
+use crate::stores::ShopifyAccess;
 
 /// How long one request may spend getting its draft order into Shopify.
 const FLOW_BUDGET: Duration = Duration::from_secs(12);
@@ -47,12 +49,12 @@ pub const MAX_IDEMPOTENCY_KEY: usize = 255;
 pub struct IdempotencyKey(String);
 
 impl IdempotencyKey {
-    pub fn parse(text: &str) -> Result<Self, ApiError> {
+    pub fn parse(text: &str) -> Result<Self, FieldErrors> {
         let valid = !text.is_empty()
             && text.len() <= MAX_IDEMPOTENCY_KEY
             && text.bytes().all(|b| b.is_ascii_graphic());
         if !valid {
-            return Err(ApiError::invalid_field(
+            return Err(FieldErrors::one(
                 "Idempotency-Key",
                 "must be 1–255 visible ASCII characters",
             ));
@@ -81,203 +83,272 @@ pub struct Outcome {
     pub replayed: bool,
 }
 
-pub async fn create(
-    state: &AppState,
-    store: &Store,
-    request: &OrderRequest,
-) -> Result<Outcome, ApiError> {
-    let hash = request_hash(request);
-    let priced = state
-        .catalog
-        .price(&state.db, store, &request.product, &request.price)
-        .await?;
-    // Before anything is recorded: without a usable token the request leaves no record, and
-    // its Idempotency-Key stays free for a retry.
-    let token = store_token(state, store).await?;
-    let shop = state.admin.shop(&store.shop, &token);
-    let variant = chosen_variant(state, store, &shop, request, &priced).await?;
-    let new = new_record(request, &priced, hash.clone(), variant.as_ref())?;
-    let record = match records::insert_pending(&state.db, store.id, new).await? {
-        Inserted::New(record) => record,
-        Inserted::Existing(existing) => return settled(state, store, existing, &hash).await,
-    };
-    let input = draft_order_input(store, &record, &priced, variant);
-    let record = submit(state, store, &shop, record, &input).await?;
-    Ok(Outcome {
-        record,
-        replayed: false,
-    })
+/// The draft order flow with what it needs: the catalogue that prices, Shopify, the records.
+#[derive(Clone)]
+pub struct DraftOrders {
+    pub(super) db: Database,
+    catalog: CatalogCache,
+    pub(super) shopify: ShopifyAccess,
+    pub(super) metrics: Metrics,
 }
 
-/// The record made by an earlier request with this key, if any.
-pub async fn earlier(
-    state: &AppState,
-    store: &Store,
-    key: &IdempotencyKey,
-) -> Result<Option<DraftOrderRecord>, ApiError> {
-    Ok(records::find_by_idempotency_key(&state.db, store.id, key.as_str()).await?)
-}
-
-/// Answers a repeat of `request` from the first request's record — however the catalogue has
-/// changed since — waiting (bounded) while the first is in flight.
-pub async fn replay(
-    state: &AppState,
-    store: &Store,
-    record: DraftOrderRecord,
-    request: &OrderRequest,
-) -> Result<Outcome, ApiError> {
-    settled(state, store, record, &request_hash(request)).await
-}
-
-async fn settled(
-    state: &AppState,
-    store: &Store,
-    mut record: DraftOrderRecord,
-    hash: &str,
-) -> Result<Outcome, ApiError> {
-    if record.request_hash != hash {
-        return Err(ApiError::Unprocessable {
-            detail: "This Idempotency-Key was used for a different request.".to_owned(),
-            errors: vec![(
-                "Idempotency-Key".to_owned(),
-                "already used with another body".to_owned(),
-            )],
-        });
-    }
-    let give_up = Instant::now() + REPLAY_WAIT;
-    while record.status == RecordStatus::Pending && Instant::now() < give_up {
-        tokio::time::sleep(REPLAY_POLL).await;
-        record = records::get(&state.db, store.id, record.id).await?;
-    }
-    match record.status {
-        RecordStatus::Created => {
-            state.metrics.draft_order(DraftOrderOutcome::Replayed);
-            Ok(Outcome {
-                record,
-                replayed: true,
-            })
+impl DraftOrders {
+    pub fn new(
+        db: Database,
+        catalog: CatalogCache,
+        shopify: ShopifyAccess,
+        metrics: Metrics,
+    ) -> Self {
+        Self {
+            db,
+            catalog,
+            shopify,
+            metrics,
         }
-        RecordStatus::Failed => Err(refused(
-            record.error.as_deref().unwrap_or("Shopify refused it"),
-        )),
-        RecordStatus::Pending => Err(ApiError::InProgress {
-            detail: "The first request with this Idempotency-Key is still in progress.".to_owned(),
-            retry_after: 2,
-        }),
     }
-}
 
-/// The variant the line item refers to: the one asked for (it must be the product's), else the
-/// product's default; `None` in custom line-item mode.
-async fn chosen_variant(
-    state: &AppState,
-    store: &Store,
-    shop: &ShopClient<'_>,
-    request: &OrderRequest,
-    priced: &PricedProduct,
-) -> Result<Option<VariantGid>, ApiError> {
-    if store.line_item_mode == LineItemMode::Custom {
-        return Ok(None);
-    }
-    let default = priced
-        .default_variant_gid()
-        .and_then(|gid| VariantGid::parse(gid).ok());
-    let Some(asked) = &request.variant else {
-        return Ok(default);
-    };
-    if Some(asked) == default.as_ref() {
-        return Ok(default);
-    }
-    // Any other variant is checked against Shopify: a price override on another product's
-    // variant would sell that product at this product's price.
-    let product = match shop.product(request.product).await {
-        Ok(product) => product,
-        Err(error) => return Err(store_service::shopify_failure(state, store, error).await),
-    };
-    let belongs = product.is_some_and(|p| p.variants.iter().any(|v| &v.id == asked));
-    if !belongs {
-        return Err(ApiError::invalid_field(
-            "variantId",
-            "is not a variant of this product",
-        ));
-    }
-    Ok(Some(*asked))
-}
-
-/// Calls Shopify until the record is settled or the budget runs out; never sends again while
-/// an earlier attempt may have created the order.
-async fn submit(
-    state: &AppState,
-    store: &Store,
-    shop: &ShopClient<'_>,
-    record: DraftOrderRecord,
-    input: &DraftOrderInput,
-) -> Result<DraftOrderRecord, ApiError> {
-    let deadline = Instant::now() + FLOW_BUDGET;
-    let mut backoff = FIRST_BACKOFF;
-    loop {
-        records::record_attempt(&state.db, store.id, record.id).await?;
-        state.metrics.draft_order_sent();
-        let error = match shop.draft_order_create(input).await {
-            Ok(order) => return complete(state, store, &record, &order).await,
-            Err(error) => error,
+    pub async fn create(
+        &self,
+        store: &Store,
+        request: &OrderRequest,
+    ) -> Result<Outcome, ServiceError> {
+        let hash = request_hash(request);
+        let priced = self
+            .catalog
+            .price(store, &request.product, &request.price)
+            .await?;
+        // Before anything is recorded: without a usable token the request leaves no record, and
+        // its Idempotency-Key stays free for a retry.
+        let token = self.store_token(store).await?;
+        let shop = self.shopify.shop(&store.shop, &token);
+        let variant = self.chosen_variant(store, &shop, request, &priced).await?;
+        let new = new_record(request, &priced, hash.clone(), variant.as_ref());
+        let record = match records::insert_pending(&self.db, store.id, new).await? {
+            Inserted::New(record) => record,
+            Inserted::Existing(existing) => return self.settled(store, existing, &hash).await,
         };
-        match error {
-            AdminError::UserErrors(errors) => {
-                let message = errors
-                    .iter()
-                    .map(|e| e.message.as_str())
-                    .collect::<Vec<_>>()
-                    .join("; ");
-                records::mark_failed(&state.db, store.id, record.id, &message).await?;
-                state.metrics.draft_order(DraftOrderOutcome::Refused);
-                return Err(AdminError::UserErrors(errors).into());
+        let input = draft_order_input(store, &record, &priced, variant);
+        let record = self.submit(store, &shop, record, &input).await?;
+        Ok(Outcome {
+            record,
+            replayed: false,
+        })
+    }
+
+    /// The record made by an earlier request with this key, if any.
+    pub async fn earlier(
+        &self,
+        store: &Store,
+        key: &IdempotencyKey,
+    ) -> Result<Option<DraftOrderRecord>, ServiceError> {
+        Ok(records::find_by_idempotency_key(&self.db, store.id, key.as_str()).await?)
+    }
+
+    /// Answers a repeat of `request` from the first request's record — however the catalogue has
+    /// changed since — waiting (bounded) while the first is in flight.
+    pub async fn replay(
+        &self,
+        store: &Store,
+        record: DraftOrderRecord,
+        request: &OrderRequest,
+    ) -> Result<Outcome, ServiceError> {
+        self.settled(store, record, &request_hash(request)).await
+    }
+
+    /// The unit sizes are read in: the matrix unit of the product, unless the request names one.
+    pub async fn unit_of(
+        &self,
+        store: &Store,
+        product: ProductGid,
+    ) -> Result<pricing::Unit, ServiceError> {
+        Ok(self.catalog.product(store.id, product).await?.unit())
+    }
+
+    async fn settled(
+        &self,
+        store: &Store,
+        mut record: DraftOrderRecord,
+        hash: &str,
+    ) -> Result<Outcome, ServiceError> {
+        if record.request_hash != hash {
+            return Err(ServiceError::Refused {
+                detail: "This Idempotency-Key was used for a different request.".to_owned(),
+                errors: vec![(
+                    "Idempotency-Key".to_owned(),
+                    "already used with another body".to_owned(),
+                )],
+            });
+        }
+        let give_up = Instant::now() + REPLAY_WAIT;
+        while record.status == RecordStatus::Pending && Instant::now() < give_up {
+            tokio::time::sleep(REPLAY_POLL).await;
+            record = records::get(&self.db, store.id, record.id).await?;
+        }
+        match record.status {
+            RecordStatus::Created => {
+                self.metrics.draft_order(DraftOrderOutcome::Replayed);
+                Ok(Outcome {
+                    record,
+                    replayed: true,
+                })
             }
-            AdminError::Unauthorized(status) => {
-                records::mark_failed(
-                    &state.db,
-                    store.id,
-                    record.id,
-                    "Shopify refused the store's token",
-                )
-                .await?;
-                state.metrics.draft_order(DraftOrderOutcome::Refused);
-                store_service::shopify_failure(state, store, AdminError::Unauthorized(status))
-                    .await;
-                return Err(reconnect_needed());
+            RecordStatus::Failed => Err(refused(
+                record.error.as_deref().unwrap_or("Shopify refused it"),
+            )),
+            RecordStatus::Pending => Err(ServiceError::InProgress {
+                detail: "The first request with this Idempotency-Key is still in progress."
+                    .to_owned(),
+                retry_after: 2,
+            }),
+        }
+    }
+
+    /// The variant the line item refers to: the one asked for (it must be the product's), else the
+    /// product's default; `None` in custom line-item mode.
+    async fn chosen_variant(
+        &self,
+        store: &Store,
+        shop: &ShopClient<'_>,
+        request: &OrderRequest,
+        priced: &PricedProduct,
+    ) -> Result<Option<VariantGid>, ServiceError> {
+        if store.line_item_mode == LineItemMode::Custom {
+            return Ok(None);
+        }
+        let default = priced
+            .default_variant_gid()
+            .and_then(|gid| VariantGid::parse(gid).ok());
+        let Some(asked) = &request.variant else {
+            return Ok(default);
+        };
+        if Some(asked) == default.as_ref() {
+            return Ok(default);
+        }
+        // Any other variant is checked against Shopify: a price override on another product's
+        // variant would sell that product at this product's price.
+        let product = match shop.product(request.product).await {
+            Ok(product) => product,
+            Err(error) => return Err(self.shopify.failure(store, error).await),
+        };
+        let belongs = product.is_some_and(|p| p.variants.iter().any(|v| &v.id == asked));
+        if !belongs {
+            return Err(ServiceError::invalid_field(
+                "variantId",
+                "is not a variant of this product",
+            ));
+        }
+        Ok(Some(*asked))
+    }
+
+    /// Calls Shopify until the record is settled or the budget runs out; never sends again while
+    /// an earlier attempt may have created the order.
+    async fn submit(
+        &self,
+        store: &Store,
+        shop: &ShopClient<'_>,
+        record: DraftOrderRecord,
+        input: &DraftOrderInput,
+    ) -> Result<DraftOrderRecord, ServiceError> {
+        let deadline = Instant::now() + FLOW_BUDGET;
+        let mut backoff = FIRST_BACKOFF;
+        loop {
+            records::record_attempt(&self.db, store.id, record.id).await?;
+            self.metrics.draft_order_sent();
+            let error = match shop.draft_order_create(input).await {
+                Ok(order) => return self.complete(&record, &order).await,
+                Err(error) => error,
+            };
+            match error {
+                AdminError::UserErrors(errors) => {
+                    let message = errors
+                        .iter()
+                        .map(|e| e.message.as_str())
+                        .collect::<Vec<_>>()
+                        .join("; ");
+                    records::mark_failed(&self.db, store.id, record.id, &message).await?;
+                    self.metrics.draft_order(DraftOrderOutcome::Refused);
+                    return Err(AdminError::UserErrors(errors).into());
+                }
+                AdminError::Unauthorized(status) => {
+                    records::mark_failed(
+                        &self.db,
+                        store.id,
+                        record.id,
+                        "Shopify refused the store's token",
+                    )
+                    .await?;
+                    self.metrics.draft_order(DraftOrderOutcome::Refused);
+                    self.shopify
+                        .failure(store, AdminError::Unauthorized(status))
+                        .await;
+                    return Err(reconnect_needed());
+                }
+                error => {
+                    tracing::warn!(record = record.id.get(), %error, "draft order not confirmed yet")
+                }
             }
-            error => {
-                tracing::warn!(record = record.id.get(), %error, "draft order not confirmed yet")
+            if Instant::now() + backoff >= deadline {
+                return Err(self.still_pending());
+            }
+            tokio::time::sleep(jittered(backoff)).await;
+            backoff = backoff.saturating_mul(2);
+            // The attempt may have created the order even though no answer came back.
+            match find_by_reference(shop, &record.reference).await {
+                Ok(Some(order)) => return self.complete(&record, &order).await,
+                Ok(None) => {}
+                // Without knowing, sending again could make a second order.
+                Err(error) => {
+                    tracing::warn!(record = record.id.get(), %error, "cannot look the order up");
+                    return Err(self.still_pending());
+                }
             }
         }
-        if Instant::now() + backoff >= deadline {
-            return Err(still_pending(state));
-        }
-        tokio::time::sleep(jittered(backoff)).await;
-        backoff = backoff.saturating_mul(2);
-        // The attempt may have created the order even though no answer came back.
-        match find_by_reference(shop, &record.reference).await {
-            Ok(Some(order)) => return complete(state, store, &record, &order).await,
-            Ok(None) => {}
-            // Without knowing, sending again could make a second order.
-            Err(error) => {
-                tracing::warn!(record = record.id.get(), %error, "cannot look the order up");
-                return Err(still_pending(state));
-            }
+    }
+
+    async fn complete(
+        &self,
+        record: &DraftOrderRecord,
+        order: &CreatedDraftOrder,
+    ) -> Result<DraftOrderRecord, ServiceError> {
+        let (created, _) = mark_created(&self.db, record, order).await?;
+        self.metrics.draft_order(DraftOrderOutcome::Created);
+        Ok(created)
+    }
+
+    /// The store's token for this order. A storefront cannot act on "reconnect": to the shopper
+    /// that is the store being unavailable for now.
+    async fn store_token(&self, store: &Store) -> Result<AccessToken, ServiceError> {
+        self.shopify
+            .access_token(store)
+            .await
+            .map_err(|error| match error {
+                ServiceError::Reconnect(_) => reconnect_needed(),
+                other => other,
+            })
+    }
+
+    /// The answer when Shopify did not confirm in time; the record stays `pending`.
+    fn still_pending(&self) -> ServiceError {
+        self.metrics.draft_order(DraftOrderOutcome::Pending);
+        ServiceError::Unavailable {
+            detail: "Shopify did not confirm the draft order in time. It is recorded and will be \
+                 reconciled; retry with the same Idempotency-Key to get its outcome."
+                .to_owned(),
+            retry_after: 10,
         }
     }
 }
 
-async fn complete(
-    state: &AppState,
-    store: &Store,
+/// Marks `record` created as `order` (counted once), scheduling the duplicate check a record
+/// that took more than one send needs; true when this call made the change.
+pub async fn mark_created(
+    db: &Database,
     record: &DraftOrderRecord,
     order: &CreatedDraftOrder,
-) -> Result<DraftOrderRecord, ApiError> {
-    let created =
-        records::mark_created(&state.db, store.id, record.id, &shopify_order(order)).await?;
-    state.metrics.draft_order(DraftOrderOutcome::Created);
-    Ok(created)
+) -> Result<(DraftOrderRecord, bool), ServiceError> {
+    let check = duplicates::check(record)?;
+    let order = shopify_order(order);
+    Ok(records::mark_created(db, record.store_id, record.id, &order, &check).await?)
 }
 
 /// The Shopify draft order carrying the record's reference tag, if there is one.
@@ -319,11 +390,9 @@ fn new_record(
     priced: &PricedProduct,
     request_hash: String,
     variant: Option<&VariantGid>,
-) -> Result<NewDraftOrderRecord, ApiError> {
+) -> NewDraftOrderRecord {
     let quote = &priced.quote;
-    let snapshot = PricedSnapshot::new(quote.base(), &priced.options(), quote.modifier_amounts());
-    let snapshot = serde_json::to_string(&snapshot).map_err(ApiError::internal)?;
-    Ok(NewDraftOrderRecord {
+    NewDraftOrderRecord {
         matrix_id: Some(priced.matrix_id()),
         matrix_name: priced.matrix_name().to_owned(),
         product_gid: request.product.to_string(),
@@ -334,13 +403,13 @@ fn new_record(
         quantity: quote.quantity().get(),
         unit_price: quote.unit_price(),
         total: quote.total(),
-        option_selections: snapshot,
+        snapshot: priced_snapshot(priced),
         idempotency_key: request
             .idempotency_key
             .as_ref()
             .map(|k| k.as_str().to_owned()),
         request_hash,
-    })
+    }
 }
 
 fn draft_order_input(
@@ -426,37 +495,15 @@ fn jittered(base: Duration) -> Duration {
     base.mul_f64(rand::thread_rng().gen_range(0.5..=1.0))
 }
 
-/// The store's token for this order. A storefront cannot act on "re-authenticate": to the shopper
-/// that is the store being unavailable for now.
-async fn store_token(state: &AppState, store: &Store) -> Result<AccessToken, ApiError> {
-    store_service::access_token(state, store)
-        .await
-        .map_err(|error| match error {
-            ApiError::Reauthenticate(_) => reconnect_needed(),
-            other => other,
-        })
-}
-
-fn reconnect_needed() -> ApiError {
-    ApiError::Unavailable {
+fn reconnect_needed() -> ServiceError {
+    ServiceError::Unavailable {
         detail: "The store must reconnect Gridprice to Shopify before it can take orders.".into(),
         retry_after: 60,
     }
 }
 
-/// The answer when Shopify did not confirm in time; the record stays `pending`.
-fn still_pending(state: &AppState) -> ApiError {
-    state.metrics.draft_order(DraftOrderOutcome::Pending);
-    ApiError::Unavailable {
-        detail: "Shopify did not confirm the draft order in time. It is recorded and will be \
-                 reconciled; retry with the same Idempotency-Key to get its outcome."
-            .to_owned(),
-        retry_after: 10,
-    }
-}
-
-fn refused(reason: &str) -> ApiError {
-    ApiError::Unprocessable {
+fn refused(reason: &str) -> ServiceError {
+    ServiceError::Refused {
         detail: format!("Shopify did not create the draft order: {reason}"),
         errors: Vec::new(),
     }

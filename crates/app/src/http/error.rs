@@ -1,11 +1,13 @@
-//! The one mapping from what went wrong to an HTTP answer (problem+json).
+//! The one mapping from what went wrong — in any layer — to an HTTP answer (problem+json).
 
 use axum::extract::rejection::{BytesRejection, JsonRejection, PathRejection, QueryRejection};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use gridprice_storage::StorageError;
+use pricing::QuoteError;
 
 use super::problem::Problem;
-use crate::db::StorageError;
+use crate::error::{CatalogError, FieldErrors, ServiceError};
 
 /// Tells App Bridge to fetch a fresh session token and retry (Shopify's convention).
 const RETRY_INVALID_SESSION: &str = "x-shopify-retry-invalid-session-request";
@@ -66,23 +68,15 @@ impl ApiError {
     }
 
     pub fn invalid_field(field: impl Into<String>, message: impl Into<String>) -> Self {
-        let message = message.into();
-        Self::BadRequest {
-            detail: format!("Invalid request: {message}"),
-            errors: vec![(field.into(), message)],
-        }
+        Self::invalid(FieldErrors::one(field.into(), message.into()))
     }
 
-    /// Well-formed input whose values are not acceptable; `errors` names every field at fault.
-    pub fn unprocessable(errors: Vec<(String, String)>) -> Self {
-        let detail = match errors.as_slice() {
-            [(_, only)] => format!("Invalid input: {only}"),
-            many => format!(
-                "Invalid input: {} problems, listed in `errors`.",
-                many.len()
-            ),
-        };
-        Self::Unprocessable { detail, errors }
+    /// A malformed request (400), naming every field at fault.
+    pub fn invalid(errors: FieldErrors) -> Self {
+        Self::BadRequest {
+            detail: format!("Invalid request: {errors}."),
+            errors: errors.into_pairs(),
+        }
     }
 
     pub fn internal(error: impl std::fmt::Display) -> Self {
@@ -104,6 +98,16 @@ impl ApiError {
             Self::BadGateway(_) => StatusCode::BAD_GATEWAY,
             Self::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+/// A well-formed request whose values are not acceptable (422), naming every field at fault.
+impl From<FieldErrors> for ApiError {
+    fn from(errors: FieldErrors) -> Self {
+        Self::Unprocessable {
+            detail: format!("Invalid input: {errors}."),
+            errors: errors.into_pairs(),
         }
     }
 }
@@ -209,51 +213,75 @@ enum Signal {
     None,
 }
 
-/// Shopify's answers, as the caller should see them. A refused token (`Unauthorized`) is turned
-/// into re-authentication by `stores::service`, which also marks the store.
-impl From<shopify::admin::AdminError> for ApiError {
-    fn from(error: shopify::admin::AdminError) -> Self {
-        use shopify::admin::AdminError as E;
+impl From<CatalogError> for ApiError {
+    fn from(error: CatalogError) -> Self {
         match error {
-            E::UserErrors(errors) => Self::Unprocessable {
-                detail: errors
-                    .iter()
-                    .map(|e| e.message.clone())
-                    .collect::<Vec<_>>()
-                    .join("; "),
-                errors: errors
-                    .into_iter()
-                    .map(|e| (e.field.join("."), e.message))
-                    .collect(),
-            },
-            E::Unauthorized(_) => {
-                Self::Reauthenticate("Shopify refused the store's access token.".to_owned())
+            CatalogError::NoMatrix => Self::NotFound(error.to_string()),
+            CatalogError::UnknownKey | CatalogError::RetiredKey | CatalogError::Uninstalled => {
+                Self::Unauthenticated(error.to_string())
             }
-            E::Throttled
-            | E::Timeout
-            | E::ServerError(_)
-            | E::Transport(_)
-            | E::OutcomeUnknown(_) => Self::Unavailable {
-                detail: format!("Shopify is not answering right now ({error}); try again shortly."),
-                retry_after: 5,
+            CatalogError::Invalid(errors) => Self::invalid(errors),
+            CatalogError::Quote(quote) => quote_error(quote),
+            CatalogError::TooSlow => Self::Unavailable {
+                detail: error.to_string(),
+                retry_after: 1,
             },
-            other => Self::BadGateway(format!("Shopify answered with an error: {other}")),
+            CatalogError::Storage(storage) => storage.into(),
         }
     }
 }
 
+fn quote_error(error: QuoteError) -> ApiError {
+    match &error {
+        QuoteError::OutOfRange(range) => ApiError::BadRequest {
+            detail: format!("The size is outside this product's price matrix: {range}."),
+            errors: range
+                .axes()
+                .iter()
+                .map(|axis| (axis.axis.to_string(), axis.to_string()))
+                .collect(),
+        },
+        QuoteError::TotalOverflow { .. } => ApiError::invalid_field("quantity", error.to_string()),
+        QuoteError::ModifierOverflow { .. } | QuoteError::UnitPriceOverflow => {
+            ApiError::bad_request(format!("This product cannot be priced: {error}."))
+        }
+    }
+}
+
+impl From<ServiceError> for ApiError {
+    fn from(error: ServiceError) -> Self {
+        match error {
+            ServiceError::Invalid(errors) => Self::invalid(errors),
+            ServiceError::NotFound(detail) => Self::NotFound(detail),
+            ServiceError::Conflict(detail) => Self::Conflict(detail),
+            ServiceError::Refused { detail, errors } => Self::Unprocessable { detail, errors },
+            ServiceError::AccessDenied(detail) => Self::Forbidden(detail),
+            ServiceError::Reconnect(detail) => Self::Reauthenticate(detail),
+            ServiceError::InProgress {
+                detail,
+                retry_after,
+            } => Self::InProgress {
+                detail,
+                retry_after,
+            },
+            ServiceError::Unavailable {
+                detail,
+                retry_after,
+            } => Self::Unavailable {
+                detail,
+                retry_after,
+            },
+            ServiceError::BadGateway(detail) => Self::BadGateway(detail),
+            ServiceError::Catalog(error) => error.into(),
+            ServiceError::Storage(error) => error.into(),
+            ServiceError::Internal(cause) => Self::Internal(cause),
+        }
+    }
+}
+
+/// Token grants at the edge (install, embedded load) mean what they mean to a feature.
 impl From<shopify::token::TokenError> for ApiError {
     fn from(error: shopify::token::TokenError) -> Self {
-        use shopify::token::TokenError as E;
-        match error {
-            E::BadRequest { .. } | E::InvalidCredentials(_) => {
-                Self::Forbidden(format!("Shopify did not grant access: {error}"))
-            }
-            E::Timeout | E::Transport(_) => Self::Unavailable {
-                detail: format!("Shopify is not answering right now ({error}); try again shortly."),
-                retry_after: 5,
-            },
-            other => Self::BadGateway(format!("Shopify answered with an error: {other}")),
-        }
+        ServiceError::from(error).into()
     }
 }

@@ -15,15 +15,17 @@ use pricing::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::storage::{self, MatrixSummary, StoredMatrix};
-use super::{service, MatrixId};
-use crate::admin::{
-    parse_name, FieldErrors, JsonBody, PathParam, QueryParams, MAX_JSON_BODY_BYTES,
-};
-use crate::audit::Action;
+use gridprice_storage::audit::Action;
+use gridprice_storage::matrices::{self as storage, MatrixSummary, StoredMatrix};
+use gridprice_storage::MatrixId;
+
+use super::service;
 use crate::auth::AdminSession;
+use crate::error::FieldErrors;
 use crate::http::error::ApiError;
-use crate::state::AppState;
+use crate::http::extract::{JsonBody, PathParam, QueryParams, MAX_JSON_BODY_BYTES};
+use crate::http::AppState;
+use crate::names::parse_name;
 
 /// A CSV upload may be up to 1 MiB; the slack lets an oversized file reach the parser, which
 /// answers with its exact size and the limit.
@@ -311,7 +313,8 @@ async fn create(
     let defaults = (store.unit_preference, store.out_of_range_default);
     let matrix = grid.parse(defaults, store.currency, &mut errors);
     let (name, matrix) = errors.finish(name.zip(matrix))?;
-    let created = service::create(&state, &session, &name, &matrix, Action::MatrixCreate).await?;
+    let created =
+        service::create(&state.db, &session, &name, &matrix, Action::MatrixCreate).await?;
     Ok((
         StatusCode::CREATED,
         Json(matrix_view(created, store.currency)),
@@ -323,7 +326,7 @@ async fn show(
     session: AdminSession,
     PathParam(id): PathParam<i64>,
 ) -> Result<Json<MatrixView>, ApiError> {
-    let stored = service::get(&state, &session, MatrixId::new(id)).await?;
+    let stored = storage::load(&state.db, session.store.id, MatrixId::new(id)).await?;
     Ok(Json(matrix_view(stored, session.store.currency)))
 }
 
@@ -333,7 +336,7 @@ async fn replace(
     PathParam(id): PathParam<i64>,
     JsonBody(body): JsonBody<ReplaceMatrix>,
 ) -> Result<Json<MatrixView>, ApiError> {
-    let current = service::get(&state, &session, MatrixId::new(id)).await?;
+    let current = storage::load(&state.db, session.store.id, MatrixId::new(id)).await?;
     let grid = GridText {
         unit: body.unit.as_deref(),
         out_of_range: body.out_of_range.as_deref(),
@@ -346,7 +349,7 @@ async fn replace(
     let mut errors = FieldErrors::default();
     let matrix = grid.parse(defaults, currency, &mut errors);
     let matrix = errors.finish(matrix)?;
-    let replaced = service::replace(&state, &session, &current, body.version, &matrix).await?;
+    let replaced = service::replace(&state.db, &session, &current, body.version, &matrix).await?;
     Ok(Json(matrix_view(replaced, currency)))
 }
 
@@ -360,7 +363,7 @@ async fn rename(
     let name = errors.check("name", parse_name(&body.name));
     let name = errors.finish(name)?;
     let id = MatrixId::new(id);
-    let version = service::rename(&state, &session, id, &name).await?;
+    let version = service::rename(&state.db, &session, id, &name).await?;
     Ok(Json(Renamed { id, name, version }))
 }
 
@@ -369,7 +372,7 @@ async fn duplicate(
     session: AdminSession,
     PathParam(id): PathParam<i64>,
 ) -> Result<(StatusCode, Json<MatrixView>), ApiError> {
-    let copy = service::duplicate(&state, &session, MatrixId::new(id)).await?;
+    let copy = service::duplicate(&state.db, &session, MatrixId::new(id)).await?;
     Ok((
         StatusCode::CREATED,
         Json(matrix_view(copy, session.store.currency)),
@@ -381,7 +384,7 @@ async fn remove(
     session: AdminSession,
     PathParam(id): PathParam<i64>,
 ) -> Result<StatusCode, ApiError> {
-    service::delete(&state, &session, MatrixId::new(id)).await?;
+    service::delete(&state.db, &session, MatrixId::new(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -390,7 +393,7 @@ async fn export(
     session: AdminSession,
     PathParam(id): PathParam<i64>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let stored = service::get(&state, &session, MatrixId::new(id)).await?;
+    let stored = storage::load(&state.db, session.store.id, MatrixId::new(id)).await?;
     let csv = pricing::csv::export(&stored.matrix, session.store.currency);
     let disposition = format!("attachment; filename=\"{}.csv\"", file_stem(&stored.name));
     Ok((
@@ -433,7 +436,7 @@ async fn import(
         query.out_of_range.as_deref(),
         defaults,
     );
-    errors.into_query_result()?;
+    errors.into_result().map_err(ApiError::invalid)?;
     // A preview saves nothing and needs no name.
     let name = match (&query.name, query.preview) {
         (_, true) => None,
@@ -452,7 +455,8 @@ async fn import(
         return Ok(Json(preview(grid, unit, policy)).into_response());
     };
     let matrix = grid.into_matrix(unit, policy).map_err(csv_error)?;
-    let created = service::create(&state, &session, &name, &matrix, Action::MatrixImport).await?;
+    let created =
+        service::create(&state.db, &session, &name, &matrix, Action::MatrixImport).await?;
     Ok((
         StatusCode::CREATED,
         Json(matrix_view(created, store.currency)),
@@ -522,7 +526,7 @@ fn csv_error(error: CsvImportError) -> ApiError {
             for problem in matrix_problems {
                 errors.add("grid", problem);
             }
-            errors.into_error()
+            errors.into()
         }
     }
 }

@@ -1,16 +1,13 @@
-//! Merchant changes to matrices: each one a transaction with its audit entry, followed by
-//! invalidating the store's cached catalogue.
+//! Merchant changes to matrices: each one a unit of work with its audit entry.
 
+use gridprice_storage::audit::{Action, AuditEntry};
+use gridprice_storage::matrices::{self as storage, StoredMatrix};
+use gridprice_storage::{Database, Editor, MatrixId, UnitOfWork};
 use pricing::{Dimension, OutOfRangePolicy, PriceMatrix, Unit};
 use serde::Serialize;
 
-use super::storage::{self, StoredMatrix};
-use super::MatrixId;
-use crate::admin::MAX_NAME_CHARS;
-use crate::audit::{Action, AuditedWrite, Entry};
-use crate::auth::AdminSession;
-use crate::http::error::ApiError;
-use crate::state::AppState;
+use crate::error::ServiceError;
+use crate::names::MAX_NAME_CHARS;
 
 const COPY_PREFIX: &str = "Copy of ";
 
@@ -41,103 +38,87 @@ impl Snapshot {
     }
 }
 
-pub async fn get(
-    state: &AppState,
-    session: &AdminSession,
-    id: MatrixId,
-) -> Result<StoredMatrix, ApiError> {
-    Ok(storage::load(&state.db, session.store.id, id).await?)
-}
-
 /// Saves a new matrix; `action` tells the log whether it came from JSON or a CSV file.
 pub async fn create(
-    state: &AppState,
-    session: &AdminSession,
+    db: &Database,
+    editor: &Editor,
     name: &str,
     matrix: &PriceMatrix,
     action: Action,
-) -> Result<StoredMatrix, ApiError> {
-    let write = AuditedWrite::begin(&state.db, session).await?;
-    let created = storage::create_in(write.txn(), session.store.id, name, matrix).await?;
-    let entry = Entry::new(action, created.id.get()).after(&Snapshot::of(&created));
-    write.commit_and_invalidate(entry, &state.catalog).await?;
+) -> Result<StoredMatrix, ServiceError> {
+    let work = UnitOfWork::begin(db, editor).await?;
+    let created = storage::create(&work, name, matrix).await?;
+    let entry = AuditEntry::new(action, created.id.get()).after(&Snapshot::of(&created));
+    work.commit(entry).await?;
     Ok(created)
 }
 
 /// Replaces `current`'s grid if nobody changed it since the client read `expected_version`.
 pub async fn replace(
-    state: &AppState,
-    session: &AdminSession,
+    db: &Database,
+    editor: &Editor,
     current: &StoredMatrix,
     expected_version: i64,
     matrix: &PriceMatrix,
-) -> Result<StoredMatrix, ApiError> {
-    let write = AuditedWrite::begin(&state.db, session).await?;
-    let store = session.store.id;
-    let replaced =
-        storage::replace_in(write.txn(), store, current.id, expected_version, matrix).await?;
-    let entry = Entry::new(Action::MatrixReplace, current.id.get())
+) -> Result<StoredMatrix, ServiceError> {
+    let work = UnitOfWork::begin(db, editor).await?;
+    let replaced = storage::replace(&work, current.id, expected_version, matrix).await?;
+    let entry = AuditEntry::new(Action::MatrixReplace, current.id.get())
         .before(&Snapshot::of(current))
         .after(&Snapshot::of(&replaced));
-    write.commit_and_invalidate(entry, &state.catalog).await?;
+    work.commit(entry).await?;
     Ok(replaced)
 }
 
 /// Renames a matrix and returns its new version.
 pub async fn rename(
-    state: &AppState,
-    session: &AdminSession,
+    db: &Database,
+    editor: &Editor,
     id: MatrixId,
     name: &str,
-) -> Result<i64, ApiError> {
-    let store = session.store.id;
-    let before = storage::load(&state.db, store, id).await?;
-    let write = AuditedWrite::begin(&state.db, session).await?;
-    let version = storage::rename_in(write.txn(), store, id, name).await?;
-    let entry = Entry::new(Action::MatrixRename, id.get())
+) -> Result<i64, ServiceError> {
+    let before = storage::load(db, editor.store.id, id).await?;
+    let work = UnitOfWork::begin(db, editor).await?;
+    let version = storage::rename(&work, id, name).await?;
+    let entry = AuditEntry::new(Action::MatrixRename, id.get())
         .before(&serde_json::json!({ "name": before.name }))
         .after(&serde_json::json!({ "name": name, "version": version }));
-    write.commit_and_invalidate(entry, &state.catalog).await?;
+    work.commit(entry).await?;
     Ok(version)
 }
 
 /// Copies a matrix under the first free name "Copy of X", "Copy of X (2)", …
 pub async fn duplicate(
-    state: &AppState,
-    session: &AdminSession,
+    db: &Database,
+    editor: &Editor,
     id: MatrixId,
-) -> Result<StoredMatrix, ApiError> {
-    let store = session.store.id;
-    let source = storage::load(&state.db, store, id).await?;
-    let taken: Vec<String> = storage::list(&state.db, store)
+) -> Result<StoredMatrix, ServiceError> {
+    let store = editor.store.id;
+    let source = storage::load(db, store, id).await?;
+    let taken: Vec<String> = storage::list(db, store)
         .await?
         .into_iter()
         .map(|summary| summary.name)
         .collect();
     let name = copy_name(&source.name, &taken);
-    let write = AuditedWrite::begin(&state.db, session).await?;
-    let copy = storage::create_in(write.txn(), store, &name, &source.matrix).await?;
-    let entry = Entry::new(Action::MatrixDuplicate, copy.id.get())
+    let work = UnitOfWork::begin(db, editor).await?;
+    let copy = storage::create(&work, &name, &source.matrix).await?;
+    let entry = AuditEntry::new(Action::MatrixDuplicate, copy.id.get())
         .before(&serde_json::json!({ "sourceId": id }))
         .after(&Snapshot::of(&copy));
-    write.commit_and_invalidate(entry, &state.catalog).await?;
+    work.commit(entry).await?;
     Ok(copy)
 }
 
 /// Deletes a matrix with its product assignments; draft order records keep its name.
-pub async fn delete(
-    state: &AppState,
-    session: &AdminSession,
-    id: MatrixId,
-) -> Result<(), ApiError> {
-    let store = session.store.id;
-    let before = storage::load(&state.db, store, id).await?;
-    let write = AuditedWrite::begin(&state.db, session).await?;
-    if !storage::delete_in(write.txn(), store, id).await? {
-        return Err(ApiError::NotFound("No such matrix.".into()));
+pub async fn delete(db: &Database, editor: &Editor, id: MatrixId) -> Result<(), ServiceError> {
+    let before = storage::load(db, editor.store.id, id).await?;
+    let work = UnitOfWork::begin(db, editor).await?;
+    if !storage::delete(&work, id).await? {
+        return Err(ServiceError::NotFound("No such matrix.".into()));
     }
-    let entry = Entry::new(Action::MatrixDelete, id.get()).before(&Snapshot::of(&before));
-    write.commit_and_invalidate(entry, &state.catalog).await?;
+    let entry = AuditEntry::new(Action::MatrixDelete, id.get()).before(&Snapshot::of(&before));
+    work.commit(entry).await?;
     Ok(())
 }
 

@@ -10,7 +10,9 @@
 
 pub mod routes;
 
+use std::fmt;
 use std::fmt::Write as _;
+use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -22,6 +24,11 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::metrics::info::Info;
 use prometheus_client::registry::{Registry, Unit};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+const MIN_TOKEN_LENGTH: usize = 16;
+const MAX_TOKEN_LENGTH: usize = 256;
 
 /// Upper bounds of the latency buckets, in seconds: a warm price is well under a millisecond, a
 /// draft order waits for Shopify (up to the flow's 12 s budget), an admin write in between.
@@ -311,7 +318,7 @@ impl Metrics {
 
     /// The OpenMetrics text, with the scrape-time values set from `pending` (`None` when the
     /// database could not be read).
-    fn render(&self, pending: Option<u64>) -> String {
+    pub fn render(&self, pending: Option<u64>) -> String {
         match pending {
             Some(count) => {
                 self.inner
@@ -332,6 +339,42 @@ impl Metrics {
 
 fn latency_histogram() -> Histogram {
     Histogram::new(LATENCY_BUCKETS)
+}
+
+/// The bearer token a scrape must present (`GRIDPRICE_METRICS_TOKEN`): 16–256 visible ASCII
+/// characters. Only its SHA-256 is kept, compared in constant time.
+#[derive(Clone)]
+pub struct MetricsToken {
+    digest: [u8; 32],
+}
+
+impl MetricsToken {
+    pub fn matches(&self, presented: &str) -> bool {
+        let digest: [u8; 32] = Sha256::digest(presented.as_bytes()).into();
+        digest.ct_eq(&self.digest).into()
+    }
+}
+
+impl FromStr for MetricsToken {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        let visible = text.bytes().all(|b| b.is_ascii_graphic());
+        if !(MIN_TOKEN_LENGTH..=MAX_TOKEN_LENGTH).contains(&text.len()) || !visible {
+            return Err(format!(
+                "must be {MIN_TOKEN_LENGTH}–{MAX_TOKEN_LENGTH} visible ASCII characters"
+            ));
+        }
+        Ok(Self {
+            digest: Sha256::digest(text.as_bytes()).into(),
+        })
+    }
+}
+
+impl fmt::Debug for MetricsToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("MetricsToken(..)")
+    }
 }
 
 #[cfg(test)]
@@ -402,5 +445,17 @@ mod tests {
         }
         assert!(text.ends_with("# EOF\n"));
         assert!(metrics.render(None).contains("gridprice_database_up 0"));
+    }
+
+    #[test]
+    fn tokens_are_checked_when_parsed_and_never_shown() {
+        for bad in ["short", "has a space in it!", &"x".repeat(257)] {
+            assert!(bad.parse::<MetricsToken>().is_err(), "{bad}");
+        }
+        let token: MetricsToken = "a-scrape-token-0123".parse().unwrap();
+        assert!(token.matches("a-scrape-token-0123"));
+        assert!(!token.matches("a-scrape-token-0124"));
+        assert!(!token.matches(""));
+        assert_eq!(format!("{token:?}"), "MetricsToken(..)");
     }
 }

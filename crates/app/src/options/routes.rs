@@ -10,13 +10,18 @@ use axum::{Json, Router};
 use pricing::{BasisPoints, Currency, Modifier, Money};
 use serde::{Deserialize, Serialize};
 
+use gridprice_storage::options::{
+    self as storage, NewChoice, NewOptionGroup, OptionGroup, Requirement,
+};
+use gridprice_storage::OptionGroupId;
+
 use super::service::{self, GroupView, MAX_GROUPS_PER_PRODUCT};
-use super::{storage, NewChoice, NewOptionGroup, OptionGroup, OptionGroupId, Requirement};
-use crate::admin::{parse_name, FieldErrors, JsonBody, PathParam, MAX_JSON_BODY_BYTES};
 use crate::auth::AdminSession;
+use crate::error::FieldErrors;
 use crate::http::error::ApiError;
-use crate::products::parse_product_id;
-use crate::state::AppState;
+use crate::http::extract::{product_id, JsonBody, PathParam, MAX_JSON_BODY_BYTES};
+use crate::http::AppState;
+use crate::names::parse_name;
 
 /// A group offers at least one and at most this many choices.
 const MAX_CHOICES: usize = 50;
@@ -68,7 +73,7 @@ struct ProductGroupsBody {
 
 impl GroupBody {
     /// The group, or 422 naming every field at fault.
-    fn parse(&self, currency: Currency) -> Result<NewOptionGroup, ApiError> {
+    fn parse(&self, currency: Currency) -> Result<NewOptionGroup, FieldErrors> {
         let mut errors = FieldErrors::default();
         let name = errors.check("name", parse_name(&self.name));
         let requirement = errors.check("requirement", self.requirement.parse::<Requirement>());
@@ -142,7 +147,7 @@ impl ChoiceBody {
 
 impl ProductGroupsBody {
     /// Up to [`MAX_GROUPS_PER_PRODUCT`] distinct groups, in display order.
-    fn parse(&self) -> Result<Vec<OptionGroupId>, ApiError> {
+    fn parse(&self) -> Result<Vec<OptionGroupId>, FieldErrors> {
         let ids = &self.option_group_ids;
         let mut errors = FieldErrors::default();
         if ids.len() > MAX_GROUPS_PER_PRODUCT {
@@ -196,7 +201,7 @@ async fn create(
 ) -> Result<(StatusCode, Json<GroupView>), ApiError> {
     let currency = session.store.currency;
     let group = body.parse(currency)?;
-    let created = service::create(&state, &session, &group).await?;
+    let created = service::create(&state.db, &session, &group).await?;
     Ok((
         StatusCode::CREATED,
         Json(GroupView::new(&created, currency)),
@@ -220,7 +225,7 @@ async fn replace(
 ) -> Result<Json<GroupView>, ApiError> {
     let currency = session.store.currency;
     let group = body.parse(currency)?;
-    let replaced = service::replace(&state, &session, OptionGroupId::new(id), &group).await?;
+    let replaced = service::replace(&state.db, &session, OptionGroupId::new(id), &group).await?;
     Ok(Json(GroupView::new(&replaced, currency)))
 }
 
@@ -229,16 +234,16 @@ async fn remove(
     session: AdminSession,
     PathParam(id): PathParam<i64>,
 ) -> Result<StatusCode, ApiError> {
-    service::delete(&state, &session, OptionGroupId::new(id)).await?;
+    service::delete(&state.db, &session, OptionGroupId::new(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 async fn product_groups(
     State(state): State<AppState>,
     session: AdminSession,
-    PathParam(product_id): PathParam<String>,
+    PathParam(product): PathParam<String>,
 ) -> Result<Json<GroupList>, ApiError> {
-    let product = parse_product_id(&product_id)?.to_string();
+    let product = product_id(&product)?.to_string();
     let groups = storage::groups_for_product(&state.db, session.store.id, &product).await?;
     Ok(group_list(&groups, session.store.currency))
 }
@@ -246,21 +251,21 @@ async fn product_groups(
 async fn set_product_groups(
     State(state): State<AppState>,
     session: AdminSession,
-    PathParam(product_id): PathParam<String>,
+    PathParam(product): PathParam<String>,
     JsonBody(body): JsonBody<ProductGroupsBody>,
 ) -> Result<Json<GroupList>, ApiError> {
-    let product = parse_product_id(&product_id)?;
+    let product = product_id(&product)?;
     let ids = body.parse()?;
-    let groups = service::set_product_groups(&state, &session, product, &ids).await?;
+    let groups = service::set_product_groups(&state.db, &session, product, &ids).await?;
     Ok(group_list(&groups, session.store.currency))
 }
 
 async fn clear_product_groups(
     State(state): State<AppState>,
     session: AdminSession,
-    PathParam(product_id): PathParam<String>,
+    PathParam(product): PathParam<String>,
 ) -> Result<StatusCode, ApiError> {
-    let product = parse_product_id(&product_id)?;
-    service::set_product_groups(&state, &session, product, &[]).await?;
+    let product = product_id(&product)?;
+    service::set_product_groups(&state.db, &session, product, &[]).await?;
     Ok(StatusCode::NO_CONTENT)
 }

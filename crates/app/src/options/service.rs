@@ -1,16 +1,14 @@
-//! Merchant changes to option groups and to which groups a product shows: each one a
-//! transaction with its audit entry, followed by invalidating the store's cached catalogue.
+//! Merchant changes to option groups and to which groups a product shows: each one a unit of
+//! work with its audit entry.
 
+use gridprice_storage::audit::{Action, AuditEntry};
+use gridprice_storage::options::{self as storage, NewOptionGroup, OptionChoice, OptionGroup};
+use gridprice_storage::{ChoiceId, Database, Editor, OptionGroupId, UnitOfWork};
 use pricing::{Currency, Decimal, Modifier, Money};
 use serde::Serialize;
 use shopify::ProductGid;
 
-use super::storage;
-use super::{ChoiceId, NewOptionGroup, OptionChoice, OptionGroup, OptionGroupId};
-use crate::audit::{Action, AuditedWrite, Entry};
-use crate::auth::AdminSession;
-use crate::http::error::ApiError;
-use crate::state::AppState;
+use crate::error::ServiceError;
 
 /// A product shows at most this many option groups (DESIGN §4).
 pub const MAX_GROUPS_PER_PRODUCT: usize = 5;
@@ -75,70 +73,64 @@ impl ChoiceView {
 }
 
 pub async fn create(
-    state: &AppState,
-    session: &AdminSession,
+    db: &Database,
+    editor: &Editor,
     group: &NewOptionGroup,
-) -> Result<OptionGroup, ApiError> {
-    let store = &session.store;
-    let write = AuditedWrite::begin(&state.db, session).await?;
-    let created = storage::create_group_in(write.txn(), store.id, group).await?;
-    let entry = Entry::new(Action::OptionGroupCreate, created.id.get())
-        .after(&GroupView::new(&created, store.currency));
-    write.commit_and_invalidate(entry, &state.catalog).await?;
+) -> Result<OptionGroup, ServiceError> {
+    let work = UnitOfWork::begin(db, editor).await?;
+    let created = storage::create_group(&work, group).await?;
+    let entry = AuditEntry::new(Action::OptionGroupCreate, created.id.get())
+        .after(&GroupView::new(&created, editor.store.currency));
+    work.commit(entry).await?;
     Ok(created)
 }
 
 pub async fn replace(
-    state: &AppState,
-    session: &AdminSession,
+    db: &Database,
+    editor: &Editor,
     id: OptionGroupId,
     group: &NewOptionGroup,
-) -> Result<OptionGroup, ApiError> {
-    let store = &session.store;
-    let before = storage::get_group(&state.db, store.id, id).await?;
-    let write = AuditedWrite::begin(&state.db, session).await?;
-    let replaced = storage::replace_group_in(write.txn(), store.id, id, group).await?;
-    let entry = Entry::new(Action::OptionGroupReplace, id.get())
-        .before(&GroupView::new(&before, store.currency))
-        .after(&GroupView::new(&replaced, store.currency));
-    write.commit_and_invalidate(entry, &state.catalog).await?;
+) -> Result<OptionGroup, ServiceError> {
+    let currency = editor.store.currency;
+    let before = storage::get_group(db, editor.store.id, id).await?;
+    let work = UnitOfWork::begin(db, editor).await?;
+    let replaced = storage::replace_group(&work, id, group).await?;
+    let entry = AuditEntry::new(Action::OptionGroupReplace, id.get())
+        .before(&GroupView::new(&before, currency))
+        .after(&GroupView::new(&replaced, currency));
+    work.commit(entry).await?;
     Ok(replaced)
 }
 
 /// Deletes a group; products that showed it stop showing it.
-pub async fn delete(
-    state: &AppState,
-    session: &AdminSession,
-    id: OptionGroupId,
-) -> Result<(), ApiError> {
-    let store = &session.store;
-    let before = storage::get_group(&state.db, store.id, id).await?;
-    let write = AuditedWrite::begin(&state.db, session).await?;
-    if !storage::delete_group_in(write.txn(), store.id, id).await? {
-        return Err(ApiError::NotFound("No such option group.".into()));
+pub async fn delete(db: &Database, editor: &Editor, id: OptionGroupId) -> Result<(), ServiceError> {
+    let before = storage::get_group(db, editor.store.id, id).await?;
+    let work = UnitOfWork::begin(db, editor).await?;
+    if !storage::delete_group(&work, id).await? {
+        return Err(ServiceError::NotFound("No such option group.".into()));
     }
-    let entry = Entry::new(Action::OptionGroupDelete, id.get())
-        .before(&GroupView::new(&before, store.currency));
-    write.commit_and_invalidate(entry, &state.catalog).await?;
+    let entry = AuditEntry::new(Action::OptionGroupDelete, id.get())
+        .before(&GroupView::new(&before, editor.store.currency));
+    work.commit(entry).await?;
     Ok(())
 }
 
 /// Sets the groups `product` shows, in display order; an empty list removes them all.
 pub async fn set_product_groups(
-    state: &AppState,
-    session: &AdminSession,
+    db: &Database,
+    editor: &Editor,
     product: ProductGid,
     groups: &[OptionGroupId],
-) -> Result<Vec<OptionGroup>, ApiError> {
-    let store = session.store.id;
+) -> Result<Vec<OptionGroup>, ServiceError> {
+    let store = editor.store.id;
     let product_gid = product.to_string();
-    let before = storage::groups_for_product(&state.db, store, &product_gid).await?;
-    let write = AuditedWrite::begin(&state.db, session).await?;
-    storage::set_product_groups_in(write.txn(), store, &product_gid, groups).await?;
+    let before = storage::groups_for_product(db, store, &product_gid).await?;
+    let work = UnitOfWork::begin(db, editor).await?;
+    storage::set_product_groups(&work, &product_gid, groups).await?;
     let ids = |groups: Vec<OptionGroupId>| serde_json::json!({ "optionGroupIds": groups });
-    let entry = Entry::new(Action::ProductSetOptionGroups, &product_gid)
+    let entry = AuditEntry::new(Action::ProductSetOptionGroups, &product_gid)
         .before(&ids(before.iter().map(|group| group.id).collect()))
         .after(&ids(groups.to_vec()));
-    write.commit_and_invalidate(entry, &state.catalog).await?;
-    Ok(storage::groups_for_product(&state.db, store, &product_gid).await?)
+    work.commit(entry).await?;
+    Ok(storage::groups_for_product(db, store, &product_gid).await?)
 }

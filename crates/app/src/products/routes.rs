@@ -9,14 +9,14 @@ use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::storage::{self, Assignment};
-use super::{parse_product_id, service};
-use crate::admin::{JsonBody, PathParam, QueryParams, MAX_JSON_BODY_BYTES};
+use gridprice_storage::products::{self as storage, Assignment};
+use gridprice_storage::{matrices, MatrixId};
+
+use super::service;
 use crate::auth::AdminSession;
 use crate::http::error::ApiError;
-use crate::matrices::{storage as matrices, MatrixId};
-use crate::state::AppState;
-use crate::stores::service::{access_token, shopify_failure};
+use crate::http::extract::{product_id, JsonBody, PathParam, QueryParams, MAX_JSON_BODY_BYTES};
+use crate::http::AppState;
 
 /// Products per search page: a picker's screenful.
 const SEARCH_PAGE_SIZE: u32 = 25;
@@ -134,12 +134,13 @@ async fn list(
 async fn assign(
     State(state): State<AppState>,
     session: AdminSession,
-    PathParam(product_id): PathParam<String>,
+    PathParam(product): PathParam<String>,
     JsonBody(body): JsonBody<AssignBody>,
 ) -> Result<Json<AssignmentView>, ApiError> {
-    let product = parse_product_id(&product_id)?;
+    let product = product_id(&product)?;
     let matrix = MatrixId::new(body.matrix_id);
-    let assigned = service::assign(&state, &session, product, matrix, body.replace).await?;
+    let (db, shopify) = (&state.db, &state.shopify);
+    let assigned = service::assign(db, shopify, &session, product, matrix, body.replace).await?;
     let name = matrix_names(&state, &session).await?.remove(&matrix);
     Ok(Json(AssignmentView::new(assigned, name)))
 }
@@ -147,9 +148,9 @@ async fn assign(
 async fn unassign(
     State(state): State<AppState>,
     session: AdminSession,
-    PathParam(product_id): PathParam<String>,
+    PathParam(product): PathParam<String>,
 ) -> Result<StatusCode, ApiError> {
-    service::unassign(&state, &session, parse_product_id(&product_id)?).await?;
+    service::unassign(&state.db, &session, product_id(&product)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -162,11 +163,11 @@ async fn search(
     let text = bounded("query", query.query.as_deref(), MAX_SEARCH_QUERY_CHARS)?;
     let after = bounded("after", query.after.as_deref(), MAX_CURSOR_CHARS)?;
     let store = &session.store;
-    let token = access_token(&state, store).await?;
-    let client = state.admin.shop(&store.shop, &token);
+    let token = state.shopify.access_token(store).await?;
+    let client = state.shopify.shop(&store.shop, &token);
     let page = match client.search_products(text, SEARCH_PAGE_SIZE, after).await {
         Ok(page) => page,
-        Err(error) => return Err(shopify_failure(&state, store, error).await),
+        Err(error) => return Err(state.shopify.failure(store, error).await.into()),
     };
     let assigned: HashMap<String, MatrixId> = storage::list(&state.db, store.id)
         .await?

@@ -19,8 +19,9 @@ use super::key::{self, StorefrontKey};
 use super::query::MAX_QUERY_BYTES;
 use super::rate_limit::{Allowance, Limited, Limiters};
 use crate::catalog::{AuthenticatedKey, KeyLookup, KeyMiss};
+use crate::error::CatalogError;
 use crate::http::error::ApiError;
-use crate::state::AppState;
+use crate::http::AppState;
 
 /// One gate: the routes it wraps share its limiters.
 #[derive(Clone)]
@@ -147,7 +148,7 @@ impl Gate {
     where
         S: Service<Request, Response = Response, Error = Infallible>,
     {
-        let loaded = self.state.catalog.load_key(&self.state.db, miss).await;
+        let loaded = self.state.catalog.load_key(miss).await;
         let admitted = loaded
             .map_err(Refusal::from)
             .and_then(|key| self.admit_key(key, &mut request, origin.as_ref(), by_ip));
@@ -174,7 +175,7 @@ impl Gate {
         if let Some(origin) = origin {
             key::admit_origin(&key, origin)?;
         }
-        let by_key = self.limiters.check_key(key.id)?;
+        let by_key = self.limiters.check_key(key.id.get())?;
         request.extensions_mut().insert(StorefrontKey(key));
         Ok(by_ip.tighter(by_key))
     }
@@ -248,6 +249,12 @@ impl From<ApiError> for Refusal {
             error,
             allowance: None,
         }
+    }
+}
+
+impl From<CatalogError> for Refusal {
+    fn from(error: CatalogError) -> Self {
+        ApiError::from(error).into()
     }
 }
 

@@ -8,14 +8,15 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
 
-use crate::api_keys::KeyKind;
+use gridprice_storage::api_keys::KeyKind;
+
 use crate::catalog::AuthenticatedKey;
 use crate::http::error::ApiError;
 
 pub const API_KEY_HEADER: HeaderName = HeaderName::from_static("x-api-key");
 
 /// The authenticated key of a storefront request: `key.store` is the store every query of the
-/// request is scoped to. Only routes under [`super::with_api_v1_layers`] can extract it.
+/// request is scoped to. Only routes under the `/api/v1` gate can extract it.
 #[derive(Debug, Clone)]
 pub struct StorefrontKey(pub Arc<AuthenticatedKey>);
 

@@ -18,7 +18,7 @@ use super::routes;
         routes::price,
         routes::options,
         routes::openapi,
-        crate::draft_orders::routes::create
+        super::draft_orders::create
     ),
     components(schemas(crate::http::problem::Problem)),
     modifiers(&KeyScheme),

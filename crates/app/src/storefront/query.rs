@@ -9,9 +9,11 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 use shopify::ProductGid;
 
+use gridprice_storage::{ChoiceId, OptionGroupId};
+
 use crate::catalog::{PriceRequest, Selection};
+use crate::error::FieldErrors;
 use crate::http::error::ApiError;
-use crate::options::{ChoiceId, OptionGroupId};
 
 /// Longest query string accepted on `/api/v1`.
 pub const MAX_QUERY_BYTES: usize = 2048;
@@ -95,12 +97,11 @@ impl<'a> PriceQuery<'a> {
     /// The request, with sizes in `unit` or, if none was given, in `default_unit`. Every
     /// problem is reported at once.
     pub fn parse(self, default_unit: Unit) -> Result<PriceRequest, ApiError> {
-        let mut problems: Vec<(String, String)> = self
-            .duplicated
-            .iter()
-            .map(|name| (name.clone(), format!("{name} is given more than once")))
-            .collect();
-        let mut problem = |field: &str, message: String| problems.push((field.to_owned(), message));
+        let mut problems = FieldErrors::default();
+        for name in &self.duplicated {
+            problems.add(name.clone(), format!("{name} is given more than once"));
+        }
+        let mut problem = |field: &str, message: String| problems.add(field, message);
         let unit = match self.unit.as_deref() {
             None | Some("") => default_unit,
             Some(text) => text.parse().unwrap_or_else(|e: pricing::UnitError| {
@@ -126,7 +127,7 @@ impl<'a> PriceQuery<'a> {
                     selections,
                 })
             }
-            _ => Err(crate::catalog::bad_request(problems)),
+            _ => Err(ApiError::invalid(problems)),
         }
     }
 }

@@ -1,14 +1,8 @@
 //! Rate limits of the storefront API, per key and per client IP, in memory (GCRA via
 //! `governor`). Each instance limits on its own: N instances behind a load balancer allow up to
 //! N times the rate, which is what spreading load means.
-//!
-//! Defaults are sized for a widget that re-prices as the shopper types: one shopper (or one
-//! NAT) gets 20 requests per second with bursts of 60 — several fields typed quickly, plus
-//! options — and a store's key 200 per second with bursts of 600 across all its shoppers.
 
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
-use std::num::NonZeroU32;
-use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
@@ -19,14 +13,8 @@ use governor::middleware::StateInformationMiddleware;
 use governor::state::keyed::DefaultKeyedStateStore;
 use governor::{Quota, RateLimiter};
 
-use crate::config::{ConfigError, ConfigSource};
+use crate::config::{Rate, RateLimits};
 use crate::http::error::ApiError;
-
-pub const PER_KEY: &str = "GRIDPRICE_RATE_LIMIT_PER_KEY";
-pub const PER_IP: &str = "GRIDPRICE_RATE_LIMIT_PER_IP";
-/// A header set by the operator's own proxy (e.g. `x-forwarded-for`); its last address is the
-/// client. Unset, the peer address is the client: a header anyone can send is not trusted.
-pub const CLIENT_IP_HEADER: &str = "GRIDPRICE_CLIENT_IP_HEADER";
 
 const RATELIMIT_LIMIT: HeaderName = HeaderName::from_static("ratelimit-limit");
 const RATELIMIT_REMAINING: HeaderName = HeaderName::from_static("ratelimit-remaining");
@@ -35,74 +23,8 @@ const RATELIMIT_RESET: HeaderName = HeaderName::from_static("ratelimit-reset");
 /// How often the limiters forget clients that are back to a full allowance.
 const SWEEP_EVERY: u64 = 4096;
 
-/// A sustained rate per second and the burst allowed on top of an idle period.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Rate {
-    pub per_second: NonZeroU32,
-    pub burst: NonZeroU32,
-}
-
-impl Rate {
-    pub const fn new(per_second: NonZeroU32, burst: NonZeroU32) -> Self {
-        Self { per_second, burst }
-    }
-
-    fn quota(self) -> Quota {
-        Quota::per_second(self.per_second).allow_burst(self.burst)
-    }
-}
-
-/// `PER_SECOND,BURST`, e.g. `20,60`.
-impl FromStr for Rate {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let positive = |part: &str| {
-            part.trim().parse::<NonZeroU32>().map_err(|_| {
-                format!("expected PER_SECOND,BURST with positive integers, got {text:?}")
-            })
-        };
-        let (rate, burst) = text
-            .split_once(',')
-            .ok_or_else(|| format!("expected PER_SECOND,BURST such as 20,60, got {text:?}"))?;
-        Ok(Self::new(positive(rate)?, positive(burst)?))
-    }
-}
-
-/// The storefront API's limits: configuration, passed in through `AppState`.
-#[derive(Debug, Clone)]
-pub struct RateLimits {
-    pub per_key: Rate,
-    pub per_ip: Rate,
-    pub client_ip_header: Option<HeaderName>,
-}
-
-impl Default for RateLimits {
-    fn default() -> Self {
-        Self {
-            per_key: Rate::new(nonzero(200), nonzero(600)),
-            per_ip: Rate::new(nonzero(20), nonzero(60)),
-            client_ip_header: None,
-        }
-    }
-}
-
-impl RateLimits {
-    pub fn from_source(source: &ConfigSource) -> Result<Self, ConfigError> {
-        let defaults = Self::default();
-        Ok(Self {
-            per_key: source.parse(PER_KEY)?.unwrap_or(defaults.per_key),
-            per_ip: source.parse(PER_IP)?.unwrap_or(defaults.per_ip),
-            client_ip_header: source.parse(CLIENT_IP_HEADER)?,
-        })
-    }
-}
-
-const fn nonzero(n: u32) -> NonZeroU32 {
-    match NonZeroU32::new(n) {
-        Some(n) => n,
-        None => NonZeroU32::MIN,
-    }
+fn quota(rate: Rate) -> Quota {
+    Quota::per_second(rate.per_second).allow_burst(rate.burst)
 }
 
 type Keyed<K> = RateLimiter<K, DefaultKeyedStateStore<K>, DefaultClock, StateInformationMiddleware>;
@@ -159,9 +81,9 @@ pub(super) struct Limited {
 impl Limiters {
     pub fn new(settings: RateLimits) -> Self {
         Self {
-            per_key: RateLimiter::dashmap(settings.per_key.quota())
+            per_key: RateLimiter::dashmap(quota(settings.per_key))
                 .with_middleware::<StateInformationMiddleware>(),
-            per_ip: RateLimiter::dashmap(settings.per_ip.quota())
+            per_ip: RateLimiter::dashmap(quota(settings.per_ip))
                 .with_middleware::<StateInformationMiddleware>(),
             settings,
             checks: AtomicU64::new(0),
@@ -268,15 +190,7 @@ fn prefix_64(address: Ipv6Addr) -> Ipv6Addr {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn rates_parse_from_configuration() {
-        let rate: Rate = "5,15".parse().unwrap();
-        assert_eq!((rate.per_second.get(), rate.burst.get()), (5, 15));
-        for bad in ["5", "0,1", "1,0", "a,b", "-1,2"] {
-            assert!(bad.parse::<Rate>().is_err(), "{bad}");
-        }
-    }
+    use crate::config::nonzero;
 
     #[test]
     fn a_burst_is_allowed_then_refused_with_a_retry_time() {

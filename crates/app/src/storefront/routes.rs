@@ -8,17 +8,18 @@ use axum::http::{header, HeaderValue, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use serde::Serialize;
-use utoipa::ToSchema;
+
+use gridprice_storage::options::OptionGroup;
+use gridprice_wire::{
+    modifier_wire, ChoiceView, DecimalNumber, OptionGroupView, OptionsResponse, PriceResponse,
+};
 
 use super::key::StorefrontKey;
-use super::price::{modifier_wire, PriceResponse};
 use super::query::{PriceQuery, ProductParam};
 use crate::http::error::ApiError;
+use crate::http::json::Json;
 use crate::http::problem::{method_not_allowed, Problem};
-use crate::options::OptionGroup;
-use crate::state::AppState;
-use crate::wire::{DecimalNumber, Json};
+use crate::http::AppState;
 
 pub const PRICE_PATH: &str = "/api/v1/products/{productId}/price";
 pub const OPTIONS_PATH: &str = "/api/v1/products/{productId}/options";
@@ -61,40 +62,10 @@ pub(crate) async fn price(
     uri: Uri,
 ) -> Result<Response, ApiError> {
     let Path(ProductParam(product)) = product.map_err(product_id_error)?;
-    let compiled = state
-        .catalog
-        .product(&state.db, key.store.id, product)
-        .await?;
+    let compiled = state.catalog.product(key.store.id, product).await?;
     let request = PriceQuery::split(uri.query().unwrap_or_default()).parse(compiled.unit())?;
     let priced = compiled.price(key.store.currency, &request)?;
     Ok(Json(priced.response()).into_response())
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct OptionsResponse {
-    pub option_groups: Vec<OptionGroupView>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct OptionGroupView {
-    pub id: i64,
-    pub name: String,
-    /// REQUIRED or OPTIONAL.
-    pub requirement: &'static str,
-    pub choices: Vec<ChoiceView>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ChoiceView {
-    pub id: i64,
-    pub label: String,
-    /// FIXED or PERCENTAGE.
-    pub modifier_type: &'static str,
-    /// Major units for FIXED, percent for PERCENTAGE.
-    pub modifier_value: DecimalNumber,
-    pub is_default: bool,
 }
 
 /// The option groups of a product, in display order (an empty list when it has none).
@@ -121,10 +92,7 @@ pub(crate) async fn options(
     product: Result<Path<ProductParam>, PathRejection>,
 ) -> Result<Json<OptionsResponse>, ApiError> {
     let Path(ProductParam(product)) = product.map_err(product_id_error)?;
-    let compiled = state
-        .catalog
-        .product(&state.db, key.store.id, product)
-        .await?;
+    let compiled = state.catalog.product(key.store.id, product).await?;
     let currency = key.store.currency;
     let option_groups = compiled
         .groups

@@ -1,20 +1,28 @@
-//! The merchant's view of their store: `/app/api/session` and re-reading the shop from Shopify.
+//! The merchant's view of their store: `/app/api/session`, re-reading the shop from Shopify, and
+//! `/app/api/settings` (default unit, out-of-range policy, how draft order lines refer to
+//! products, and the origins new storefront keys allow).
 
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use gridprice_storage::stores::{self as storage, Settings};
+use serde::{Deserialize, Serialize};
 
-use super::{service, storage};
+use super::service::{self, SettingsView};
+use crate::api_keys::parse_origins;
 use crate::auth::AdminSession;
+use crate::error::FieldErrors;
 use crate::http::error::ApiError;
-use crate::state::AppState;
+use crate::http::extract::{JsonBody, MAX_JSON_BODY_BYTES};
+use crate::http::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/app/api/session", get(session))
         .route("/app/api/shop/sync", post(sync_shop))
+        .route("/app/api/settings", get(show).patch(update))
+        .layer(DefaultBodyLimit::max(MAX_JSON_BODY_BYTES))
 }
 
 #[derive(Debug, Serialize)]
@@ -36,31 +44,79 @@ async fn sync_shop(
     State(state): State<AppState>,
     session: AdminSession,
 ) -> Result<Json<SessionView>, ApiError> {
-    let store = &session.store;
-    let token = service::access_token(&state, store).await?;
-    let info = match state.admin.shop(&store.shop, &token).shop_info().await {
+    let store = session.store.clone();
+    let store = &store;
+    let token = state.shopify.access_token(store).await?;
+    let info = match state.shopify.shop(&store.shop, &token).shop_info().await {
         Ok(info) => info,
-        Err(error) => return Err(service::shopify_failure(&state, store, error).await),
+        Err(error) => return Err(state.shopify.failure(store, error).await.into()),
     };
-    let currency = pricing::Currency::from_code(&info.currency_code).map_err(|e| {
-        ApiError::BadGateway(format!(
-            "Shopify reported a currency Gridprice does not know: {e}"
-        ))
-    })?;
-    storage::update_currency(&state.db, &store.shop, currency).await?;
-    let store = storage::get(&state.db, store.id).await?;
-    Ok(Json(view(&AdminSession {
-        store,
-        user: session.user,
-    })))
+    let currency = service::shopify_currency(&info.currency_code)?;
+    service::set_currency(&state.db, &session, currency).await?;
+    let mut session = session;
+    session.editor.store = storage::get(&state.db, store.id).await?;
+    Ok(Json(view(&session)))
 }
 
 fn view(session: &AdminSession) -> SessionView {
     SessionView {
         shop: session.store.shop.to_string(),
-        user: session.user.clone(),
+        user: session.actor.to_string(),
         currency: session.store.currency.code(),
         installed_at: session.store.installed_at,
         total_draft_orders_created: session.store.total_draft_orders_created,
     }
+}
+
+/// Fields left out keep their value.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SettingsPatch {
+    unit_preference: Option<String>,
+    out_of_range_default: Option<String>,
+    line_item_mode: Option<String>,
+    default_allowed_origins: Option<Vec<String>>,
+}
+
+impl SettingsPatch {
+    /// `current` with this patch applied, or every field at fault.
+    fn apply(&self, current: &Settings) -> Result<Settings, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let mut next = current.clone();
+        if let Some(text) = &self.unit_preference {
+            next.unit_preference = errors
+                .check("unitPreference", text.parse())
+                .unwrap_or(current.unit_preference);
+        }
+        if let Some(text) = &self.out_of_range_default {
+            next.out_of_range_default = errors
+                .check("outOfRangeDefault", text.parse())
+                .unwrap_or(current.out_of_range_default);
+        }
+        if let Some(text) = &self.line_item_mode {
+            next.line_item_mode = errors
+                .check("lineItemMode", text.parse())
+                .unwrap_or(current.line_item_mode);
+        }
+        if let Some(origins) = &self.default_allowed_origins {
+            next.default_allowed_origins =
+                parse_origins(&mut errors, "defaultAllowedOrigins", origins);
+        }
+        errors.into_result()?;
+        Ok(next)
+    }
+}
+
+async fn show(session: AdminSession) -> Json<SettingsView> {
+    Json(SettingsView::from(&session.store.settings()))
+}
+
+async fn update(
+    State(state): State<AppState>,
+    session: AdminSession,
+    JsonBody(patch): JsonBody<SettingsPatch>,
+) -> Result<Json<SettingsView>, ApiError> {
+    let after = patch.apply(&session.store.settings())?;
+    service::update_settings(&state.db, &session, &after).await?;
+    Ok(Json(SettingsView::from(&after)))
 }

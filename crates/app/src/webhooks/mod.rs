@@ -1,9 +1,6 @@
 //! Shopify webhooks (DESIGN §7): verified, deduplicated by webhook id, recorded together with
-//! the job that does the work, answered at once; the job queue does the rest.
+//! the job that does the work, answered at once ([`routes`]); the job does the rest
+//! ([`process`]).
 
-mod process;
-mod routes;
-mod storage;
-
-pub use process::{process, JOB_KIND};
-pub use routes::routes;
+pub mod process;
+pub mod routes;

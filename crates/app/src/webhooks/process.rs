@@ -1,22 +1,41 @@
 //! What each topic does. Every handler is idempotent: a job may run again after a crash.
 
+use chrono::Utc;
+use gridprice_storage::audit::{Action, AuditEntry};
+use gridprice_storage::jobs::NewJob;
+use gridprice_storage::{stores, webhooks as storage, Actor, Database, Editor, UnitOfWork};
 use serde::{Deserialize, Serialize};
-use shopify::webhook::WebhookTopic;
+use shopify::webhook::{WebhookDelivery, WebhookTopic};
 use shopify::ShopDomain;
 
-use super::storage;
-use crate::jobs::JobFailure;
-use crate::state::AppState;
-use crate::stores::storage as stores;
+use crate::error::{JobError, ServiceError};
 
 pub const JOB_KIND: &str = "webhook";
+/// Webhook work is cheap and idempotent; a few days of retries covers any outage.
+const MAX_ATTEMPTS: i32 = 12;
 
 #[derive(Debug, Serialize, Deserialize)]
-pub(super) struct WebhookJob {
-    pub webhook_id: String,
-    pub topic: String,
-    pub shop: String,
-    pub body: String,
+struct WebhookJob {
+    webhook_id: String,
+    topic: String,
+    shop: String,
+    body: String,
+}
+
+/// The job that processes `delivery`, to be enqueued with its record.
+pub fn job(delivery: &WebhookDelivery, body: &str) -> Result<NewJob, ServiceError> {
+    let job = WebhookJob {
+        webhook_id: delivery.webhook_id.clone(),
+        topic: delivery.topic.as_str().to_owned(),
+        shop: delivery.shop.as_str().to_owned(),
+        body: body.to_owned(),
+    };
+    Ok(NewJob {
+        kind: JOB_KIND,
+        payload: serde_json::to_string(&job).map_err(ServiceError::internal)?,
+        max_attempts: MAX_ATTEMPTS,
+        run_at: Utc::now(),
+    })
 }
 
 #[derive(Debug, Deserialize)]
@@ -24,56 +43,63 @@ struct ShopUpdate {
     currency: Option<String>,
 }
 
-pub async fn process(state: &AppState, payload: &str) -> Result<(), JobFailure> {
+/// The job: what the topic asks, done idempotently.
+pub async fn process(db: &Database, payload: &str) -> Result<(), JobError> {
     let job: WebhookJob = serde_json::from_str(payload)
-        .map_err(|e| JobFailure::Permanent(format!("malformed webhook job: {e}")))?;
+        .map_err(|e| JobError::Permanent(format!("malformed webhook job: {e}")))?;
     let shop = ShopDomain::parse(&job.shop)
-        .map_err(|e| JobFailure::Permanent(format!("webhook for a bad shop domain: {e}")))?;
-    let db = &state.db;
+        .map_err(|e| JobError::Permanent(format!("webhook for a bad shop domain: {e}")))?;
     let topic: WebhookTopic = job
         .topic
         .parse()
         .unwrap_or_else(|e: std::convert::Infallible| match e {});
-    match topic {
-        WebhookTopic::AppUninstalled => {
-            stores::mark_uninstalled(db, &shop).await?;
-            forget_cached(state, &shop).await?;
-        }
-        WebhookTopic::ShopUpdate => update_shop(state, &shop, &job.body).await?,
-        WebhookTopic::CustomersDataRequest | WebhookTopic::CustomersRedact => {
+    let store = stores::find_by_shop(db, &shop).await?;
+    let shopify = store.map(|store| Editor {
+        store,
+        actor: Actor::Shopify,
+    });
+    match (topic, &shopify) {
+        (WebhookTopic::AppUninstalled, Some(editor)) => uninstall(db, editor).await?,
+        (WebhookTopic::ShopUpdate, Some(editor)) => update_shop(db, editor, &job.body).await?,
+        (WebhookTopic::CustomersDataRequest | WebhookTopic::CustomersRedact, _) => {
             // Gridprice keeps no customer data: the request is recorded and acknowledged.
             storage::record_privacy_request(db, shop.as_str(), &job.topic, &job.body).await?;
         }
-        WebhookTopic::ShopRedact => {
+        (WebhookTopic::ShopRedact, _) => {
             storage::record_privacy_request(db, shop.as_str(), &job.topic, &job.body).await?;
-            if let Some(store) = stores::find_by_shop(db, &shop).await? {
-                stores::delete(db, store.id).await?;
-                state.catalog.invalidate_store(db, store.id).await?;
+            if let Some(editor) = &shopify {
+                UnitOfWork::begin(db, editor).await?.erase_store().await?;
                 tracing::info!(%shop, "shop redacted: the store and everything it owned are deleted");
             }
         }
-        WebhookTopic::Other(topic) => tracing::info!(%topic, "webhook topic not handled"),
+        (WebhookTopic::Other(topic), _) => tracing::info!(%topic, "webhook topic not handled"),
+        (topic, None) => {
+            tracing::info!(topic = topic.as_str(), %shop, "webhook for a store Gridprice does not know")
+        }
     }
     storage::mark_processed(db, &job.webhook_id).await?;
     Ok(())
 }
 
-async fn update_shop(state: &AppState, shop: &ShopDomain, body: &str) -> Result<(), JobFailure> {
+async fn uninstall(db: &Database, editor: &Editor) -> Result<(), JobError> {
+    let work = UnitOfWork::begin(db, editor).await?;
+    stores::mark_uninstalled(&work).await?;
+    work.commit(AuditEntry::new(
+        Action::StoreUninstall,
+        editor.store.id.get(),
+    ))
+    .await?;
+    Ok(())
+}
+
+async fn update_shop(db: &Database, editor: &Editor, body: &str) -> Result<(), JobError> {
     let update: ShopUpdate = serde_json::from_str(body)
-        .map_err(|e| JobFailure::Permanent(format!("malformed shop/update payload: {e}")))?;
+        .map_err(|e| JobError::Permanent(format!("malformed shop/update payload: {e}")))?;
     let Some(code) = update.currency else {
         return Ok(());
     };
     let currency = pricing::Currency::from_code(&code)
-        .map_err(|e| JobFailure::Permanent(format!("shop/update with an unknown currency: {e}")))?;
-    stores::update_currency(&state.db, shop, currency).await?;
-    forget_cached(state, shop).await
-}
-
-/// The storefront prices from memory: a store change must reach it at once.
-async fn forget_cached(state: &AppState, shop: &ShopDomain) -> Result<(), JobFailure> {
-    if let Some(store) = stores::find_by_shop(&state.db, shop).await? {
-        state.catalog.invalidate_store(&state.db, store.id).await?;
-    }
+        .map_err(|e| JobError::Permanent(format!("shop/update with an unknown currency: {e}")))?;
+    crate::stores::service::set_currency(db, editor, currency).await?;
     Ok(())
 }

@@ -6,9 +6,11 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::Router;
 
-use super::storage::{self, Intake};
+use gridprice_storage::webhooks::{self as storage, Intake};
+
+use super::process;
 use crate::http::error::ApiError;
-use crate::state::AppState;
+use crate::http::AppState;
 
 /// Shopify's payloads are small; the verifier refuses anything larger too.
 const MAX_WEBHOOK_BYTES: usize = 1024 * 1024;
@@ -24,14 +26,15 @@ async fn receive(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<StatusCode, ApiError> {
-    let secret = &state.shopify.credentials.api_secret;
+    let secret = &state.shopify.config().credentials.api_secret;
     let delivery = shopify::webhook::verify(&headers, &body, secret).map_err(|e| {
         tracing::warn!(error = %e, "webhook refused");
         ApiError::Unauthenticated(format!("The webhook is not authentic: {e}."))
     })?;
     let body = std::str::from_utf8(&body)
         .map_err(|_| ApiError::bad_request("The webhook body is not UTF-8 JSON."))?;
-    match storage::accept(&state.db, &delivery, body).await? {
+    let job = process::job(&delivery, body)?;
+    match storage::accept(&state.db, &delivery, &job).await? {
         Intake::Accepted => state.jobs.wake(),
         Intake::Duplicate => {
             tracing::info!(webhook_id = %delivery.webhook_id, "duplicate webhook delivery ignored");

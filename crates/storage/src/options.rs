@@ -1,0 +1,336 @@
+//! Option groups ("Glass type: Clear / Tempered +15.00 / Laminated +20%") with their choices,
+//! and their assignment to products.
+
+use std::collections::HashMap;
+
+use chrono::Utc;
+use pricing::{BasisPoints, Modifier};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set,
+};
+
+use crate::entities::{option_choices, option_groups, product_option_groups};
+use crate::{ChoiceId, Database, OptionGroupId, StorageError, StorageResult, StoreId, UnitOfWork};
+
+/// Whether the shopper must pick a choice (or get the default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Requirement {
+    Required,
+    Optional,
+}
+
+impl Requirement {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Required => "REQUIRED",
+            Self::Optional => "OPTIONAL",
+        }
+    }
+}
+
+impl std::str::FromStr for Requirement {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "REQUIRED" => Ok(Self::Required),
+            "OPTIONAL" => Ok(Self::Optional),
+            other => Err(format!(
+                "unknown requirement {other:?} (REQUIRED or OPTIONAL)"
+            )),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OptionChoice {
+    pub id: ChoiceId,
+    pub label: String,
+    pub modifier: Modifier,
+    pub is_default: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OptionGroup {
+    pub id: OptionGroupId,
+    pub name: String,
+    pub requirement: Requirement,
+    pub version: i64,
+    pub choices: Vec<OptionChoice>,
+}
+
+/// A group as the merchant submits it; choices keep the order given.
+#[derive(Debug, Clone)]
+pub struct NewOptionGroup {
+    pub name: String,
+    pub requirement: Requirement,
+    pub choices: Vec<NewChoice>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewChoice {
+    pub label: String,
+    pub modifier: Modifier,
+    pub is_default: bool,
+}
+
+const FIXED: &str = "FIXED";
+const PERCENTAGE: &str = "PERCENTAGE";
+
+pub async fn create_group(
+    work: &UnitOfWork<'_>,
+    group: &NewOptionGroup,
+) -> StorageResult<OptionGroup> {
+    let (txn, store) = (work.txn(), work.store());
+    let now = Utc::now();
+    let row = option_groups::ActiveModel {
+        store_id: Set(store.get()),
+        name: Set(group.name.clone()),
+        requirement: Set(group.requirement.as_str().to_owned()),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    insert_choices(txn, row.id, group).await?;
+    load_group(txn, store, OptionGroupId::new(row.id)).await
+}
+
+/// Replaces a group's name, requirement and choices; the version moves on.
+pub async fn replace_group(
+    work: &UnitOfWork<'_>,
+    id: OptionGroupId,
+    group: &NewOptionGroup,
+) -> StorageResult<OptionGroup> {
+    let (txn, store) = (work.txn(), work.store());
+    let updated = option_groups::Entity::update_many()
+        .col_expr(option_groups::Column::Name, Expr::value(group.name.clone()))
+        .col_expr(
+            option_groups::Column::Requirement,
+            Expr::value(group.requirement.as_str()),
+        )
+        .col_expr(
+            option_groups::Column::Version,
+            Expr::col(option_groups::Column::Version).add(1),
+        )
+        .col_expr(option_groups::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(option_groups::Column::Id.eq(id.get()))
+        .filter(option_groups::Column::StoreId.eq(store.get()))
+        .exec(txn)
+        .await?;
+    if updated.rows_affected != 1 {
+        return Err(StorageError::NotFound("option group"));
+    }
+    option_choices::Entity::delete_many()
+        .filter(option_choices::Column::GroupId.eq(id.get()))
+        .exec(txn)
+        .await?;
+    insert_choices(txn, id.get(), group).await?;
+    load_group(txn, store, id).await
+}
+
+pub async fn get_group(
+    db: &Database,
+    store: StoreId,
+    id: OptionGroupId,
+) -> StorageResult<OptionGroup> {
+    load_group(db.connection(), store, id).await
+}
+
+pub async fn list_groups(db: &Database, store: StoreId) -> StorageResult<Vec<OptionGroup>> {
+    let rows = option_groups::Entity::find()
+        .filter(option_groups::Column::StoreId.eq(store.get()))
+        .order_by_asc(option_groups::Column::Name)
+        .all(db.connection())
+        .await?;
+    with_choices(db.connection(), rows).await
+}
+
+pub async fn delete_group(work: &UnitOfWork<'_>, id: OptionGroupId) -> StorageResult<bool> {
+    let result = option_groups::Entity::delete_many()
+        .filter(option_groups::Column::Id.eq(id.get()))
+        .filter(option_groups::Column::StoreId.eq(work.store().get()))
+        .exec(work.txn())
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// How many option groups the store has.
+pub async fn count_groups(db: &Database, store: StoreId) -> StorageResult<u64> {
+    Ok(option_groups::Entity::find()
+        .filter(option_groups::Column::StoreId.eq(store.get()))
+        .count(db.connection())
+        .await?)
+}
+
+/// Sets the product's groups, in display order, replacing what it had.
+pub async fn set_product_groups(
+    work: &UnitOfWork<'_>,
+    product_gid: &str,
+    groups: &[OptionGroupId],
+) -> StorageResult<()> {
+    let (txn, store) = (work.txn(), work.store());
+    product_option_groups::Entity::delete_many()
+        .filter(product_option_groups::Column::StoreId.eq(store.get()))
+        .filter(product_option_groups::Column::ProductGid.eq(product_gid))
+        .exec(txn)
+        .await?;
+    let owned = option_groups::Entity::find()
+        .filter(option_groups::Column::StoreId.eq(store.get()))
+        .filter(option_groups::Column::Id.is_in(groups.iter().map(|g| g.get())))
+        .all(txn)
+        .await?;
+    if owned.len() != groups.len() {
+        return Err(StorageError::NotFound("option group"));
+    }
+    for (position, group) in groups.iter().enumerate() {
+        product_option_groups::ActiveModel {
+            store_id: Set(store.get()),
+            product_gid: Set(product_gid.to_owned()),
+            group_id: Set(group.get()),
+            position: Set(i32::try_from(position).unwrap_or(i32::MAX)),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await
+        .map_err(|e| StorageError::conflict_on_duplicate(e, || "a group is listed twice".into()))?;
+    }
+    Ok(())
+}
+
+/// The product's groups in display order.
+pub async fn groups_for_product(
+    db: &Database,
+    store: StoreId,
+    product_gid: &str,
+) -> StorageResult<Vec<OptionGroup>> {
+    let order: Vec<i64> = product_option_groups::Entity::find()
+        .filter(product_option_groups::Column::StoreId.eq(store.get()))
+        .filter(product_option_groups::Column::ProductGid.eq(product_gid))
+        .order_by_asc(product_option_groups::Column::Position)
+        .all(db.connection())
+        .await?
+        .into_iter()
+        .map(|row| row.group_id)
+        .collect();
+    let rows = option_groups::Entity::find()
+        .filter(option_groups::Column::StoreId.eq(store.get()))
+        .filter(option_groups::Column::Id.is_in(order.iter().copied()))
+        .all(db.connection())
+        .await?;
+    let mut groups: HashMap<OptionGroupId, OptionGroup> = with_choices(db.connection(), rows)
+        .await?
+        .into_iter()
+        .map(|group| (group.id, group))
+        .collect();
+    Ok(order
+        .into_iter()
+        .filter_map(|id| groups.remove(&OptionGroupId::new(id)))
+        .collect())
+}
+
+async fn insert_choices(
+    connection: &impl ConnectionTrait,
+    group_id: i64,
+    group: &NewOptionGroup,
+) -> StorageResult<()> {
+    for (position, choice) in group.choices.iter().enumerate() {
+        let (kind, value) = modifier_columns(choice.modifier);
+        option_choices::ActiveModel {
+            group_id: Set(group_id),
+            position: Set(i32::try_from(position).unwrap_or(i32::MAX)),
+            label: Set(choice.label.clone()),
+            modifier_type: Set(kind.to_owned()),
+            modifier_value: Set(value),
+            is_default: Set(choice.is_default),
+            ..Default::default()
+        }
+        .insert(connection)
+        .await
+        .map_err(|e| {
+            StorageError::conflict_on_duplicate(e, || {
+                format!("the label {:?} is used twice in this group", choice.label)
+            })
+        })?;
+    }
+    Ok(())
+}
+
+async fn load_group(
+    connection: &impl ConnectionTrait,
+    store: StoreId,
+    id: OptionGroupId,
+) -> StorageResult<OptionGroup> {
+    let row = option_groups::Entity::find()
+        .filter(option_groups::Column::Id.eq(id.get()))
+        .filter(option_groups::Column::StoreId.eq(store.get()))
+        .one(connection)
+        .await?
+        .ok_or(StorageError::NotFound("option group"))?;
+    with_choices(connection, vec![row])
+        .await?
+        .pop()
+        .ok_or(StorageError::NotFound("option group"))
+}
+
+async fn with_choices(
+    connection: &impl ConnectionTrait,
+    groups: Vec<option_groups::Model>,
+) -> StorageResult<Vec<OptionGroup>> {
+    let mut choices: HashMap<i64, Vec<OptionChoice>> = HashMap::new();
+    let rows = option_choices::Entity::find()
+        .filter(option_choices::Column::GroupId.is_in(groups.iter().map(|g| g.id)))
+        .order_by_asc(option_choices::Column::Position)
+        .all(connection)
+        .await?;
+    for row in rows {
+        choices
+            .entry(row.group_id)
+            .or_default()
+            .push(choice_from_row(&row)?);
+    }
+    groups
+        .into_iter()
+        .map(|group| {
+            Ok(OptionGroup {
+                id: OptionGroupId::new(group.id),
+                requirement: group.requirement.parse().map_err(StorageError::corrupt)?,
+                version: group.version,
+                choices: choices.remove(&group.id).unwrap_or_default(),
+                name: group.name,
+            })
+        })
+        .collect()
+}
+
+fn modifier_columns(modifier: Modifier) -> (&'static str, i64) {
+    match modifier {
+        Modifier::Fixed(minor) => (FIXED, minor),
+        Modifier::Percentage(points) => (PERCENTAGE, i64::from(points.get())),
+    }
+}
+
+fn choice_from_row(row: &option_choices::Model) -> StorageResult<OptionChoice> {
+    let modifier = match row.modifier_type.as_str() {
+        FIXED => Modifier::Fixed(row.modifier_value),
+        PERCENTAGE => {
+            let points = i32::try_from(row.modifier_value).map_err(StorageError::corrupt)?;
+            Modifier::Percentage(BasisPoints::new(points).map_err(StorageError::corrupt)?)
+        }
+        other => {
+            return Err(StorageError::corrupt(format!(
+                "unknown modifier type {other:?}"
+            )))
+        }
+    };
+    Ok(OptionChoice {
+        id: ChoiceId::new(row.id),
+        label: row.label.clone(),
+        modifier,
+        is_default: row.is_default,
+    })
+}
