@@ -14,13 +14,12 @@ use std::time::Instant;
 
 use clap::Parser;
 use gridprice::catalog::CatalogCache;
-use gridprice::db::{Database, DatabaseUrl};
-use gridprice::matrices::storage as matrices;
-use gridprice::products::storage::{self as products, NewAssignment};
-use gridprice::stores::storage as stores;
-use pricing::{Currency, Decimal, OutOfRangePolicy, PriceMatrix, Unit};
-use sea_orm::TransactionTrait;
-use shopify::{ProductGid, ShopDomain};
+use gridprice_storage::audit::{Action, AuditEntry};
+use gridprice_storage::products::{self, NewAssignment};
+use gridprice_storage::testing::{new_store, test_editor, write};
+use gridprice_storage::{matrices, Database, DatabaseUrl, UnitOfWork};
+use pricing::{Decimal, OutOfRangePolicy, PriceMatrix, Unit};
+use shopify::ProductGid;
 
 /// The System allocator, counting the bytes currently allocated.
 struct Counting;
@@ -71,15 +70,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir()?;
     let db = Database::connect(&DatabaseUrl::sqlite_file(&dir.path().join("bench.db"))).await?;
     db.migrate().await?;
-    let usd = Currency::from_code("USD")?;
-    let store = stores::create(&db, &ShopDomain::parse("bench.myshopify.com")?, usd).await?;
+    let store = new_store(&db, "bench.myshopify.com", "USD").await;
+    let editor = test_editor(&db, store.id).await;
 
     let populating = Instant::now();
     for first in (1..=args.products).step_by(args.batch as usize) {
-        let txn = db.connection().begin().await?;
+        let work = UnitOfWork::begin(&db, &editor).await?;
         for n in first..(first + args.batch).min(args.products + 1) {
             let grid = matrix(args.size, n)?;
-            let saved = matrices::create_in(&txn, store.id, &format!("Matrix {n}"), &grid).await?;
+            let saved = matrices::create(&work, &format!("Matrix {n}"), &grid).await?;
             let gid = format!("gid://shopify/Product/{n}");
             let assignment = NewAssignment {
                 product_gid: &gid,
@@ -87,9 +86,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 default_variant_gid: None,
                 matrix_id: saved.id,
             };
-            products::assign_in(&txn, store.id, assignment, false).await?;
+            products::assign(&work, assignment, false).await?;
         }
-        txn.commit().await?;
+        work.commit(AuditEntry::new(Action::MatrixImport, first))
+            .await?;
     }
     println!(
         "saved {} matrices of {}×{} in {:.1} s",
@@ -104,7 +104,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let loading = Instant::now();
     for n in 1..=args.products {
         cache
-            .product(&db, store.id, ProductGid::from_numeric(n)?)
+            .product(store.id, ProductGid::from_numeric(n)?)
             .await?;
     }
     let loaded = loading.elapsed();
@@ -112,11 +112,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Every product is cached: a second pass must read no database and allocate nothing lasting.
     for n in 1..=args.products {
         cache
-            .product(&db, store.id, ProductGid::from_numeric(n)?)
+            .product(store.id, ProductGid::from_numeric(n)?)
             .await?;
     }
     let warm = LIVE.load(Ordering::Relaxed);
-    cache.invalidate_store(&db, store.id).await?;
+    // Any change to the store drops what the catalogue kept of it.
+    write(&db, store.id, Action::SettingsUpdate, async |_| Ok(())).await?;
     let invalidated = LIVE.load(Ordering::Relaxed);
 
     let mb = |bytes: usize| bytes as f64 / 1e6;

@@ -133,7 +133,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map_or(0, Vec::len);
     let sim_requests = &get(&http, &ready.shopify_url, "requests").await?["shops"][&ready.shop];
     let store =
-        gridprice::stores::storage::find_by_shop(&stack.state.db, &gridprice::dev::demo_shop())
+        gridprice_storage::stores::find_by_shop(&stack.state.db, &gridprice::dev::demo_shop())
             .await?
             .ok_or("the demo store is missing")?;
 

@@ -1,4 +1,4 @@
-//! CSV import and export, including every fixture in shared/fixtures.
+//! CSV import and export, including every fixture in the repository's fixtures/.
 
 mod common;
 

@@ -37,7 +37,7 @@ pub struct TestDb {
 
 enum Cleanup {
     Sqlite(#[allow(dead_code)] tempfile::TempDir),
-    Postgres(PgDatabase),
+    Postgres(Box<PgDatabase>),
 }
 
 /// A fresh, empty PostgreSQL database on the configured server, dropped by [`PgDatabase::remove`].
@@ -97,7 +97,7 @@ impl TestDb {
         db.migrate().await.expect("migrate PostgreSQL");
         Some(TestDb {
             db,
-            cleanup: Cleanup::Postgres(database),
+            cleanup: Cleanup::Postgres(Box::new(database)),
         })
     }
 

@@ -14,6 +14,7 @@
 //! - key entries are re-read after [`KEY_TTL`], as a backstop for store facts.
 
 mod compiled;
+pub mod request;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -19,12 +19,12 @@ use gridprice_wire::DraftOrderResponse;
 use serde::{Deserialize, Serialize};
 use shopify::ProductGid;
 
+use super::request::{answer, order_body, place_order, MAX_BODY_BYTES};
 use crate::auth::AdminSession;
 use crate::error::FieldErrors;
 use crate::http::error::ApiError;
 use crate::http::extract::{next_before, page, product_id, PageQuery, PathParam, QueryParams};
 use crate::http::AppState;
-use crate::storefront::draft_orders::{answer, order_body, place_order, MAX_BODY_BYTES};
 
 pub fn routes() -> Router<AppState> {
     Router::new()

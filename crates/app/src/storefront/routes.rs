@@ -15,7 +15,8 @@ use gridprice_wire::{
 };
 
 use super::key::StorefrontKey;
-use super::query::{PriceQuery, ProductParam};
+use super::query::ProductParam;
+use crate::catalog::request::PriceFields;
 use crate::http::error::ApiError;
 use crate::http::json::Json;
 use crate::http::problem::{method_not_allowed, Problem};
@@ -63,7 +64,9 @@ pub(crate) async fn price(
 ) -> Result<Response, ApiError> {
     let Path(ProductParam(product)) = product.map_err(product_id_error)?;
     let compiled = state.catalog.product(key.store.id, product).await?;
-    let request = PriceQuery::split(uri.query().unwrap_or_default()).parse(compiled.unit())?;
+    let request = PriceFields::split(uri.query().unwrap_or_default())
+        .parse(compiled.unit())
+        .map_err(ApiError::invalid)?;
     let priced = compiled.price(key.store.currency, &request)?;
     Ok(Json(priced.response()).into_response())
 }

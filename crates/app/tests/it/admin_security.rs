@@ -25,8 +25,8 @@ stack_test!(
             .as_i64()
             .unwrap();
         let record_path = {
-            use gridprice::draft_orders::storage as records;
-            let store = gridprice::stores::storage::find_by_shop(
+            use gridprice_storage::draft_orders as records;
+            let store = gridprice_storage::stores::find_by_shop(
                 stack.db(),
                 &shop("demo-shop.myshopify.com"),
             )
@@ -34,7 +34,7 @@ stack_test!(
             .unwrap()
             .unwrap()
             .id;
-            let new = crate::storage_draft_orders::new_record(None, None);
+            let new = gridprice_storage::testing::new_record(None, None);
             match records::insert_pending(stack.db(), store, new)
                 .await
                 .unwrap()

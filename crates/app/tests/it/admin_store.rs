@@ -2,15 +2,15 @@
 //! admin API.
 
 use chrono::{Duration, Utc};
-use gridprice::api_keys::{hash_key, storage as keys};
-use gridprice::draft_orders::storage as records;
-use gridprice::stores::storage as stores;
+use gridprice::api_keys::hash_key;
+use gridprice_storage::api_keys as keys;
+use gridprice_storage::draft_orders as records;
+use gridprice_storage::stores;
 use serde_json::{json, Value};
 
 use crate::admin_support::{small_matrix, Admin};
-use crate::storage_draft_orders::new_record;
-use crate::storage_stores::shopify_order;
 use crate::support::{shop, TestStack};
+use gridprice_storage::testing::{new_record, resend_check, shopify_order};
 
 async fn key_is_usable(stack: &TestStack, full: &str) -> bool {
     keys::find_by_hash(stack.db(), &hash_key(full))
@@ -260,9 +260,15 @@ stack_test!(admin_dashboard_and_draft_order_records, |stack| {
             records::Inserted::Existing(record) => record,
         };
         if n < 3 {
-            records::mark_created(stack.db(), store, record.id, &shopify_order(n))
-                .await
-                .unwrap();
+            records::mark_created(
+                stack.db(),
+                store,
+                record.id,
+                &shopify_order(n),
+                &resend_check(),
+            )
+            .await
+            .unwrap();
         } else if n == 3 {
             records::mark_failed(stack.db(), store, record.id, "refused")
                 .await

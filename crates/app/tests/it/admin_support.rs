@@ -124,6 +124,8 @@ impl<'a> Admin<'a> {
     }
 
     /// The audit log's actions, newest first.
+    /// What the merchant's staff did, newest first: the entries Gridprice itself wrote (the
+    /// first key at install, the demo seed) left out.
     pub async fn audit_actions(&self) -> Vec<String> {
         let log = self.get("/app/api/audit-log?limit=100").await;
         assert_eq!(log.status, 200, "{log:?}");
@@ -131,6 +133,7 @@ impl<'a> Admin<'a> {
             .as_array()
             .expect("entries")
             .iter()
+            .filter(|e| e["actor"] != "gridprice")
             .map(|e| e["action"].as_str().unwrap_or_default().to_owned())
             .collect()
     }

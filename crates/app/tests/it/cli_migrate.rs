@@ -2,7 +2,7 @@
 
 use std::process::{Command, Output};
 
-use crate::support::{postgres_admin_url, with_database};
+use gridprice_storage::testing::{postgres_admin_url, with_database};
 
 fn gridprice(args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_gridprice"));

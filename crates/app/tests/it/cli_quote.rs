@@ -4,14 +4,8 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-const DEMO: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/fixtures/demo-glass.csv"
-);
-const BAD_ROWS: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/fixtures/bad-rows.csv"
-);
+const DEMO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/demo-glass.csv");
+const BAD_ROWS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/bad-rows.csv");
 
 fn gridprice(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_gridprice"))

@@ -1,17 +1,18 @@
 //! Issue 3 end to end: install, token exchange, session tokens, webhooks, re-authentication —
 //! the app and the simulator over real sockets, on SQLite and PostgreSQL.
 
+use gridprice_storage::testing::connection;
 use std::future::Future;
 use std::time::Duration;
 
-use gridprice::db::entities::{api_keys, gdpr_requests, stores as store_rows, webhook_events};
-use gridprice::stores::storage as stores;
+use gridprice_storage::entities::{api_keys, gdpr_requests, stores as store_rows, webhook_events};
+use gridprice_storage::stores;
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
 
-use crate::storage_stores::row_counts;
 use crate::support::{shop, TestStack};
+use gridprice_storage::testing::row_counts;
 
 const DEMO: &str = "demo-shop.myshopify.com";
 
@@ -104,7 +105,7 @@ stack_test!(
         assert!(stack.storefront_key().starts_with("gp_pk_"));
 
         let row = store_rows::Entity::find()
-            .one(stack.db().connection())
+            .one(connection(stack.db()))
             .await
             .unwrap()
             .unwrap();
@@ -177,7 +178,7 @@ stack_test!(
         );
         let keys = api_keys::Entity::find()
             .filter(api_keys::Column::StoreId.eq(store.id.get()))
-            .count(stack.db().connection())
+            .count(connection(stack.db()))
             .await
             .unwrap();
         assert_eq!(keys, 1, "a first storefront key waits to be revealed");
@@ -304,7 +305,7 @@ stack_test!(tampered_webhooks_are_refused_and_store_nothing, |stack| {
         .unwrap();
     assert_eq!(response.status(), 401);
     let events = webhook_events::Entity::find()
-        .count(stack.db().connection())
+        .count(connection(stack.db()))
         .await
         .unwrap();
     assert_eq!(events, 0);
@@ -317,7 +318,7 @@ stack_test!(tampered_webhooks_are_refused_and_store_nothing, |stack| {
 stack_test!(a_duplicated_privacy_webhook_is_processed_once, |stack| {
     let payload = json!({ "shop_domain": DEMO, "customer": { "id": 1 }, "orders_to_redact": [] });
     deliver(stack, DEMO, "customers/redact", payload, true).await;
-    let db = stack.db().connection();
+    let db = connection(stack.db());
     eventually("the privacy request is recorded", || async {
         gdpr_requests::Entity::find().count(db).await.unwrap() >= 1
     })
@@ -349,7 +350,8 @@ stack_test!(
     |stack| {
         let before = row_counts(stack.db()).await;
         stack.install_new_shop("leaving.myshopify.com").await;
-        crate::storage_stores::seed_store_data(stack.db(), &shop("leaving.myshopify.com")).await;
+        gridprice_storage::testing::seed_store_data(stack.db(), &shop("leaving.myshopify.com"))
+            .await;
         assert_ne!(row_counts(stack.db()).await, before);
 
         deliver(
@@ -373,7 +375,7 @@ stack_test!(
             "no row of the redacted store is left"
         );
         let requests = gdpr_requests::Entity::find()
-            .all(stack.db().connection())
+            .all(connection(stack.db()))
             .await
             .unwrap();
         assert_eq!(

@@ -3,11 +3,11 @@
 //! turned into "reconnect", and a non-expiring token exchanged for an expiring one — also by two
 //! instances at once.
 
+use gridprice_storage::testing::connection;
 use std::time::Duration;
 
-use gridprice::db::entities::stores as store_rows;
-use gridprice::stores::service::{access_token, seal};
-use gridprice::stores::storage::{self as stores, StoredToken};
+use gridprice_storage::entities::stores as store_rows;
+use gridprice_storage::stores::{self, StoredToken};
 use reqwest::StatusCode;
 use sea_orm::EntityTrait;
 use serde_json::json;
@@ -111,13 +111,13 @@ stack_test!(
         let refused = order(stack, "needs-reconnect").await;
         assert_eq!(refused.status(), StatusCode::SERVICE_UNAVAILABLE);
         assert!(refused.headers().contains_key("retry-after"));
-        let records = gridprice::db::entities::draft_order_records::Entity::find()
-            .all(stack.db().connection())
+        let records = gridprice_storage::entities::draft_order_records::Entity::find()
+            .all(connection(stack.db()))
             .await
             .unwrap();
         assert!(records.is_empty(), "nothing recorded: the key stays free");
         let row = store_rows::Entity::find()
-            .one(stack.db().connection())
+            .one(connection(stack.db()))
             .await
             .unwrap()
             .unwrap();
@@ -150,7 +150,10 @@ async fn hold_a_non_expiring_token(stack: &TestStack) -> String {
     };
     let store = demo_store(stack).await;
     let current = stored_token(stack).await;
-    let non_expiring = seal(&stack.stack.state, &store.shop, &grant, chrono::Utc::now());
+    let non_expiring = stack
+        .state()
+        .shopify
+        .seal(&store.shop, &grant, chrono::Utc::now());
     let replaced = stores::replace_token(stack.db(), store.id, &current, &non_expiring).await;
     assert!(replaced.unwrap());
     legacy
@@ -196,8 +199,8 @@ async fn two_instances_exchanging_one_token_agree_on_postgres() {
     hold_a_non_expiring_token(&stack).await;
     let store = demo_store(&stack).await;
     let (first, other) = tokio::join!(
-        access_token(&stack.stack.state, &store),
-        access_token(&second, &store)
+        stack.state().shopify.access_token(&store),
+        second.state().shopify.access_token(&store)
     );
     for token in [
         first.expect("the first instance"),
@@ -210,7 +213,7 @@ async fn two_instances_exchanging_one_token_agree_on_postgres() {
     }
     assert!(stored_token(&stack).await.expiry.is_some());
     let row = store_rows::Entity::find()
-        .one(stack.db().connection())
+        .one(connection(stack.db()))
         .await
         .unwrap()
         .unwrap();
@@ -218,5 +221,6 @@ async fn two_instances_exchanging_one_token_agree_on_postgres() {
         row.reauth_required_at.is_none(),
         "not marked for reconnection"
     );
+    second.stop().await;
     stack.finish().await;
 }

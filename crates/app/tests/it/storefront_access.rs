@@ -3,9 +3,12 @@
 
 use std::num::NonZeroU32;
 
-use gridprice::api_keys::{self, KeyKind};
-use gridprice::options::{storage as options, NewChoice, NewOptionGroup, Requirement};
-use gridprice::storefront::{Rate, RateLimits};
+use gridprice::config::{Rate, RateLimits};
+use gridprice_storage::api_keys::{self, KeyKind};
+use gridprice_storage::audit::Action;
+use gridprice_storage::options::{self, NewChoice, NewOptionGroup, Requirement};
+use gridprice_storage::testing::write;
+use gridprice_storage::ApiKeyId;
 use pricing::Modifier;
 use reqwest::{Method, StatusCode};
 use tokio_util::sync::CancellationToken;
@@ -137,30 +140,38 @@ stack_test!(
 
         // A REQUIRED group without a default needs a selection.
         let store = demo_store(stack).await;
-        let size = options::create_group(
+        let size = write(stack.db(), store.id, Action::OptionGroupCreate, async |w| {
+            options::create_group(
+                w,
+                &NewOptionGroup {
+                    name: "Frame".into(),
+                    requirement: Requirement::Required,
+                    choices: vec![NewChoice {
+                        label: "Oak".into(),
+                        modifier: Modifier::Fixed(700),
+                        is_default: false,
+                    }],
+                },
+            )
+            .await
+        })
+        .await
+        .expect("group");
+        write(
             stack.db(),
             store.id,
-            &NewOptionGroup {
-                name: "Frame".into(),
-                requirement: Requirement::Required,
-                choices: vec![NewChoice {
-                    label: "Oak".into(),
-                    modifier: Modifier::Fixed(700),
-                    is_default: false,
-                }],
+            Action::ProductSetOptionGroups,
+            async |w| {
+                options::set_product_groups(
+                    w,
+                    "gid://shopify/Product/8000000000001",
+                    &[gridprice_storage::OptionGroupId::new(glass), size.id],
+                )
+                .await
             },
         )
         .await
-        .expect("group");
-        options::set_product_groups(
-            stack.db(),
-            store.id,
-            "gid://shopify/Product/8000000000001",
-            &[gridprice::options::OptionGroupId::new(glass), size.id],
-        )
-        .await
         .expect("assign");
-        stack.invalidate_catalog(store.id).await;
         let missing = get(stack, &price_path("width=600&height=400")).await;
         assert_eq!(missing.status, StatusCode::BAD_REQUEST, "{}", missing.text);
         assert_eq!(missing.error_fields(), ["options"]);
@@ -217,19 +228,27 @@ stack_test!(
             get_with(stack, &path, Some(&key), None).await.status,
             StatusCode::OK
         );
-        api_keys::storage::revoke_in(stack.db().connection(), store.id, id, chrono::Utc::now())
-            .await
-            .expect("revoke");
-        stack.invalidate_catalog(store.id).await;
+        write(
+            stack.db(),
+            store.id,
+            Action::StorefrontKeyRevoke,
+            async |work| api_keys::revoke(work, ApiKeyId::new(id), chrono::Utc::now()).await,
+        )
+        .await
+        .expect("revoke");
         let revoked = get_with(stack, &path, Some(&key), None).await;
         assert_eq!(revoked.status, StatusCode::UNAUTHORIZED, "{}", revoked.text);
         // An expired key (a rotation's grace period over) too.
         let (id, key) = new_key(stack, &store, KeyKind::Publishable, &[]).await;
         let past = chrono::Utc::now() - chrono::Duration::seconds(1);
-        api_keys::storage::expire_in(stack.db().connection(), store.id, id, past)
-            .await
-            .expect("expire");
-        stack.invalidate_catalog(store.id).await;
+        write(
+            stack.db(),
+            store.id,
+            Action::StorefrontKeyRotate,
+            async |work| api_keys::expire(work, ApiKeyId::new(id), past).await,
+        )
+        .await
+        .expect("expire");
         assert_eq!(
             get_with(stack, &path, Some(&key), None).await.status,
             StatusCode::UNAUTHORIZED
@@ -247,7 +266,7 @@ stack_test!(
         // A second shop's key can neither price nor list the first shop's product: a plain 404.
         let other = crate::support::shop("other-glass.myshopify.com");
         stack.install_new_shop(other.as_str()).await;
-        let other_store = gridprice::stores::storage::find_by_shop(stack.db(), &other)
+        let other_store = gridprice_storage::stores::find_by_shop(stack.db(), &other)
             .await
             .expect("read")
             .expect("the second store");
@@ -464,5 +483,5 @@ async fn serve_with_limits(
     stack: &crate::support::TestStack,
     limits: RateLimits,
 ) -> (String, CancellationToken) {
-    serve(stack.stack.state.clone().with_rate_limits(limits)).await
+    serve(stack.state().clone().with_rate_limits(limits)).await
 }

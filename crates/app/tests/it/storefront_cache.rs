@@ -4,16 +4,18 @@
 
 use std::time::{Duration, Instant};
 
-use gridprice::api_keys::{self, KeyKind};
-use gridprice::catalog::{spawn_listener, CatalogCache};
-use gridprice::db::Database;
-use gridprice::matrices::storage as matrices;
-use gridprice::stores::StoreId;
+use gridprice::catalog::CatalogCache;
+use gridprice_storage::api_keys::{self, KeyKind};
+use gridprice_storage::audit::Action;
+use gridprice_storage::entities::matrix_cells;
+use gridprice_storage::options::{self, NewChoice, NewOptionGroup};
+use gridprice_storage::testing::{connection, test_editor, write};
+use gridprice_storage::{matrices, products, ApiKeyId, Database, StoreId, UnitOfWork};
 use pricing::{OutOfRangePolicy, PriceMatrix, Unit};
 use reqwest::{Method, StatusCode};
-use sea_orm::TransactionTrait;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
-use tokio_util::sync::CancellationToken;
 
 use crate::storefront_support::*;
 use crate::support::{usd, TestStack};
@@ -38,28 +40,30 @@ fn raised_demo(cents: i64) -> PriceMatrix {
     .expect("a valid grid")
 }
 
-/// Replaces the demo store's matrix without telling any cache.
-async fn replace_quietly(db: &Database, store: StoreId, matrix: &PriceMatrix) {
+/// Raises every price of the demo store's matrix in the database behind the app's back — no
+/// unit of work, so nobody is told: what only a cache that reads memory does not see.
+async fn raise_behind_the_back(db: &Database, store: StoreId, cents: i64) {
     let current = matrices::list(db, store).await.expect("list")[0].clone();
-    matrices::replace(db, store, current.id, current.version, matrix)
+    matrix_cells::Entity::update_many()
+        .col_expr(
+            matrix_cells::Column::PriceMinor,
+            Expr::col(matrix_cells::Column::PriceMinor).add(cents),
+        )
+        .filter(matrix_cells::Column::MatrixId.eq(current.id.get()))
+        .exec(connection(db))
         .await
-        .expect("replace");
+        .expect("raise the prices");
 }
 
-/// Replaces the demo store's matrix in a transaction that `catalog` commits: the way admin
-/// writes reach every instance.
-async fn replace_announced(
-    db: &Database,
-    catalog: &CatalogCache,
-    store: StoreId,
-    matrix: &PriceMatrix,
-) {
+/// Replaces the demo store's matrix the way the admin does: one unit of work, which tells this
+/// instance's catalogue at once and every other instance by a NOTIFY delivered with the commit.
+async fn replace(db: &Database, store: StoreId, matrix: &PriceMatrix) {
     let current = matrices::list(db, store).await.expect("list")[0].clone();
-    let txn = db.connection().begin().await.expect("begin");
-    matrices::replace_in(&txn, store, current.id, current.version, matrix)
-        .await
-        .expect("replace");
-    catalog.commit_change(txn, store).await.expect("commit");
+    write(db, store, Action::MatrixReplace, async |work| {
+        matrices::replace(work, current.id, current.version, matrix).await
+    })
+    .await
+    .expect("replace");
 }
 
 async fn wait_until_coherent(catalog: &CatalogCache) {
@@ -97,17 +101,17 @@ async fn eventually(http: &reqwest::Client, base: &str, key: &str, expected: i64
 }
 
 stack_test!(storefront_sees_a_write_on_the_very_next_request, |stack| {
-    let catalog = &stack.stack.state.catalog;
-    wait_until_coherent(catalog).await;
+    wait_until_coherent(&stack.state().catalog).await;
     let store = demo_store(stack).await;
     let (app, key) = (stack.app(""), stack.storefront_key().to_owned());
     assert_eq!(unit_price(&stack.http, &app, &key).await, 3000);
 
-    // A write nobody announces is not seen: warm requests read memory, not the database.
-    replace_quietly(stack.db(), store.id, &raised_demo(100)).await;
+    // Warm requests read memory, not the database: a change made behind the app's back is not
+    // seen...
+    raise_behind_the_back(stack.db(), store.id, 50).await;
     assert_eq!(unit_price(&stack.http, &app, &key).await, 3000);
-    // Announced, it is seen by the very next request.
-    stack.invalidate_catalog(store.id).await;
+    // ...while a change written as the app writes is seen by the very next request.
+    replace(stack.db(), store.id, &raised_demo(100)).await;
     assert_eq!(unit_price(&stack.http, &app, &key).await, 3100);
 
     // An option edit likewise.
@@ -115,20 +119,20 @@ stack_test!(storefront_sees_a_write_on_the_very_next_request, |stack| {
     let tempered = options_param(&[(glass, choices[1])]);
     let url = price_path(&format!("{SIZE}&{tempered}"));
     assert_eq!(get(stack, &url).await.json["unitPriceMinor"], 4600);
-    let groups = gridprice::options::storage::list_groups(stack.db(), store.id)
+    let groups = options::list_groups(stack.db(), store.id)
         .await
         .expect("groups");
     let group = groups
         .iter()
         .find(|g| g.id.get() == glass)
         .expect("glass type");
-    let mut edited = gridprice::options::NewOptionGroup {
+    let mut edited = NewOptionGroup {
         name: group.name.clone(),
         requirement: group.requirement,
         choices: group
             .choices
             .iter()
-            .map(|c| gridprice::options::NewChoice {
+            .map(|c| NewChoice {
                 label: c.label.clone(),
                 modifier: c.modifier,
                 is_default: c.is_default,
@@ -136,10 +140,14 @@ stack_test!(storefront_sees_a_write_on_the_very_next_request, |stack| {
             .collect(),
     };
     edited.choices[1].modifier = pricing::Modifier::Fixed(2000);
-    gridprice::options::storage::replace_group(stack.db(), store.id, group.id, &edited)
-        .await
-        .expect("replace the group");
-    stack.invalidate_catalog(store.id).await;
+    write(
+        stack.db(),
+        store.id,
+        Action::OptionGroupReplace,
+        async |work| options::replace_group(work, group.id, &edited).await,
+    )
+    .await
+    .expect("replace the group");
     // Replacing a group gives its choices new ids: the old selection no longer names one.
     let stale = get(stack, &url).await;
     assert_eq!(stale.status, StatusCode::BAD_REQUEST, "{}", stale.text);
@@ -149,14 +157,14 @@ stack_test!(storefront_sees_a_write_on_the_very_next_request, |stack| {
     assert_eq!(fresh.json["unitPriceMinor"], 3100 + 2000, "{}", fresh.text);
 
     // An unassigned product is a 404 at once.
-    gridprice::products::storage::unassign(
+    write(
         stack.db(),
         store.id,
-        "gid://shopify/Product/8000000000001",
+        Action::ProductUnassignMatrix,
+        async |work| products::unassign(work, "gid://shopify/Product/8000000000001").await,
     )
     .await
     .expect("unassign");
-    stack.invalidate_catalog(store.id).await;
     assert_eq!(
         get(stack, &price_path(SIZE)).await.status,
         StatusCode::NOT_FOUND
@@ -170,13 +178,10 @@ async fn storefront_instances_share_invalidations_on_postgres() {
         return;
     };
     let second = stack.second_instance().await;
-    let second_db = second.db.clone();
-    let stop = CancellationToken::new();
-    let listener = spawn_listener(second.catalog.clone(), &second_db, stop.clone());
-    let (second_url, second_server) = serve(second.clone()).await;
-    let first = &stack.stack.state;
+    let (second_url, second_server) = serve(second.state().clone()).await;
+    let (first, other) = (stack.state(), second.state());
     wait_until_coherent(&first.catalog).await;
-    wait_until_coherent(&second.catalog).await;
+    wait_until_coherent(&other.catalog).await;
 
     let store = demo_store(&stack).await;
     let (first_url, key) = (stack.app(""), stack.storefront_key().to_owned());
@@ -184,49 +189,40 @@ async fn storefront_instances_share_invalidations_on_postgres() {
     assert_eq!(unit_price(&stack.http, &second_url, &key).await, 3000);
 
     // Both serve from memory...
-    replace_quietly(&first.db, store.id, &raised_demo(100)).await;
+    raise_behind_the_back(&first.db, store.id, 50).await;
     assert_eq!(unit_price(&stack.http, &second_url, &key).await, 3000);
-    // ...until the first announces its write: the second hears it.
-    first
-        .catalog
-        .invalidate_store(&first.db, store.id)
-        .await
-        .expect("invalidate");
+    // ...until a write through the first: the second hears it.
+    replace(&first.db, store.id, &raised_demo(100)).await;
     assert_eq!(unit_price(&stack.http, &first_url, &key).await, 3100);
     eventually(&stack.http, &second_url, &key, 3100).await;
 
-    // And the other way round, the notification sent in the write's own transaction.
-    replace_announced(&second.db, &second.catalog, store.id, &raised_demo(250)).await;
+    // And the other way round.
+    replace(&other.db, store.id, &raised_demo(250)).await;
     assert_eq!(unit_price(&stack.http, &second_url, &key).await, 3250);
     eventually(&stack.http, &first_url, &key, 3250).await;
 
     // A write that rolls back announces nothing and changes nothing.
     let current = matrices::list(&first.db, store.id).await.expect("list")[0].clone();
-    let txn = first.db.connection().begin().await.expect("begin");
-    matrices::replace_in(
-        &txn,
-        store.id,
-        current.id,
-        current.version,
-        &raised_demo(900),
-    )
-    .await
-    .expect("replace");
-    txn.rollback().await.expect("roll back");
+    let editor = test_editor(&first.db, store.id).await;
+    let work = UnitOfWork::begin(&first.db, &editor).await.expect("begin");
+    matrices::replace(&work, current.id, current.version, &raised_demo(900))
+        .await
+        .expect("replace");
+    drop(work);
     assert_eq!(unit_price(&stack.http, &first_url, &key).await, 3250);
     assert_eq!(unit_price(&stack.http, &second_url, &key).await, 3250);
 
     // A key revoked through one instance stops working on the other.
     let (id, revoked) = new_key(&stack, &store, KeyKind::Publishable, &[]).await;
     assert_eq!(unit_price(&stack.http, &second_url, &revoked).await, 3250);
-    api_keys::storage::revoke_in(first.db.connection(), store.id, id, chrono::Utc::now())
-        .await
-        .expect("revoke");
-    first
-        .catalog
-        .invalidate_store(&first.db, store.id)
-        .await
-        .expect("invalidate");
+    write(
+        &first.db,
+        store.id,
+        Action::StorefrontKeyRevoke,
+        async |work| api_keys::revoke(work, ApiKeyId::new(id), chrono::Utc::now()).await,
+    )
+    .await
+    .expect("revoke");
     let deadline = Instant::now() + Duration::from_secs(10);
     let price_url = format!("{second_url}{}", price_path(SIZE));
     loop {
@@ -242,10 +238,10 @@ async fn storefront_instances_share_invalidations_on_postgres() {
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
 
-    stop.cancel();
     second_server.cancel();
-    let _ = listener.await;
-    second_db.connection().clone().close().await.ok();
+    let second_db = other.db.clone();
+    second.stop().await;
+    second_db.close().await;
     stack.finish().await;
 }
 

@@ -2,10 +2,12 @@
 //! Shopify's line item, idempotency, and faults that must leave nothing lost and nothing doubled.
 
 use chrono::{Duration, Utc};
-use gridprice::db::entities::{draft_order_records, jobs, stores as store_rows};
 use gridprice::draft_orders::duplicates;
-use gridprice::draft_orders::reconcile::reconcile_pending;
-use gridprice::stores::storage as stores;
+use gridprice_storage::audit::Action;
+use gridprice_storage::entities::{draft_order_records, jobs};
+use gridprice_storage::stores::{self, LineItemMode, Settings};
+use gridprice_storage::testing::connection;
+use gridprice_storage::testing::write;
 use reqwest::StatusCode;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, Set,
@@ -79,7 +81,7 @@ async fn counter(stack: &TestStack) -> i64 {
 async fn records_with_status(stack: &TestStack, status: &str) -> u64 {
     draft_order_records::Entity::find()
         .filter(draft_order_records::Column::Status.eq(status))
-        .count(stack.db().connection())
+        .count(connection(stack.db()))
         .await
         .unwrap()
 }
@@ -182,15 +184,16 @@ stack_test!(
 );
 
 stack_test!(custom_line_item_mode_prices_a_custom_item, |stack| {
-    let store = store_rows::Entity::find()
-        .one(stack.db().connection())
-        .await
-        .unwrap()
-        .unwrap();
-    let mut row = store.into_active_model();
-    row.line_item_mode = Set("custom".to_owned());
-    row.update(stack.db().connection()).await.unwrap();
-    stack.invalidate_catalog(demo_store(stack).await.id).await;
+    let store = demo_store(stack).await;
+    let custom = Settings {
+        line_item_mode: LineItemMode::Custom,
+        ..store.settings()
+    };
+    write(stack.db(), store.id, Action::SettingsUpdate, async |work| {
+        stores::update_settings(work, &custom).await
+    })
+    .await
+    .unwrap();
 
     let response = post_order(stack, &order_body(), None).await;
     assert_eq!(
@@ -247,7 +250,7 @@ stack_test!(
         assert_books_balance(stack, 1).await;
         assert_eq!(
             draft_order_records::Entity::find()
-                .count(stack.db().connection())
+                .count(connection(stack.db()))
                 .await
                 .unwrap(),
             1
@@ -317,7 +320,7 @@ stack_test!(
 async fn duplicate_checks(stack: &TestStack) -> Vec<jobs::Model> {
     jobs::Entity::find()
         .filter(jobs::Column::Kind.eq(duplicates::JOB_KIND))
-        .all(stack.db().connection())
+        .all(connection(stack.db()))
         .await
         .unwrap()
 }
@@ -361,7 +364,11 @@ stack_test!(
         tokio::time::sleep(std::time::Duration::from_millis(1600)).await;
         let state = &stack.stack.state;
         assert_eq!(
-            duplicates::remove(state, &checks[0].payload).await.unwrap(),
+            state
+                .orders
+                .remove_duplicates(&checks[0].payload)
+                .await
+                .unwrap(),
             1
         );
         let left = sim_orders(stack).await;
@@ -375,7 +382,11 @@ stack_test!(
         assert_books_balance(stack, 1).await;
         // Running it again (a retried job) changes nothing.
         assert_eq!(
-            duplicates::remove(state, &checks[0].payload).await.unwrap(),
+            state
+                .orders
+                .remove_duplicates(&checks[0].payload)
+                .await
+                .unwrap(),
             0
         );
         assert_books_balance(stack, 1).await;
@@ -419,7 +430,7 @@ stack_test!(
         // One of those attempts did reach Shopify: its order exists with the record's reference.
         clear_faults(stack).await;
         let record = draft_order_records::Entity::find()
-            .one(stack.db().connection())
+            .one(connection(stack.db()))
             .await
             .unwrap()
             .unwrap();
@@ -432,7 +443,11 @@ stack_test!(
         );
         assert!(again.headers().contains_key("retry-after"));
 
-        let report = reconcile_pending(&stack.stack.state, Utc::now() + Duration::minutes(1)).await;
+        let report = stack
+            .state()
+            .orders
+            .reconcile_pending(Utc::now() + Duration::minutes(1))
+            .await;
         assert_eq!(report.created, 1, "{report:?}");
         assert_books_balance(stack, 1).await;
         let metrics = stack.metrics().await;
@@ -449,7 +464,11 @@ stack_test!(
             .as_str()
             .unwrap()
             .starts_with("#D"));
-        let second = reconcile_pending(&stack.stack.state, Utc::now() + Duration::minutes(1)).await;
+        let second = stack
+            .state()
+            .orders
+            .reconcile_pending(Utc::now() + Duration::minutes(1))
+            .await;
         assert_eq!(
             second,
             Default::default(),
@@ -508,7 +527,11 @@ stack_test!(
         let response = post_order(stack, &order_body(), None).await;
         assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
         clear_faults(stack).await;
-        let soon = reconcile_pending(&stack.stack.state, Utc::now() + Duration::minutes(1)).await;
+        let soon = stack
+            .state()
+            .orders
+            .reconcile_pending(Utc::now() + Duration::minutes(1))
+            .await;
         assert_eq!(
             (soon.created, soon.failed, soon.still_pending),
             (0, 0, 1),
@@ -516,14 +539,18 @@ stack_test!(
         );
         // Pretend the budget has passed.
         let record = draft_order_records::Entity::find()
-            .one(stack.db().connection())
+            .one(connection(stack.db()))
             .await
             .unwrap()
             .unwrap();
         let mut row = record.into_active_model();
         row.created_at = Set(Utc::now() - Duration::hours(1));
-        row.update(stack.db().connection()).await.unwrap();
-        let late = reconcile_pending(&stack.stack.state, Utc::now() + Duration::minutes(1)).await;
+        row.update(connection(stack.db())).await.unwrap();
+        let late = stack
+            .state()
+            .orders
+            .reconcile_pending(Utc::now() + Duration::minutes(1))
+            .await;
         assert_eq!(late.failed, 1);
         assert_books_balance(stack, 0).await;
         assert_eq!(records_with_status(stack, "failed").await, 1);
@@ -534,16 +561,13 @@ stack_test!(
     shopify_refusing_the_order_fails_the_record_with_a_clear_4xx,
     |stack| {
         // The store believes it sells in EUR; Shopify's shop is in USD and refuses the price.
-        let store = store_rows::Entity::find()
-            .one(stack.db().connection())
-            .await
-            .unwrap()
-            .unwrap();
-        let id = store.id;
-        let mut row = store.into_active_model();
-        row.currency = Set("EUR".to_owned());
-        row.update(stack.db().connection()).await.unwrap();
-        stack.invalidate_catalog(demo_store(stack).await.id).await;
+        let id = demo_store(stack).await.id;
+        let eur = pricing::Currency::from_code("EUR").unwrap();
+        write(stack.db(), id, Action::StoreCurrencyUpdate, async |work| {
+            stores::update_currency(work, eur).await
+        })
+        .await
+        .unwrap();
         let response = post_order(stack, &order_body(), None).await;
         assert_eq!(
             response.status(),
@@ -553,7 +577,6 @@ stack_test!(
         );
         assert_eq!(records_with_status(stack, "failed").await, 1);
         assert_books_balance(stack, 0).await;
-        let _ = id;
     }
 );
 
@@ -603,7 +626,7 @@ stack_test!(bad_orders_are_refused_and_write_nothing, |stack| {
     );
     assert_eq!(
         draft_order_records::Entity::find()
-            .count(stack.db().connection())
+            .count(connection(stack.db()))
             .await
             .unwrap(),
         0

@@ -3,7 +3,9 @@
 
 use std::num::NonZeroU32;
 
-use gridprice::matrices::storage as matrices;
+use gridprice_storage::audit::Action;
+use gridprice_storage::matrices;
+use gridprice_storage::testing::write;
 use pricing::OutOfRangePolicy;
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
@@ -141,11 +143,11 @@ stack_test!(storefront_converts_other_units_exactly, |stack| {
 stack_test!(storefront_prices_every_option_combination, |stack| {
     let ((glass, glass_choices), (edge, edge_choices)) = demo_option_ids(stack).await;
     // 72 requests in a blink: served again without the per-IP limit a widget needs.
-    let limits = gridprice::storefront::RateLimits {
-        per_ip: gridprice::storefront::Rate::new(NonZeroU32::MAX, NonZeroU32::MAX),
-        ..stack.stack.state.rate_limits.clone()
+    let limits = gridprice::config::RateLimits {
+        per_ip: gridprice::config::Rate::new(NonZeroU32::MAX, NonZeroU32::MAX),
+        ..stack.state().rate_limits.clone()
     };
-    let (base_url, stop) = serve(stack.stack.state.clone().with_rate_limits(limits)).await;
+    let (base_url, stop) = serve(stack.state().clone().with_rate_limits(limits)).await;
     // Glass: Clear +0, Tempered +15.00, Laminated +20% of the base (rounded up);
     // edge: Standard +0, Polished +5.00 — DESIGN §3, computed here by hand.
     let glass_amount = |index: usize, base: i64| match index {
@@ -240,10 +242,11 @@ stack_test!(storefront_clamps_when_the_matrix_says_so, |stack| {
 
     let current = matrices::list(db, store.id).await.expect("list")[0].clone();
     let clamped = demo_matrix().with_policy(OutOfRangePolicy::Clamp);
-    matrices::replace(db, store.id, current.id, current.version, &clamped)
-        .await
-        .expect("replace");
-    stack.invalidate_catalog(store.id).await;
+    write(db, store.id, Action::MatrixReplace, async |w| {
+        matrices::replace(w, current.id, current.version, &clamped).await
+    })
+    .await
+    .expect("replace");
 
     for (query, cents) in [
         ("width=2000&height=5000", 5000), // both axes clamped to the last cell

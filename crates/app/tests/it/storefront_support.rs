@@ -1,9 +1,12 @@
 //! Helpers of the storefront API tests: HTTP calls, the demo matrix priced by hand, and a
 //! fingerprint of what the database holds.
 
-use gridprice::api_keys::{self, KeyKind, NewKey};
-use gridprice::matrices::storage as matrices;
-use gridprice::stores::{storage as stores, Store};
+use gridprice::api_keys::NewKey;
+use gridprice_storage::api_keys::{self, KeyKind};
+use gridprice_storage::audit::Action;
+use gridprice_storage::matrices;
+use gridprice_storage::stores::{self, Store};
+use gridprice_storage::testing::write;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -136,10 +139,15 @@ pub async fn new_key(
 ) -> (i64, String) {
     let key = NewKey::generate(kind);
     let origins: Vec<String> = origins.iter().map(|o| (*o).to_owned()).collect();
-    let stored = api_keys::storage::create(stack.db().connection(), store.id, &key, &origins, None)
-        .await
-        .expect("create a key");
-    (stored.id, key.full)
+    let stored = write(
+        stack.db(),
+        store.id,
+        Action::StorefrontKeyCreate,
+        async |work| api_keys::create(work, &key.fingerprint(), &origins, None).await,
+    )
+    .await
+    .expect("create a key");
+    (stored.id.get(), key.full)
 }
 
 /// Everything a storefront request could conceivably change, as one comparable text.
@@ -147,8 +155,8 @@ pub async fn fingerprint(stack: &TestStack) -> String {
     let db = stack.db();
     let store = demo_store(stack).await;
     let matrices = matrices::list(db, store.id).await.expect("matrices");
-    let keys = api_keys::storage::list(db, store.id).await.expect("keys");
-    let groups = gridprice::options::storage::list_groups(db, store.id)
+    let keys = api_keys::list(db, store.id).await.expect("keys");
+    let groups = gridprice_storage::options::list_groups(db, store.id)
         .await
         .expect("groups");
     format!("{store:?}\n{matrices:?}\n{keys:?}\n{groups:?}")
@@ -186,7 +194,7 @@ pub async fn demo_option_ids(stack: &TestStack) -> ((i64, [i64; 3]), (i64, [i64;
 }
 
 /// Serves `state` on a free port until the token is cancelled.
-pub async fn serve(state: gridprice::state::AppState) -> (String, CancellationToken) {
+pub async fn serve(state: gridprice::http::AppState) -> (String, CancellationToken) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -194,7 +202,9 @@ pub async fn serve(state: gridprice::state::AppState) -> (String, CancellationTo
     let stop = CancellationToken::new();
     let shutdown = stop.clone();
     tokio::spawn(async move {
-        let _ = gridprice::http::serve(listener, state, async move {
+        let metrics = state.metrics.clone();
+        let router = gridprice::app::router(state);
+        let _ = gridprice::http::serve(listener, router, metrics, async move {
             shutdown.cancelled().await;
         })
         .await;

@@ -1,157 +1,12 @@
-//! Test databases: a fresh SQLite file, or a fresh PostgreSQL database per test.
-//!
-//! PostgreSQL tests run when `GRIDPRICE_TEST_POSTGRES_URL` names a server (any database on it;
-//! each test creates its own). Without it they are skipped with a message — except under
-//! `CI=true`, where a missing server fails the run.
+//! The whole stack for tests: simulator, app on a real port, demo shop installed through OAuth
+//! and seeded, on SQLite or a fresh PostgreSQL database; and helpers over it.
 
-use gridprice::db::{Database, DatabaseUrl};
-use sqlx::Connection;
+use gridprice::app::App;
+use gridprice::http::AppState;
+use gridprice_storage::testing::PgDatabase;
+use gridprice_storage::{Database, DatabaseUrl};
 
-pub const POSTGRES_URL_VAR: &str = "GRIDPRICE_TEST_POSTGRES_URL";
-
-/// A migrated database that cleans up after itself when [`TestDb::finish`] is called.
-pub struct TestDb {
-    pub db: Database,
-    cleanup: Cleanup,
-}
-
-enum Cleanup {
-    Sqlite(#[allow(dead_code)] tempfile::TempDir),
-    Postgres(Box<PgDatabase>),
-}
-
-/// A fresh, empty PostgreSQL database on the configured server, dropped by [`PgDatabase::remove`].
-pub struct PgDatabase {
-    admin_url: String,
-    name: String,
-    pub url: DatabaseUrl,
-}
-
-impl PgDatabase {
-    /// `None` when no PostgreSQL server is configured (and this is not CI).
-    pub async fn create() -> Option<PgDatabase> {
-        let admin_url = postgres_admin_url()?;
-        let name = format!("gridprice_test_{}", uuid::Uuid::new_v4().simple());
-        let mut admin = sqlx::PgConnection::connect(&admin_url)
-            .await
-            .expect("reach PostgreSQL");
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(&mut admin)
-            .await
-            .expect("create db");
-        admin.close().await.ok();
-        let url = with_database(&admin_url, &name).parse().expect("test URL");
-        Some(PgDatabase {
-            admin_url,
-            name,
-            url,
-        })
-    }
-
-    pub async fn remove(self) {
-        if let Ok(mut admin) = sqlx::PgConnection::connect(&self.admin_url).await {
-            let drop = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
-            sqlx::query(&drop).execute(&mut admin).await.ok();
-        }
-    }
-}
-
-impl TestDb {
-    pub async fn sqlite() -> TestDb {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let url = DatabaseUrl::sqlite_file(&dir.path().join("test.db"));
-        let db = Database::connect(&url).await.expect("open SQLite");
-        db.migrate().await.expect("migrate SQLite");
-        TestDb {
-            db,
-            cleanup: Cleanup::Sqlite(dir),
-        }
-    }
-
-    /// `None` when no PostgreSQL server is configured (and this is not CI).
-    pub async fn postgres() -> Option<TestDb> {
-        let database = PgDatabase::create().await?;
-        let db = Database::connect(&database.url)
-            .await
-            .expect("open PostgreSQL");
-        db.migrate().await.expect("migrate PostgreSQL");
-        Some(TestDb {
-            db,
-            cleanup: Cleanup::Postgres(Box::new(database)),
-        })
-    }
-
-    pub async fn finish(self) {
-        self.db.connection().clone().close().await.ok();
-        if let Cleanup::Postgres(database) = self.cleanup {
-            database.remove().await;
-        }
-    }
-}
-
-/// The configured PostgreSQL server, if any. Under CI its absence is a failure.
-pub fn postgres_admin_url() -> Option<String> {
-    match std::env::var(POSTGRES_URL_VAR)
-        .ok()
-        .filter(|v| !v.is_empty())
-    {
-        Some(url) => Some(url),
-        None if std::env::var("CI").is_ok_and(|v| v == "true") => {
-            panic!("CI=true but {POSTGRES_URL_VAR} is not set: the PostgreSQL suite must run in CI")
-        }
-        None => {
-            eprintln!("SKIPPED PostgreSQL test: set {POSTGRES_URL_VAR} to run it");
-            None
-        }
-    }
-}
-
-/// The same server URL pointing at another database.
-pub fn with_database(server_url: &str, database: &str) -> String {
-    let mut url = url::Url::parse(server_url).expect("PostgreSQL URL");
-    url.set_path(&format!("/{database}"));
-    url.to_string()
-}
-
-/// Runs the body once on SQLite and once on PostgreSQL, as two tests named `sqlite` and
-/// `postgres` inside a module named after the case.
-#[macro_export]
-macro_rules! storage_test {
-    ($name:ident, |$db:ident| $body:block) => {
-        mod $name {
-            #[allow(unused_imports)]
-            use super::*;
-
-            async fn case($db: &gridprice::db::Database) $body
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let test = $crate::support::TestDb::sqlite().await;
-                case(&test.db).await;
-                test.finish().await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                let Some(test) = $crate::support::TestDb::postgres().await else { return };
-                case(&test.db).await;
-                test.finish().await;
-            }
-        }
-    };
-}
-
-/// The demo matrix of DESIGN §3 (mm, USD).
-pub fn demo_matrix() -> pricing::PriceMatrix {
-    let csv = include_bytes!("../../../../../shared/fixtures/demo-glass.csv");
-    pricing::csv::import_matrix(
-        csv,
-        pricing::Unit::Millimetre,
-        pricing::OutOfRangePolicy::Reject,
-        usd(),
-    )
-    .expect("demo matrix")
-}
+pub use gridprice_storage::testing::demo_matrix;
 
 pub fn usd() -> pricing::Currency {
     pricing::Currency::from_code("USD").expect("USD")
@@ -215,14 +70,14 @@ impl TestStack {
         format!("{}{path}", self.stack.ready.shopify_url)
     }
 
-    /// A second app instance on this stack's PostgreSQL database (its own connection, catalogue
-    /// and metrics), not yet serving; panics on SQLite.
-    pub async fn second_instance(&self) -> gridprice::state::AppState {
+    /// A second app instance on this stack's PostgreSQL database (its own connection, catalogue,
+    /// metrics and background work), not yet serving; panics on SQLite. Stop it when done.
+    pub async fn second_instance(&self) -> App {
         let url = self.postgres_url().expect("a PostgreSQL stack");
         let db = Database::connect(url)
             .await
             .expect("connect the second instance");
-        self.stack.state.clone().on_database(db)
+        App::on_database(db, self.stack.config.clone()).expect("build the second instance")
     }
 
     /// The PostgreSQL database of this stack; `None` on SQLite.
@@ -230,19 +85,12 @@ impl TestStack {
         self.database.as_ref().map(|d| &d.url)
     }
 
-    pub fn db(&self) -> &Database {
-        &self.stack.state.db
+    pub fn state(&self) -> &AppState {
+        &self.stack.state
     }
 
-    /// Tells the app's catalogue (and, on PostgreSQL, every instance) that `store` changed
-    /// behind its back: what a test does after writing through the storage layer directly.
-    pub async fn invalidate_catalog(&self, store: gridprice::stores::StoreId) {
-        self.stack
-            .state
-            .catalog
-            .invalidate_store(self.db(), store)
-            .await
-            .expect("invalidate the catalogue");
+    pub fn db(&self) -> &Database {
+        &self.stack.state.db
     }
 
     pub fn storefront_key(&self) -> &str {

@@ -5,15 +5,15 @@ use pricing::{Decimal, Dimension, OutOfRangePolicy, PriceMatrix, Unit};
 
 pub const DEMO_GLASS_CSV: &str = include_str!(concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/fixtures/demo-glass.csv"
+    "/../../fixtures/demo-glass.csv"
 ));
 pub const BLINDS_CM_CSV: &str = include_str!(concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/fixtures/blinds-cm.csv"
+    "/../../fixtures/blinds-cm.csv"
 ));
 pub const BAD_ROWS_CSV: &str = include_str!(concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/fixtures/bad-rows.csv"
+    "/../../fixtures/bad-rows.csv"
 ));
 
 pub fn dec(text: &str) -> Decimal {
