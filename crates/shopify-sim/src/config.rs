@@ -33,6 +33,8 @@ pub struct SimConfig {
     pub scopes: String,
     /// Seed of the random generator behind the `errorRate` fault, for reproducible runs.
     pub rng_seed: u64,
+    /// The app's name as the admin shows it (sidebar, title bar, iframe title).
+    pub app_name: String,
 }
 
 impl Default for SimConfig {
@@ -55,6 +57,7 @@ impl Default for SimConfig {
             .to_vec(),
             scopes: "write_draft_orders,read_products".to_owned(),
             rng_seed: 0x5eed,
+            app_name: "Gridprice".to_owned(),
         }
     }
 }

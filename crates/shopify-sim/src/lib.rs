@@ -11,8 +11,10 @@
 //! # Ok(()) }
 //! ```
 
+mod admin;
 mod config;
 mod control;
+mod embed;
 mod error;
 mod faults;
 mod graphql;

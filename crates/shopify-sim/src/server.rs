@@ -20,7 +20,7 @@ use tower::ServiceExt as _;
 use crate::config::SimConfig;
 use crate::error::SimError;
 use crate::state::SimState;
-use crate::{control, graphql, oauth};
+use crate::{admin, control, graphql, oauth};
 
 /// Largest request body accepted anywhere (GraphQL documents, control requests).
 const MAX_BODY_BYTES: usize = 256 * 1024;
@@ -52,10 +52,36 @@ pub fn router(state: Arc<SimState>) -> Router {
             "/store/{shop}/admin/api/{version}/graphql.json",
             post(graphql::handle),
         )
+        .route("/store/{shop}/admin", get(admin::admin_home))
+        .route("/store/{shop}/admin/", get(admin::admin_home))
+        .route("/store/{shop}/admin/apps/{api_key}", get(admin::app_root))
         .route(
-            "/store/{shop}/admin/apps/{api_key}",
-            get(oauth::embedded_load),
+            "/store/{shop}/admin/apps/{api_key}/{*path}",
+            get(admin::app_path),
         )
+        .route(
+            "/store/{shop}/admin/app-bridge/{api_key}/session-token",
+            post(admin::frame_session_token),
+        )
+        .route(
+            "/store/{shop}/admin/app-bridge/{api_key}/app-url",
+            post(admin::frame_app_url),
+        )
+        .route(
+            "/store/{shop}/admin/app-bridge/{api_key}/products",
+            get(admin::frame_products),
+        )
+        .route(
+            "/store/{shop}/admin/draft_orders/{id}",
+            get(admin::draft_order_page),
+        )
+        .route(
+            "/shopifycloud/app-bridge.js",
+            get(admin::assets::app_bridge),
+        )
+        .route("/shopifycloud/polaris-1.js", get(admin::assets::polaris))
+        .route("/_sim/assets/{name}", get(admin::assets::admin_asset))
+        .route("/_sim/images/products/{file}", get(admin::product_image))
         .route("/_sim/health", get(control::health))
         .route(
             "/_sim/config",
@@ -119,7 +145,7 @@ impl Simulator {
             addr.set_ip(IpAddr::V4(Ipv4Addr::LOCALHOST));
         }
         let (stop_tx, stop_rx) = watch::channel(false);
-        let state = SimState::new(config, stop_rx.clone());
+        let state = SimState::new(config, stop_rx.clone(), format!("http://{addr}"));
         let task = tokio::spawn(accept_loop(listener, router(state.clone()), stop_rx));
         tracing::info!(%addr, "shopify simulator listening");
         Ok(SimHandle {

@@ -27,10 +27,16 @@ pub struct SimState {
     pub(crate) schema: AdminSchema,
     pub(crate) http: reqwest::Client,
     pub(crate) shutdown: watch::Receiver<bool>,
+    /// `http://127.0.0.1:PORT`, for absolute URLs the simulator hands out (product images).
+    pub(crate) base_url: String,
 }
 
 impl SimState {
-    pub(crate) fn new(config: SimConfig, shutdown: watch::Receiver<bool>) -> Arc<Self> {
+    pub(crate) fn new(
+        config: SimConfig,
+        shutdown: watch::Receiver<bool>,
+        base_url: String,
+    ) -> Arc<Self> {
         Arc::new(Self {
             api_secret: config.api_secret.clone(),
             config: RwLock::new(RuntimeConfig::from_config(&config)),
@@ -43,6 +49,7 @@ impl SimState {
                 .expect("a default reqwest client builds"),
             initial: config,
             shutdown,
+            base_url,
         })
     }
 }
