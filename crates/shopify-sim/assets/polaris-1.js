@@ -216,7 +216,6 @@ svg.icon { width: 20px; height: 20px; flex: none; fill: currentColor; vertical-a
       super();
       this._shadow = this.attachShadow({ mode: 'open', ...init });
       this._shadow.adoptedStyleSheets = [sheet(BASE_CSS), sheet(this.constructor.styles)];
-      this._style = document.createElement('style');
       this._rendered = false;
     }
 
@@ -257,8 +256,16 @@ svg.icon { width: 20px; height: 20px; flex: none; fill: currentColor; vertical-a
 
     /** Host CSS computed from attributes, kept in a <style> inside the shadow root. */
     hostStyle(css) {
-      if (!this._style.isConnected) this._shadow.prepend(this._style);
-      this._style.textContent = css ? `:host { ${css} }` : '';
+      // An adopted sheet of its own, last: adopted sheets win over <style> elements.
+      if (!this._hostSheet) {
+        this._hostSheet = new CSSStyleSheet();
+        this._shadow.adoptedStyleSheets = [...this._shadow.adoptedStyleSheets, this._hostSheet];
+      }
+      const text = css ? `:host { ${css} }` : '';
+      if (text !== this._hostCss) {
+        this._hostCss = text;
+        this._hostSheet.replaceSync(text);
+      }
     }
   }
 
@@ -732,7 +739,8 @@ p { margin: 0; }
 
     build() {
       this._slot = document.createElement('slot');
-      this._slot.addEventListener('slotchange', () => this.update());
+      this._decor = document.createElement('span');
+      this._decor.style.display = 'contents';
     }
 
     variant() {
@@ -751,14 +759,15 @@ p { margin: 0; }
         if (this._control) this._control.replaceWith(control);
         else this._shadow.append(control);
         this._control = control;
+        control.append(this._decor, this._slot);
       }
       const inMenu = Boolean(this.closest('s-menu'));
       const iconOnly = this.attr('icon') && !this.textContent.trim();
       control.className = ['btn', inMenu ? 'menu-item' : this.variant(),
         this.attr('tone') === 'critical' ? 'critical' : '', iconOnly ? 'icon-only' : ''].join(' ');
-      control.innerHTML = `${this.on('loading') ? '<span class="spinner" aria-hidden="true"></span>' : ''}${
+      // The slot stays in place: moving it would fire slotchange on every update.
+      this._decor.innerHTML = `${this.on('loading') ? '<span class="spinner" aria-hidden="true"></span>' : ''}${
         this.attr('icon') ? iconSvg(this.attr('icon')) : ''}`;
-      control.append(this._slot);
       if (tag === 'a') {
         control.href = href;
         const target = this.attr('target');
@@ -1441,6 +1450,7 @@ textarea { resize: vertical; min-height: 52px; }
 .control:focus-within { outline: 2px solid var(--p-focus); }
 input:focus-visible, textarea:focus-visible, select:focus-visible { outline: none; }
 input[type="number"]::-webkit-inner-spin-button { opacity: 1; }
+select { appearance: none; -webkit-appearance: none; cursor: pointer; }
 .swatch { width: 20px; height: 20px; border-radius: 4px; border: 1px solid rgba(0,0,0,.2); flex: none; }`;
 
   const CURRENCY_SYMBOL = { USD: '$', CAD: '$', AUD: '$', NZD: '$', HKD: '$', SGD: '$', MXN: '$',
