@@ -415,10 +415,11 @@ header h1 { font-size: 20px; line-height: 28px; font-weight: 650; margin: 0; fle
       this._shadow.innerHTML = `
 <header part="header"><slot name="breadcrumb-actions"></slot><h1></h1>
   <div class="actions"><slot name="secondary-actions"></slot><slot name="primary-action"></slot></div></header>
-<div class="layout"><div class="main"><slot name="supplemental-start"></slot><slot></slot></div>
-  <div class="aside"><slot name="aside"></slot></div></div>`;
+<main class="layout"><h1 class="visually-hidden embedded-heading"></h1><div class="main"><slot name="supplemental-start"></slot><slot></slot></div>
+  <div class="aside"><slot name="aside"></slot></div></main>`;
       this._header = this._shadow.querySelector('header');
-      this._h1 = this._shadow.querySelector('h1');
+      this._h1 = this._shadow.querySelector('header h1');
+      this._embeddedH1 = this._shadow.querySelector('.embedded-heading');
       this._layout = this._shadow.querySelector('.layout');
       this._aside = this._shadow.querySelector('slot[name="aside"]');
       this._aside.addEventListener('slotchange', () => this.update());
@@ -430,6 +431,9 @@ header h1 { font-size: 20px; line-height: 28px; font-weight: 650; margin: 0; fle
       // Inside the admin, App Bridge shows the heading and the page actions in the admin's
       // title bar; the page only draws them when it is opened on its own.
       this._header.hidden = EMBEDDED || (!heading && !this.querySelector(':scope > [slot]'));
+      // The admin's title bar shows the heading visually; the page keeps it for screen readers.
+      this._embeddedH1.textContent = heading;
+      this._embeddedH1.hidden = !EMBEDDED || !heading;
       const hasAside = this._aside.assignedElements().length > 0;
       this._layout.classList.toggle('with-aside', hasAside);
       this._shadow.querySelector('.aside').hidden = !hasAside;
