@@ -2495,7 +2495,7 @@ h2 { flex: 1; margin: 0; font-size: 14px; line-height: 20px; font-weight: 650; }
 
   define('s-page', SPage, ['inlinesize', 'heading']);
   define('s-section', SSection, ['accessibilitylabel', 'heading', 'subheading', 'padding']);
-  define('s-box', SBox, BOX_ATTRIBUTES);
+  define('s-box', SBox, [...BOX_ATTRIBUTES]);
   define('s-stack', SStack, ['justifycontent', 'alignitems', 'aligncontent', 'gap', 'rowgap', 'columngap', 'direction', ...BOX_ATTRIBUTES]);
   define('s-grid', SGrid, ['alignitems', 'justifyitems', 'placeitems', 'aligncontent', 'justifycontent', 'placecontent',
     'gap', 'rowgap', 'columngap', 'gridtemplatecolumns', 'gridtemplaterows', ...BOX_ATTRIBUTES]);

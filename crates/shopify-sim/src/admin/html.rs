@@ -147,29 +147,8 @@ impl Chrome<'_> {
     }
 }
 
-/// The app frame: the chrome App Bridge talks to, with the app in an iframe.
-pub fn app_frame(chrome: &Chrome<'_>, iframe_src: &str, config: &serde_json::Value) -> String {
-    let main = format!(
-        "<div class=\"sa-loading\" id=\"sa-loading\" role=\"progressbar\" aria-label=\"Loading\" hidden><span></span></div>\
-         <div class=\"sa-titlebar\" id=\"sa-titlebar\">\
-           <span class=\"sa-app-icon sa-app-icon-large\" aria-hidden=\"true\">{initial}</span>\
-           <div class=\"sa-breadcrumb\" id=\"sa-breadcrumb\"></div>\
-           <h1 class=\"sa-title\" id=\"sa-title\">{app}</h1>\
-           <div class=\"sa-title-actions\" id=\"sa-title-actions\"></div>\
-         </div>\
-         <div class=\"sa-frame-wrap\"><iframe id=\"sa-app-frame\" class=\"sa-app-frame\" title=\"{app}\" \
-           src=\"{src}\" allow=\"clipboard-read; clipboard-write\"></iframe></div>",
-        initial = escape(&initials(chrome.app_name)),
-        app = escape(chrome.app_name),
-        src = escape(iframe_src),
-    );
-    let head = format!(
-        "<script type=\"application/json\" id=\"sa-config\">{}</script>\
-         <script src=\"/_sim/assets/admin.js\" defer></script>",
-        script_json(config)
-    );
-    let body_end = format!(
-        "<div class=\"sa-savebar\" id=\"sa-savebar\" role=\"region\" aria-label=\"Unsaved changes\" hidden>\
+/// What the frame draws over the app: save bar, modal backdrop, toasts, confirmation, picker.
+const FRAME_OVERLAYS: &str = "<div class=\"sa-savebar\" id=\"sa-savebar\" role=\"region\" aria-label=\"Unsaved changes\" hidden>\
            <div class=\"sa-savebar-inner\"><span class=\"sa-savebar-message\">\
              <span class=\"sa-savebar-icon\" aria-hidden=\"true\">!</span>Unsaved changes</span>\
            <div class=\"sa-savebar-actions\">\
@@ -191,7 +170,7 @@ pub fn app_frame(chrome: &Chrome<'_>, iframe_src: &str, config: &serde_json::Val
          <dialog class=\"sa-dialog sa-picker\" id=\"sa-picker\" aria-labelledby=\"sa-picker-heading\">\
            <form method=\"dialog\" id=\"sa-picker-form\">\
              <div class=\"sa-dialog-header\"><h2 id=\"sa-picker-heading\">Add products</h2>\
-               <button type=\"button\" class=\"sa-icon-btn\" id=\"sa-picker-close\" aria-label=\"Close\">&#x2715;</button></div>\
+               <button type=\"button\" class=\"sa-icon-btn\" id=\"sa-picker-close\" aria-label=\"Close\">\u{2715}</button></div>\
              <div class=\"sa-picker-search\"><label class=\"sa-visually-hidden\" for=\"sa-picker-query\">Search products</label>\
                <input type=\"search\" id=\"sa-picker-query\" placeholder=\"Search products\" autocomplete=\"off\"></div>\
              <div class=\"sa-picker-list\" id=\"sa-picker-list\" role=\"group\" aria-labelledby=\"sa-picker-heading\"></div>\
@@ -200,9 +179,30 @@ pub fn app_frame(chrome: &Chrome<'_>, iframe_src: &str, config: &serde_json::Val
                <button type=\"submit\" class=\"sa-btn sa-btn-primary\" id=\"sa-picker-select\" data-action=\"select\">Add</button>\
              </div>\
            </form>\
-         </dialog>"
+         </dialog>";
+
+/// The app frame: the chrome App Bridge talks to, with the app in an iframe.
+pub fn app_frame(chrome: &Chrome<'_>, iframe_src: &str, config: &serde_json::Value) -> String {
+    let main = format!(
+        "<div class=\"sa-loading\" id=\"sa-loading\" role=\"progressbar\" aria-label=\"Loading\" hidden><span></span></div>\
+         <div class=\"sa-titlebar\" id=\"sa-titlebar\">\
+           <span class=\"sa-app-icon sa-app-icon-large\" aria-hidden=\"true\">{initial}</span>\
+           <div class=\"sa-breadcrumb\" id=\"sa-breadcrumb\"></div>\
+           <h1 class=\"sa-title\" id=\"sa-title\">{app}</h1>\
+           <div class=\"sa-title-actions\" id=\"sa-title-actions\"></div>\
+         </div>\
+         <div class=\"sa-frame-wrap\"><iframe id=\"sa-app-frame\" class=\"sa-app-frame\" title=\"{app}\" \
+           src=\"{src}\" allow=\"clipboard-read; clipboard-write\"></iframe></div>",
+        initial = escape(&initials(chrome.app_name)),
+        app = escape(chrome.app_name),
+        src = escape(iframe_src),
     );
-    chrome.page(chrome.app_name, &head, &main, &body_end)
+    let head = format!(
+        "<script type=\"application/json\" id=\"sa-config\">{}</script>\
+         <script src=\"/_sim/assets/admin.js\" defer></script>",
+        script_json(config)
+    );
+    chrome.page(chrome.app_name, &head, &main, FRAME_OVERLAYS)
 }
 
 /// A page with a heading and content in the admin's content area.
