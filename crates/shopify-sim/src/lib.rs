@@ -11,13 +11,17 @@
 //! # Ok(()) }
 //! ```
 
+mod app_proxy;
 mod config;
 mod control;
 mod error;
 mod faults;
 mod graphql;
+mod html;
+mod invoice;
 mod money;
 mod oauth;
+mod online_store;
 mod seed;
 mod server;
 mod session_token;

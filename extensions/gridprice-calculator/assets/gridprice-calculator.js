@@ -141,7 +141,7 @@
   }
 
   var TEXTS = {
-    width: 'Width', height: 'Height', unit: 'Unit', quantity: 'Quantity', button: 'Add to cart',
+    width: 'Width', height: 'Height', unit: 'Unit', quantity: 'Quantity', button: 'Buy now',
     range: '{min}–{max} {unit}', rangeMatrix: '{min}–{max} {unit} ({matrixMin}–{matrixMax} {matrixUnit})',
     total: 'Total', base: 'Base price', unitPrice: 'Unit price', each: '{price} each', none: 'None',
     prompt: 'Enter a width and height to see your price.', loading: 'Loading…', buying: 'Adding…',
