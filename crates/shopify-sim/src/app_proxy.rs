@@ -118,7 +118,15 @@ pub async fn forward_root(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    forward(state, Path((shop, subpath, String::new())), query, method, headers, body).await
+    forward(
+        state,
+        Path((shop, subpath, String::new())),
+        query,
+        method,
+        headers,
+        body,
+    )
+    .await
 }
 
 /// `/store/{shop}/apps/{subpath}/{*path}`
@@ -188,7 +196,10 @@ pub async fn forward(
     let answer = match request.send().await {
         Ok(answer) => answer,
         Err(error) if error.is_timeout() => {
-            return plain(StatusCode::GATEWAY_TIMEOUT, "The app did not answer in time.")
+            return plain(
+                StatusCode::GATEWAY_TIMEOUT,
+                "The app did not answer in time.",
+            )
         }
         Err(error) => {
             tracing::debug!(%error, %url, "app proxy target unreachable");
@@ -223,7 +234,10 @@ async fn relay(mut answer: reqwest::Response) -> Response {
             }
             Ok(None) => break,
             Err(error) if error.is_timeout() => {
-                return plain(StatusCode::GATEWAY_TIMEOUT, "The app did not answer in time.")
+                return plain(
+                    StatusCode::GATEWAY_TIMEOUT,
+                    "The app did not answer in time.",
+                )
             }
             Err(_) => return plain(StatusCode::BAD_GATEWAY, "The app's answer was cut off."),
         }
@@ -260,7 +274,10 @@ mod tests {
             "extra=1,2logged_in_customer_id=1path_prefix=/apps/awesome_reviewsshop=shop-name.myshopify.comtimestamp=1317327555"
         );
         // Sorted as whole `name=value` strings, as Shopify's libraries do: "a1=…" before "a=…".
-        assert_eq!(signature_message(&pairs(&[("a", "x"), ("a1", "y")])), "a1=ya=x");
+        assert_eq!(
+            signature_message(&pairs(&[("a", "x"), ("a1", "y")])),
+            "a1=ya=x"
+        );
     }
 
     #[test]
@@ -274,10 +291,19 @@ mod tests {
     #[test]
     fn customer_sources() {
         let mut headers = HeaderMap::new();
-        assert_eq!(customer_from_request(&pairs(&[("customer", "7")]), &headers), Some(7));
-        assert_eq!(customer_from_request(&pairs(&[("customer", "x")]), &headers), None);
+        assert_eq!(
+            customer_from_request(&pairs(&[("customer", "7")]), &headers),
+            Some(7)
+        );
+        assert_eq!(
+            customer_from_request(&pairs(&[("customer", "x")]), &headers),
+            None
+        );
         headers.insert(header::COOKIE, "a=b; _sim_customer=9".parse().unwrap());
         assert_eq!(customer_from_request(&[], &headers), Some(9));
-        assert_eq!(customer_from_request(&pairs(&[("customer", "7")]), &headers), Some(7));
+        assert_eq!(
+            customer_from_request(&pairs(&[("customer", "7")]), &headers),
+            Some(7)
+        );
     }
 }

@@ -142,7 +142,10 @@ pub struct ConfigUpdate {
 
 impl ConfigUpdate {
     pub(crate) fn validate(&self) -> Result<(), String> {
-        for (name, url) in [("appUrl", &self.app_url), ("appProxyUrl", &self.app_proxy_url)] {
+        for (name, url) in [
+            ("appUrl", &self.app_url),
+            ("appProxyUrl", &self.app_proxy_url),
+        ] {
             let Some(url) = url else { continue };
             let parsed = url::Url::parse(url).map_err(|e| format!("{name}: {e}"))?;
             if !matches!(parsed.scheme(), "http" | "https") {

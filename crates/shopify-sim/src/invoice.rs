@@ -226,7 +226,14 @@ pub async fn pay(
     };
     match complete(shop, ids, draft_id, "checkout") {
         // Post/redirect/get: a reload shows the confirmation instead of paying again.
-        Ok(_) => (StatusCode::SEE_OTHER, [(header::LOCATION, format!("/store/{shop_domain}/{shop_id}/invoices/{token}"))]).into_response(),
+        Ok(_) => (
+            StatusCode::SEE_OTHER,
+            [(
+                header::LOCATION,
+                format!("/store/{shop_domain}/{shop_id}/invoices/{token}"),
+            )],
+        )
+            .into_response(),
         Err(CompleteError::AlreadyCompleted) => {
             let draft = shop.draft_orders.iter().find(|d| d.id == draft_id);
             match draft {
@@ -284,7 +291,11 @@ pub async fn list_orders(
     let world = state.world.lock().await;
     if let Some(shop) = &filter.shop {
         if !world.shops.contains_key(shop) {
-            return (StatusCode::NOT_FOUND, Json(json!({ "error": "unknown shop" }))).into_response();
+            return (
+                StatusCode::NOT_FOUND,
+                Json(json!({ "error": "unknown shop" })),
+            )
+                .into_response();
         }
     }
     let orders: Vec<Value> = world
@@ -348,7 +359,10 @@ mod tests {
             complete(shop, ids, id, "checkout").unwrap_err(),
             CompleteError::AlreadyCompleted
         );
-        assert_eq!(complete(shop, ids, 1, "x").unwrap_err(), CompleteError::NotFound);
+        assert_eq!(
+            complete(shop, ids, 1, "x").unwrap_err(),
+            CompleteError::NotFound
+        );
         assert_eq!(shop.orders.len(), 1);
     }
 

@@ -128,7 +128,10 @@ fn storefront_routes() -> Router<Arc<SimState>> {
             "/_sim/shops/{shop}/theme/app-blocks/{id}",
             axum::routing::delete(online_store::remove_app_block),
         )
-        .route("/_sim/shops/{shop}/customer", put(online_store::set_customer))
+        .route(
+            "/_sim/shops/{shop}/customer",
+            put(online_store::set_customer),
+        )
 }
 
 /// Entry point of the library.

@@ -14,11 +14,9 @@ use super::pagination::{paginate, PageArgs};
 use super::scalars::{DateTime, Decimal, Money, Url};
 use super::search::SearchQuery;
 use super::RequestCtx;
-use crate::money::{format_decimal, format_money, CurrencyCode};
 use crate::invoice::{CompleteError, OrderRecord};
-use crate::state::{
-    DraftOrderRecord, LineItemRecord, ProductRecord, Shop, VariantRecord, World,
-};
+use crate::money::{format_decimal, format_money, CurrencyCode};
+use crate::state::{DraftOrderRecord, LineItemRecord, ProductRecord, Shop, VariantRecord, World};
 
 pub type AdminSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
@@ -414,7 +412,10 @@ impl DraftOrderObject {
     }
     /// When the draft order was completed into an order.
     async fn completed_at(&self) -> Option<DateTime> {
-        self.record.completion.as_ref().map(|c| c.completed_at.into())
+        self.record
+            .completion
+            .as_ref()
+            .map(|c| c.completed_at.into())
     }
     /// The order made by completing the draft order.
     async fn order(&self, ctx: &Context<'_>) -> Option<OrderObject> {
@@ -724,16 +725,18 @@ impl MutationRoot {
         let rc = ctx.data_unchecked::<RequestCtx>();
         rc.require_scope("write_draft_orders", "draftOrderCreate")?;
         let mut world = rc.state.world.lock().await;
-        Ok(match draft_orders::create(&mut world, &rc.state.base_url, &rc.shop, &input) {
-            Ok(record) => DraftOrderCreatePayload {
-                draft_order: Some(DraftOrderObject::new(&record)),
-                user_errors: Vec::new(),
+        Ok(
+            match draft_orders::create(&mut world, &rc.state.base_url, &rc.shop, &input) {
+                Ok(record) => DraftOrderCreatePayload {
+                    draft_order: Some(DraftOrderObject::new(&record)),
+                    user_errors: Vec::new(),
+                },
+                Err(user_errors) => DraftOrderCreatePayload {
+                    draft_order: None,
+                    user_errors,
+                },
             },
-            Err(user_errors) => DraftOrderCreatePayload {
-                draft_order: None,
-                user_errors,
-            },
-        })
+        )
     }
 
     async fn draft_order_delete(
@@ -765,7 +768,10 @@ impl MutationRoot {
             user_errors: vec![UserError::new(&[field], message)],
         };
         if source_name.as_ref().is_some_and(|s| s.len() > 255) {
-            return Ok(refuse("sourceName", "Source name is too long (maximum is 255 characters)"));
+            return Ok(refuse(
+                "sourceName",
+                "Source name is too long (maximum is 255 characters)",
+            ));
         }
         let Some(number) = parse_gid(&id, "DraftOrder")? else {
             return Ok(refuse("id", &CompleteError::NotFound.to_string()));

@@ -43,7 +43,11 @@ pub struct Block {
 impl Block {
     /// The templates the block may be added to (`enabled_on.templates`); `None` means any.
     pub fn templates(&self) -> Option<Vec<String>> {
-        let list = self.schema.get("enabled_on")?.get("templates")?.as_array()?;
+        let list = self
+            .schema
+            .get("enabled_on")?
+            .get("templates")?
+            .as_array()?;
         Some(
             list.iter()
                 .filter_map(|t| t.as_str().map(str::to_owned))
@@ -276,7 +280,10 @@ impl Extension {
 }
 
 /// The locale file for `locale` (exact, then its language) and the default one (`*.default`).
-fn pick<'a>(files: &'a BTreeMap<String, Value>, locale: &str) -> (Option<&'a Value>, Option<&'a Value>) {
+fn pick<'a>(
+    files: &'a BTreeMap<String, Value>,
+    locale: &str,
+) -> (Option<&'a Value>, Option<&'a Value>) {
     let default = files
         .iter()
         .find(|(name, _)| name.ends_with(".default"))
@@ -315,7 +322,8 @@ mod tests {
 
     #[test]
     fn reads_flat_toml() {
-        let toml = "# c\nname = \"Gridprice calculator\"\ntype = \"theme\" # the kind\nhandle=\"gp\"\n";
+        let toml =
+            "# c\nname = \"Gridprice calculator\"\ntype = \"theme\" # the kind\nhandle=\"gp\"\n";
         assert_eq!(toml_string(toml, "name").unwrap(), "Gridprice calculator");
         assert_eq!(toml_string(toml, "type").unwrap(), "theme");
         assert_eq!(toml_string(toml, "handle").unwrap(), "gp");

@@ -98,7 +98,8 @@ fn page_locale(requested: Option<&str>) -> String {
         let language = parts.next().unwrap_or_default();
         (2..=3).contains(&language.len())
             && language.bytes().all(|b| b.is_ascii_lowercase())
-            && parts.all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+            && parts
+                .all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
     };
     match requested {
         Some(l) if l.len() <= 20 && valid(l) => l.to_owned(),
@@ -117,8 +118,18 @@ fn product_json(shop: &Shop, product: &ProductRecord, origin: &str) -> Value {
             })
         })
         .collect();
-    let min = product.variants.iter().map(|v| v.price_minor).min().unwrap_or(0);
-    let max = product.variants.iter().map(|v| v.price_minor).max().unwrap_or(0);
+    let min = product
+        .variants
+        .iter()
+        .map(|v| v.price_minor)
+        .min()
+        .unwrap_or(0);
+    let max = product
+        .variants
+        .iter()
+        .map(|v| v.price_minor)
+        .max()
+        .unwrap_or(0);
     json!({
         "id": product.id,
         "title": product.title,
@@ -171,7 +182,10 @@ fn render_block(ext: &Extension, placed: &AppBlock, page: &PageContext) -> Strin
     let file = format!("blocks/{}.liquid", placed.handle);
     let inner = match render::render(&file, &block.source, &globals, translations, &assets) {
         Ok(html) => html,
-        Err(e) => format!("<div class=\"liquid-error\" role=\"alert\">{}</div>", escape(&e.to_string())),
+        Err(e) => format!(
+            "<div class=\"liquid-error\" role=\"alert\">{}</div>",
+            escape(&e.to_string())
+        ),
     };
     format!(
         "<div id=\"shopify-block-{id}\" class=\"shopify-block shopify-app-block\">{inner}</div>",
@@ -227,7 +241,11 @@ pub async fn product_page(
     let (shop_name, currency, product, mut blocks, context) = {
         let world = state.world.lock().await;
         let Some(shop) = world.shops.get(&shop_domain) else {
-            return error_page(StatusCode::NOT_FOUND, "Shop not found", "There is no shop here.");
+            return error_page(
+                StatusCode::NOT_FOUND,
+                "Shop not found",
+                "There is no shop here.",
+            );
         };
         let product = shop
             .products
@@ -266,7 +284,13 @@ pub async fn product_page(
             .filter(|b| b.template == "product")
             .cloned()
             .collect();
-        (shop.name.clone(), shop.currency, product.clone(), blocks, context)
+        (
+            shop.name.clone(),
+            shop.currency,
+            product.clone(),
+            blocks,
+            context,
+        )
     };
     let extension = if blocks.is_empty() && query.preview_app_block.is_none() {
         None
@@ -301,8 +325,17 @@ pub async fn product_page(
             Section::Apps => apps.push_str(&html),
         }
     }
-    let min_price = product.variants.iter().map(|v| v.price_minor).min().unwrap_or(0);
-    let from = if locale.starts_with("de") { "ab" } else { "From" };
+    let min_price = product
+        .variants
+        .iter()
+        .map(|v| v.price_minor)
+        .min()
+        .unwrap_or(0);
+    let from = if locale.starts_with("de") {
+        "ab"
+    } else {
+        "From"
+    };
     let body = format!(
         "<header class=\"site-header\"><a class=\"name\" href=\"{origin}/products/{handle}\">{shop}</a>\
          <nav aria-label=\"Language\"><a href=\"?locale=en\" lang=\"en\">English</a><a href=\"?locale=de\" lang=\"de\">Deutsch</a></nav></header>\
@@ -518,7 +551,11 @@ pub async fn editor(
     let (shop_name, preview_handle, placed) = {
         let world = state.world.lock().await;
         let Some(shop) = world.shops.get(&shop_domain) else {
-            return error_page(StatusCode::NOT_FOUND, "Shop not found", "There is no shop here.");
+            return error_page(
+                StatusCode::NOT_FOUND,
+                "Shop not found",
+                "There is no shop here.",
+            );
         };
         let first = shop
             .products
@@ -543,9 +580,10 @@ pub async fn editor(
             Ok((handle, section, ext)) => {
                 let block = &ext.blocks[&handle];
                 let name = ext.block_name(block, "en");
-                if placed.iter().any(|b| {
-                    b.template == template && b.section == section && b.handle == handle
-                }) {
+                if placed
+                    .iter()
+                    .any(|b| b.template == template && b.section == section && b.handle == handle)
+                {
                     notice = format!(
                         "<p class=\"notice\" role=\"status\">“{}” is already in this section.</p>",
                         escape(&name)
@@ -587,7 +625,8 @@ pub async fn editor(
         );
     }
     if query.removed.is_some() {
-        notice = "<p class=\"notice\" role=\"status\">Saved. The app block was removed.</p>".to_owned();
+        notice =
+            "<p class=\"notice\" role=\"status\">Saved. The app block was removed.</p>".to_owned();
     }
     let names = |handle: &str| match &ext {
         Ok(ext) => ext
@@ -612,16 +651,20 @@ pub async fn editor(
             .collect()
     };
     let new_in = |section: Section| -> String {
-        let Some(id) = &query.add_app_block_id else { return String::new() };
+        let Some(id) = &query.add_app_block_id else {
+            return String::new();
+        };
         let target = query.target.as_deref().unwrap_or("newAppsSection");
         match &ext {
-            Ok(ext) if !pending.is_empty() => match check_placement(ext, &api_key, &template, id, target) {
-                Ok((handle, s)) if s == section => format!(
-                    "<li class=\"new\">{}<span class=\"tag\">New</span></li>",
-                    escape(&names(&handle))
-                ),
-                _ => String::new(),
-            },
+            Ok(ext) if !pending.is_empty() => {
+                match check_placement(ext, &api_key, &template, id, target) {
+                    Ok((handle, s)) if s == section => format!(
+                        "<li class=\"new\">{}<span class=\"tag\">New</span></li>",
+                        escape(&names(&handle))
+                    ),
+                    _ => String::new(),
+                }
+            }
             _ => String::new(),
         }
     };
@@ -688,37 +731,70 @@ pub async fn editor_save(
     if let Some(id) = form.remove_block_id {
         let mut world = state.world.lock().await;
         let Some(shop) = world.shops.get_mut(&shop_domain) else {
-            return error_page(StatusCode::NOT_FOUND, "Shop not found", "There is no shop here.");
+            return error_page(
+                StatusCode::NOT_FOUND,
+                "Shop not found",
+                "There is no shop here.",
+            );
         };
         let before = shop.storefront.app_blocks.len();
         shop.storefront.app_blocks.retain(|b| b.id != id);
         if before == shop.storefront.app_blocks.len() {
-            return error_page(StatusCode::NOT_FOUND, "Block not found", "That app block is not in the theme.");
+            return error_page(
+                StatusCode::NOT_FOUND,
+                "Block not found",
+                "That app block is not in the theme.",
+            );
         }
         return back("&removed=1");
     }
     let Some(app_block_id) = form.add_app_block_id else {
-        return error_page(StatusCode::BAD_REQUEST, "Nothing to save", "The form named no app block.");
+        return error_page(
+            StatusCode::BAD_REQUEST,
+            "Nothing to save",
+            "The form named no app block.",
+        );
     };
     let ext = match load_extension(&state).await {
         Ok(ext) => ext,
-        Err(e) => return error_page(StatusCode::UNPROCESSABLE_ENTITY, "App block not added", &e.to_string()),
+        Err(e) => {
+            return error_page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "App block not added",
+                &e.to_string(),
+            )
+        }
     };
     let api_key = state.config.read().await.api_key.clone();
     let target = form.target.unwrap_or_else(|| "newAppsSection".to_owned());
-    let (handle, section) = match check_placement(&ext, &api_key, &template, &app_block_id, &target) {
+    let (handle, section) = match check_placement(&ext, &api_key, &template, &app_block_id, &target)
+    {
         Ok(found) => found,
-        Err(e) => return error_page(StatusCode::UNPROCESSABLE_ENTITY, "App block not added", &e.to_string()),
+        Err(e) => {
+            return error_page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "App block not added",
+                &e.to_string(),
+            )
+        }
     };
     let mut world = state.world.lock().await;
     let Some(shop) = world.shops.get_mut(&shop_domain) else {
-        return error_page(StatusCode::NOT_FOUND, "Shop not found", "There is no shop here.");
+        return error_page(
+            StatusCode::NOT_FOUND,
+            "Shop not found",
+            "There is no shop here.",
+        );
     };
     match place(shop, &ext, &handle, &template, section, None) {
         Ok(block) => back(&format!("&saved={}", urlencode(&block.id))),
         // A second Save of the same deep link (a double click) changes nothing.
         Err(PlacementError::AlreadyAdded) => back(""),
-        Err(e) => error_page(StatusCode::UNPROCESSABLE_ENTITY, "App block not added", &e.to_string()),
+        Err(e) => error_page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "App block not added",
+            &e.to_string(),
+        ),
     }
 }
 
@@ -769,7 +845,8 @@ pub async fn add_app_block(
     let template = new.template.unwrap_or_else(|| "product".to_owned());
     let target = new.target.unwrap_or_else(|| "mainSection".to_owned());
     let app_block_id = format!("{api_key}/{}", new.handle);
-    let (handle, section) = match check_placement(&ext, &api_key, &template, &app_block_id, &target) {
+    let (handle, section) = match check_placement(&ext, &api_key, &template, &app_block_id, &target)
+    {
         Ok(found) => found,
         Err(e) => return json_error(StatusCode::BAD_REQUEST, e.to_string()),
     };
@@ -836,7 +913,9 @@ mod tests {
             customer_cookie("a.myshopify.com", Some("42")).unwrap(),
             "_sim_customer=42; Path=/store/a.myshopify.com; SameSite=Lax; HttpOnly"
         );
-        assert!(customer_cookie("a", Some("")).unwrap().contains("Max-Age=0"));
+        assert!(customer_cookie("a", Some(""))
+            .unwrap()
+            .contains("Max-Age=0"));
         assert_eq!(customer_cookie("a", Some("x")), None);
         assert_eq!(customer_cookie("a", None), None);
     }

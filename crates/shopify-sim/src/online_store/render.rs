@@ -100,7 +100,10 @@ impl Filter for TFilter {
         let key = input.to_kstr().into_owned();
         let mut vars = Vec::with_capacity(self.keyword.len());
         for (name, expression) in &self.keyword {
-            vars.push((name.as_str(), expression.evaluate(runtime)?.to_kstr().into_owned()));
+            vars.push((
+                name.as_str(),
+                expression.evaluate(runtime)?.to_kstr().into_owned(),
+            ));
         }
         let Some(found) = self.translations.get(&key) else {
             return Ok(Value::scalar(format!(
@@ -111,7 +114,10 @@ impl Filter for TFilter {
         let text = match found {
             Json::String(s) => s.as_str(),
             Json::Object(forms) => {
-                let count = vars.iter().find(|(n, _)| *n == "count").map(|(_, v)| v.as_str());
+                let count = vars
+                    .iter()
+                    .find(|(n, _)| *n == "count")
+                    .map(|(_, v)| v.as_str());
                 let form = match count {
                     Some("0") if forms.contains_key("zero") => "zero",
                     Some("1") => "one",
@@ -298,7 +304,9 @@ mod tests {
     fn translations() -> Translations {
         Translations {
             locale: "de".to_owned(),
-            primary: Some(json!({"a": {"hello": "Hallo {{ name }}", "items": {"one": "ein Teil", "other": "{{ count }} Teile"}}})),
+            primary: Some(
+                json!({"a": {"hello": "Hallo {{ name }}", "items": {"one": "ein Teil", "other": "{{ count }} Teile"}}}),
+            ),
             fallback: Some(json!({"a": {"only_en": "English <b>", "rich_html": "<b>bold</b>"}})),
         }
     }
@@ -309,12 +317,27 @@ mod tests {
 
     #[test]
     fn shopify_filters() {
-        assert_eq!(run("{{ 'a.hello' | t: name: who }}", json!({"who": "Welt"})), "Hallo Welt");
-        assert_eq!(run("{{ 'a.items' | t: count: 1 }}|{{ 'a.items' | t: count: 3 }}", json!({})), "ein Teil|3 Teile");
+        assert_eq!(
+            run("{{ 'a.hello' | t: name: who }}", json!({"who": "Welt"})),
+            "Hallo Welt"
+        );
+        assert_eq!(
+            run(
+                "{{ 'a.items' | t: count: 1 }}|{{ 'a.items' | t: count: 3 }}",
+                json!({})
+            ),
+            "ein Teil|3 Teile"
+        );
         assert_eq!(run("{{ 'a.only_en' | t }}", json!({})), "English &lt;b&gt;");
         assert_eq!(run("{{ 'a.rich_html' | t }}", json!({})), "<b>bold</b>");
-        assert_eq!(run("{{ 'a.nope' | t }}", json!({})), "translation missing: de.a.nope");
-        assert_eq!(run("{{ 'x.js' | asset_url }}", json!({})), "http://sim/cdn/x.js");
+        assert_eq!(
+            run("{{ 'a.nope' | t }}", json!({})),
+            "translation missing: de.a.nope"
+        );
+        assert_eq!(
+            run("{{ 'x.js' | asset_url }}", json!({})),
+            "http://sim/cdn/x.js"
+        );
         assert_eq!(
             run("{{ 'x.js' | asset_url | script_tag }}", json!({})),
             "<script src=\"http://sim/cdn/x.js\" type=\"text/javascript\"></script>"
@@ -324,11 +347,17 @@ mod tests {
             "<link href=\"http://sim/cdn/x.css\" rel=\"stylesheet\" type=\"text/css\" media=\"all\" />"
         );
         assert_eq!(
-            run("{{ block.settings | json }}", json!({"block": {"settings": {"a": true, "n": 2, "s": "x\"y"}}})),
+            run(
+                "{{ block.settings | json }}",
+                json!({"block": {"settings": {"a": true, "n": 2, "s": "x\"y"}}})
+            ),
             r#"{"a":true,"n":2,"s":"x\"y"}"#
         );
         assert_eq!(run("{{ '<a>' | escape }}", json!({})), "&lt;a&gt;");
-        assert_eq!(run("{% if x == blank %}blank{% endif %}", json!({"x": null})), "blank");
+        assert_eq!(
+            run("{% if x == blank %}blank{% endif %}", json!({"x": null})),
+            "blank"
+        );
     }
 
     #[test]

@@ -1,7 +1,11 @@
 //! End-to-end tests of the simulator over real sockets.
 
+mod app_proxy;
 mod common;
+mod extension;
 mod faults;
 mod graphql;
+mod invoice;
 mod oauth;
+mod storefront;
 mod webhooks;
