@@ -125,7 +125,7 @@ fn money(minor: i64, currency: CurrencyCode) -> String {
 }
 
 const CHECKOUT_CSS: &str = "main{max-width:44rem;margin:0 auto;padding:1.5rem 1rem 3rem}\
-header.shop{background:#fff;border-bottom:1px solid #e1e3e5;padding:1rem}header.shop p{max-width:44rem;margin:0 auto;font-weight:700;font-size:1.2rem}\
+header.shop{background:#fff;border-bottom:1px solid #e1e3e5;padding:1rem}header.shop p{max-width:44rem;margin:0 auto;padding:0 1rem;font-weight:700;font-size:1.2rem}\
 .card{background:#fff;border:1px solid #e1e3e5;border-radius:12px;padding:1.25rem;margin:1rem 0}\
 .line{display:grid;grid-template-columns:1fr auto;gap:.25rem 1rem;padding:.75rem 0;border-bottom:1px solid #e1e3e5}\
 .line:last-child{border-bottom:0}.line h3{margin:0;font-size:1rem}.attrs{margin:0;padding:0;list-style:none;color:#4a4f55;font-size:.9rem}\

@@ -165,7 +165,7 @@
 
   var CSS = ':host{--a:var(--gridprice-accent,#1a5dab);display:block;font:var(--gridprice-font,inherit);color:var(--gridprice-text,inherit);' +
     'max-width:34rem}[hidden]{display:none!important}form{display:grid;gap:var(--gridprice-gap,.9rem)}' +
-    '.row{display:grid;gap:.75rem;grid-template-columns:repeat(auto-fit,minmax(7rem,1fr))}' +
+    '.row{display:grid;gap:.75rem;grid-template-columns:repeat(auto-fit,minmax(7rem,1fr))}.o{grid-template-columns:repeat(auto-fit,minmax(12rem,1fr))}.q{max-width:11rem}' +
     '.f{display:grid;gap:.3rem;align-content:start;min-width:0}label{font-weight:600;font-size:.9em}' +
     'input,select{font:inherit;color:inherit;box-sizing:border-box;width:100%;min-height:2.75rem;padding:.5rem .7rem;' +
     'border:1px solid var(--gridprice-border,#8c9196);border-radius:var(--gridprice-radius,8px);background:var(--gridprice-field-bg,#fff)}' +
@@ -305,7 +305,7 @@
       if (units.length < 2) unitSel.disabled = true;
       unitSel.addEventListener('change', function () { self._unitChanged(unitSel.value); });
       dims.appendChild(this._field('unit', this.t('unit'), unitSel));
-      var opts = el('div', { class: 'row', part: 'options' });
+      var opts = el('div', { class: 'row o', part: 'options' });
       (p.optionGroups || []).forEach(function (g) {
         var sel = el('select', { 'data-group': g.id });
         var hasDefault = (g.choices || []).some(function (c) { return c.isDefault; });
@@ -320,7 +320,7 @@
       });
       var qty = el('input', { type: 'number', min: '1', max: '10000', step: '1', inputmode: 'numeric', value: '1' });
       qty.addEventListener('input', function () { self._changed(); });
-      var last = el('div', { class: 'row' });
+      var last = el('div', { class: 'row q' });
       last.appendChild(this._field('quantity', this.t('quantity'), qty));
       this._fields.append(dims, opts, last);
       if (!opts.childNodes.length) opts.hidden = true;
@@ -363,7 +363,9 @@
       this._unit = unit;
       ['width', 'height'].forEach(function (d) {
         var c = self._ctl[d].control, v = parseSize(c.value);
-        if (v) c.value = convert(v, from, unit, 4, 'round').text;
+        if (!v) return;
+        var exact = convert(v, from, unit, 4, 'floor');
+        c.value = exact.exact ? exact.text : convert(v, from, unit, 2, 'floor').text;
       });
       this._hints();
       this._changed();
@@ -439,6 +441,7 @@
 
     _problem(status, body) {
       var mapped = mapProblem(status, body, this.t.bind(this), this._ranges()), self = this;
+      if (Object.keys(mapped.fields).length) this._price.textContent = '';
       Object.keys(mapped.fields).forEach(function (f) { self._error(f, mapped.fields[f]); });
       this._formError(mapped.form);
       return mapped;

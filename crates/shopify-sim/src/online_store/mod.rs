@@ -690,10 +690,10 @@ pub async fn editor(
         format!("<p>The theme has no “{}” template.</p>", escape(&template))
     };
     let body = format!(
-        "<div class=\"bar\"><h1>Theme editor · {shop} · Current theme: Minimal</h1><div class=\"actions\">\
-         <a href=\"{preview_page}\">View store</a></div></div>\
-         <div class=\"editor\"><aside>{notice}{pending}{tree}</aside>\
-         <div class=\"preview\"><iframe title=\"Preview of the product page\" src=\"{preview_src}\"></iframe></div></div>",
+        "<header class=\"bar\"><h1>Theme editor · {shop} · Current theme: Minimal</h1><div class=\"actions\">\
+         <a href=\"{preview_page}\">View store</a></div></header>\
+         <main class=\"editor\"><aside aria-label=\"Template\">{notice}{pending}{tree}</aside>\
+         <div class=\"preview\"><iframe title=\"Preview of the product page\" src=\"{preview_src}\"></iframe></div></main>",
         shop = escape(&shop_name),
         preview_page = escape(&preview_handle.map(|h| format!("{origin}/products/{h}")).unwrap_or_default()),
         preview_src = escape(&preview_src),
