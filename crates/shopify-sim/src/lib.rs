@@ -1,6 +1,8 @@
 //! A local Shopify for development and tests (DESIGN §7): OAuth and token exchange, session
 //! tokens, the Admin GraphQL subset Gridprice uses with Shopify's cost model and throttling,
-//! fault injection, signed webhooks and a seeded demo shop, all over real HTTP.
+//! fault injection, signed webhooks and a seeded demo shop, all over real HTTP; and what a
+//! shopper sees (DESIGN §13): the online store rendering the app's theme app extension with
+//! Liquid, the theme editor's deep link, the app proxy and the invoice (checkout) page.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), shopify_sim::SimError> {
