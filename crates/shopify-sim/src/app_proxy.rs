@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{header, HeaderMap, HeaderName, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderName, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -109,30 +109,37 @@ fn customer_from_request(params: &[(String, String)], headers: &HeaderMap) -> Op
     from_param.or_else(from_cookie).filter(|id| *id > 0)
 }
 
+/// The path after `/store/{shop}/apps/{subpath}/`, still percent-encoded as the browser sent it
+/// (a product id `gid%3A%2F%2F…` stays one segment); `None` when a segment is `.` or `..`,
+/// which could climb out of the proxy URL.
+fn raw_rest(uri: &Uri) -> Option<&str> {
+    let rest = uri.path().splitn(6, '/').nth(5).unwrap_or_default();
+    let climbs = rest.split('/').any(|segment| {
+        let decoded = segment.replace("%2e", ".").replace("%2E", ".");
+        decoded == "." || decoded == ".."
+    });
+    (!climbs).then_some(rest)
+}
+
 /// `/store/{shop}/apps/{subpath}`
 pub async fn forward_root(
     state: State<Arc<SimState>>,
     Path((shop, subpath)): Path<(String, String)>,
+    uri: Uri,
     query: RawQuery,
     method: Method,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    forward(
-        state,
-        Path((shop, subpath, String::new())),
-        query,
-        method,
-        headers,
-        body,
-    )
-    .await
+    let path = Path((shop, subpath, String::new()));
+    forward(state, path, uri, query, method, headers, body).await
 }
 
 /// `/store/{shop}/apps/{subpath}/{*path}`
 pub async fn forward(
     State(state): State<Arc<SimState>>,
-    Path((shop, subpath, path)): Path<(String, String, String)>,
+    Path((shop, subpath, _decoded)): Path<(String, String, String)>,
+    uri: Uri,
     RawQuery(raw): RawQuery,
     method: Method,
     headers: HeaderMap,
@@ -141,6 +148,9 @@ pub async fn forward(
     if subpath != state.initial.app_proxy_subpath {
         return plain(StatusCode::NOT_FOUND, "Not Found");
     }
+    let Some(path) = raw_rest(&uri) else {
+        return plain(StatusCode::NOT_FOUND, "Not Found");
+    };
     let raw = raw.unwrap_or_default();
     if raw.len() > MAX_QUERY_BYTES {
         return plain(StatusCode::URI_TOO_LONG, "The query string is too long.");
@@ -286,6 +296,26 @@ mod tests {
         let sig = signature("hush", &params);
         assert_eq!(sig.len(), 64);
         assert_ne!(sig, signature("other", &params));
+    }
+
+    #[test]
+    fn raw_paths() {
+        let uri: Uri =
+            "/store/a/apps/gridprice/products/gid%3A%2F%2Fshopify%2FProduct%2F1/price?x=1"
+                .parse()
+                .unwrap();
+        assert_eq!(
+            raw_rest(&uri),
+            Some("products/gid%3A%2F%2Fshopify%2FProduct%2F1/price")
+        );
+        let root: Uri = "/store/a/apps/gridprice".parse().unwrap();
+        assert_eq!(raw_rest(&root), Some(""));
+        for bad in [
+            "/store/a/apps/gridprice/../admin",
+            "/store/a/apps/gridprice/x/%2E%2e/y",
+        ] {
+            assert_eq!(raw_rest(&bad.parse().unwrap()), None, "{bad}");
+        }
     }
 
     #[test]

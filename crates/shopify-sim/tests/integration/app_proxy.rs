@@ -40,6 +40,7 @@ fn verify(raw_query: &str) -> Result<Vec<(String, String)>, String> {
 }
 
 async fn app(
+    uri: axum::http::Uri,
     method: Method,
     path: Option<Path<String>>,
     RawQuery(raw): RawQuery,
@@ -72,6 +73,7 @@ async fn app(
     let answer = json!({
         "method": method.as_str(),
         "path": path,
+        "rawPath": uri.path(),
         "params": pairs,
         "contentType": header("content-type"),
         "idempotencyKey": header("idempotency-key"),
@@ -146,6 +148,36 @@ async fn get_is_forwarded_signed() {
     let timestamp: i64 = param(&answer, "timestamp")[0].parse().unwrap();
     assert!((chrono::Utc::now().timestamp() - timestamp).abs() < 60);
     assert_eq!(answer["cookie"], Value::Null, "cookies are not forwarded");
+
+    // A percent-encoded product id stays one path segment.
+    let (status, answer) = get_json(&format!(
+        "{}/apps/gridprice/products/gid%3A%2F%2Fshopify%2FProduct%2F8000000000001/price",
+        sim.shop_url(DEMO_SHOP)
+    ))
+    .await;
+    assert_eq!(status, 201);
+    assert_eq!(
+        answer["path"],
+        "products/gid://shopify/Product/8000000000001/price"
+    );
+    assert_eq!(
+        answer["rawPath"],
+        "/proxy/products/gid%3A%2F%2Fshopify%2FProduct%2F8000000000001/price"
+    );
+    // Dot segments cannot climb out of the proxy URL (sent raw: HTTP clients normalise them).
+    {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let mut stream = tokio::net::TcpStream::connect(sim.local_addr())
+            .await
+            .unwrap();
+        let request = format!(
+            "GET /store/{DEMO_SHOP}/apps/gridprice/x/%2e%2e/y HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        );
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).await.unwrap();
+        assert!(answer.starts_with("HTTP/1.1 404"), "{answer}");
+    }
 
     // The proxy root, without a path.
     let (status, answer) = get_json(&format!("{}/apps/gridprice", sim.shop_url(DEMO_SHOP))).await;
