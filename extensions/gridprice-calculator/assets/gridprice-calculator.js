@@ -240,7 +240,7 @@
       this._p = null; this._q = null;
       this._shell();
       this._price.textContent = this.t('loading');
-      if (!id) return;
+      if (!id) { this._price.textContent = ''; this._formError(this.t('errorProduct')); return; }
       var seq = this._loadSeq = (this._loadSeq || 0) + 1;
       var r = await this._call('/products/' + encodeURIComponent(id)).catch(function () { return { status: 0 }; });
       if (seq !== this._loadSeq) return;
@@ -452,7 +452,10 @@
     _showPrice() {
       var q = this._q, box = this._price, self = this;
       box.textContent = '';
-      if (!q) { box.appendChild(el('p', { class: 'h' }, this.t('prompt'))); return; }
+      if (!q) {
+        if (!this.shadowRoot.querySelector('[aria-invalid=true]')) box.appendChild(el('p', { class: 'h' }, this.t('prompt')));
+        return;
+      }
       var line = el('p', { class: 't', part: 'total' });
       line.append(el('span', {}, this.t('total')), el('b', {}, this._money(q.totalMinor)));
       box.appendChild(line);
