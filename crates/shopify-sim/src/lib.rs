@@ -14,14 +14,18 @@
 //! ```
 
 mod admin;
+mod app_proxy;
 mod config;
 mod control;
 mod embed;
 mod error;
 mod faults;
 mod graphql;
+mod html;
+mod invoice;
 mod money;
 mod oauth;
+mod online_store;
 mod seed;
 mod server;
 mod session_token;
