@@ -1,5 +1,7 @@
 //! Start-up configuration of the simulator and the part of it that can change at run time.
 
+use std::path::PathBuf;
+
 use serde::{Deserialize, Serialize};
 
 /// The Admin API version the simulator speaks by default (DESIGN §7 pins the app to it).
@@ -33,6 +35,15 @@ pub struct SimConfig {
     pub scopes: String,
     /// Seed of the random generator behind the `errorRate` fault, for reproducible runs.
     pub rng_seed: u64,
+    /// The app's name as the admin shows it (sidebar, title bar, iframe title).
+    pub app_name: String,
+    /// The app's theme app extension (`extensions/gridprice-calculator`): the online store renders
+    /// its app blocks and serves its assets. `None`: the theme has no app blocks to offer.
+    pub theme_extension_dir: Option<PathBuf>,
+    /// Where the app proxy forwards (`[app_proxy] url`); `None` means `{app_url}/proxy`.
+    pub app_proxy_url: Option<String>,
+    /// The app proxy's subpath under `/apps/` (`[app_proxy] subpath`).
+    pub app_proxy_subpath: String,
 }
 
 impl Default for SimConfig {
@@ -55,6 +66,10 @@ impl Default for SimConfig {
             .to_vec(),
             scopes: "write_draft_orders,read_products".to_owned(),
             rng_seed: 0x5eed,
+            app_name: "Gridprice".to_owned(),
+            theme_extension_dir: None,
+            app_proxy_url: None,
+            app_proxy_subpath: "gridprice".to_owned(),
         }
     }
 }
@@ -70,6 +85,8 @@ pub struct RuntimeConfig {
     pub api_versions: Vec<String>,
     /// Lifetime of expiring offline access tokens issued from now on.
     pub offline_token_ttl_secs: u64,
+    /// The app proxy's target; `None` means `{app_url}/proxy`.
+    pub app_proxy_url: Option<String>,
 }
 
 impl RuntimeConfig {
@@ -81,7 +98,18 @@ impl RuntimeConfig {
             restore_rate: config.restore_rate,
             api_versions: config.api_versions.clone(),
             offline_token_ttl_secs: DEFAULT_OFFLINE_TOKEN_TTL_SECS,
+            app_proxy_url: config
+                .app_proxy_url
+                .as_deref()
+                .map(|url| url.trim_end_matches('/').to_owned()),
         }
+    }
+
+    /// Where the app proxy forwards to.
+    pub fn app_proxy_target(&self) -> String {
+        self.app_proxy_url
+            .clone()
+            .unwrap_or_else(|| format!("{}/proxy", self.app_url))
     }
 
     /// Applies a partial update; the caller has validated it.
@@ -98,6 +126,9 @@ impl RuntimeConfig {
         if let Some(ttl) = update.offline_token_ttl_secs {
             self.offline_token_ttl_secs = ttl;
         }
+        if let Some(url) = update.app_proxy_url {
+            self.app_proxy_url = Some(url.trim_end_matches('/').to_owned());
+        }
     }
 }
 
@@ -109,14 +140,19 @@ pub struct ConfigUpdate {
     pub bucket_size: Option<u32>,
     pub restore_rate: Option<u32>,
     pub offline_token_ttl_secs: Option<u64>,
+    pub app_proxy_url: Option<String>,
 }
 
 impl ConfigUpdate {
     pub(crate) fn validate(&self) -> Result<(), String> {
-        if let Some(url) = &self.app_url {
-            let parsed = url::Url::parse(url).map_err(|e| format!("appUrl: {e}"))?;
+        for (name, url) in [
+            ("appUrl", &self.app_url),
+            ("appProxyUrl", &self.app_proxy_url),
+        ] {
+            let Some(url) = url else { continue };
+            let parsed = url::Url::parse(url).map_err(|e| format!("{name}: {e}"))?;
             if !matches!(parsed.scheme(), "http" | "https") {
-                return Err("appUrl: must be an http or https URL".to_owned());
+                return Err(format!("{name}: must be an http or https URL"));
             }
         }
         if self.bucket_size == Some(0) {

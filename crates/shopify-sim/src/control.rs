@@ -105,6 +105,7 @@ pub async fn reset(State(state): Shared) -> Json<Value> {
 
 fn draft_order_json(shop: &str, order: &DraftOrderRecord) -> Value {
     let currency = order.currency;
+    let (completed_at, completed_order) = crate::invoice::completion_json(order);
     let lines: Vec<Value> = order
         .line_items
         .iter()
@@ -136,6 +137,8 @@ fn draft_order_json(shop: &str, order: &DraftOrderRecord) -> Value {
         "total": format_money(order.total_minor, currency),
         "invoiceUrl": order.invoice_url,
         "createdAt": order.created_at,
+        "completedAt": completed_at,
+        "order": completed_order,
         "lineItems": lines,
     })
 }

@@ -1,6 +1,8 @@
 //! A local Shopify for development and tests (DESIGN §7): OAuth and token exchange, session
 //! tokens, the Admin GraphQL subset Gridprice uses with Shopify's cost model and throttling,
-//! fault injection, signed webhooks and a seeded demo shop, all over real HTTP.
+//! fault injection, signed webhooks and a seeded demo shop, all over real HTTP; and the admin a
+//! merchant sees around the embedded app (the app in an iframe, with offline stand-ins of App
+//! Bridge and the Polaris web components served at `/shopifycloud/…`).
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), shopify_sim::SimError> {
@@ -11,13 +13,19 @@
 //! # Ok(()) }
 //! ```
 
+mod admin;
+mod app_proxy;
 mod config;
 mod control;
+mod embed;
 mod error;
 mod faults;
 mod graphql;
+mod html;
+mod invoice;
 mod money;
 mod oauth;
+mod online_store;
 mod seed;
 mod server;
 mod session_token;

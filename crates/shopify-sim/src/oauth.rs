@@ -1,7 +1,7 @@
 //! OAuth as a shop serves it: authorize (auto-approved), the access-token endpoint
 //! (authorization code, token exchange of a session token or of a non-expiring offline token,
-//! refresh of an expiring offline token), and the embedded app load. Offline tokens expire when
-//! the request says `expiring=1`, as Shopify's do.
+//! refresh of an expiring offline token). Offline tokens expire when the request says
+//! `expiring=1`, as Shopify's do. The embedded app load is the admin's (`admin` module).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,11 +11,11 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use base64::Engine as _;
 use serde_json::{json, Value};
 use tokio::time::Instant;
 
-use crate::session_token::{self, SessionClaims};
+use crate::embed::host_param;
+use crate::session_token;
 use crate::signing::{query_hmac, random_hex};
 use crate::state::{AccessToken, AuthCode, RefreshRecord, SimState};
 
@@ -54,24 +54,17 @@ fn oauth_error(status: StatusCode, error: &'static str, description: &str) -> OA
     }
 }
 
-fn query_pairs(raw: Option<&str>) -> Vec<(String, String)> {
+pub(crate) fn query_pairs(raw: Option<&str>) -> Vec<(String, String)> {
     url::form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
         .into_owned()
         .collect()
 }
 
-fn param<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+pub(crate) fn param<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
     pairs
         .iter()
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.as_str())
-}
-
-/// Shopify's `host` parameter: base64 of the shop's admin location.
-fn host_param(shop: &str) -> String {
-    let store = shop.strip_suffix(".myshopify.com").unwrap_or(shop);
-    base64::engine::general_purpose::STANDARD_NO_PAD
-        .encode(format!("admin.shopify.com/store/{store}"))
 }
 
 /// Appends signed parameters to `target` and redirects there.
@@ -90,7 +83,7 @@ fn signed_redirect(target: &str, mut params: Vec<(String, String)>, secret: &str
     (StatusCode::FOUND, [(header::LOCATION, url.to_string())]).into_response()
 }
 
-async fn shop_exists(state: &SimState, shop: &str) -> bool {
+pub(crate) async fn shop_exists(state: &SimState, shop: &str) -> bool {
     state.world.lock().await.shops.contains_key(shop)
 }
 
@@ -466,42 +459,4 @@ pub async fn access_token(
         }
         Err(refused) => refused.into_response(),
     }
-}
-
-/// `GET /store/{shop}/admin/apps/{api_key}[?user=N]`: opens the app "inside the admin" by
-/// redirecting to it with the signed parameters and session token Shopify adds.
-pub async fn embedded_load(
-    State(state): State<Arc<SimState>>,
-    Path((shop, api_key)): Path<(String, String)>,
-    RawQuery(raw): RawQuery,
-) -> Response {
-    let config = state.config.read().await.clone();
-    if api_key != config.api_key || !shop_exists(&state, &shop).await {
-        return crate::graphql::not_found();
-    }
-    let user = param(&query_pairs(raw.as_deref()), "user")
-        .and_then(|u| u.parse().ok())
-        .unwrap_or(DEFAULT_USER_ID);
-    let claims = SessionClaims::new(
-        &shop,
-        &config.api_key,
-        user,
-        session_token::DEFAULT_TTL_SECS,
-    );
-    let params = vec![
-        ("embedded".to_owned(), "1".to_owned()),
-        ("host".to_owned(), host_param(&shop)),
-        (
-            "id_token".to_owned(),
-            session_token::mint(&claims, &state.api_secret),
-        ),
-        ("locale".to_owned(), "en".to_owned()),
-        ("session".to_owned(), random_hex(32)),
-        ("shop".to_owned(), shop.clone()),
-        (
-            "timestamp".to_owned(),
-            chrono::Utc::now().timestamp().to_string(),
-        ),
-    ];
-    signed_redirect(&config.app_url, params, &state.api_secret)
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::Router;
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
@@ -20,7 +20,7 @@ use tower::ServiceExt as _;
 use crate::config::SimConfig;
 use crate::error::SimError;
 use crate::state::SimState;
-use crate::{control, graphql, oauth};
+use crate::{admin, app_proxy, control, graphql, invoice, oauth, online_store};
 
 /// Largest request body accepted anywhere (GraphQL documents, control requests).
 const MAX_BODY_BYTES: usize = 256 * 1024;
@@ -52,10 +52,36 @@ pub fn router(state: Arc<SimState>) -> Router {
             "/store/{shop}/admin/api/{version}/graphql.json",
             post(graphql::handle),
         )
+        .route("/store/{shop}/admin", get(admin::admin_home))
+        .route("/store/{shop}/admin/", get(admin::admin_home))
+        .route("/store/{shop}/admin/apps/{api_key}", get(admin::app_root))
         .route(
-            "/store/{shop}/admin/apps/{api_key}",
-            get(oauth::embedded_load),
+            "/store/{shop}/admin/apps/{api_key}/{*path}",
+            get(admin::app_path),
         )
+        .route(
+            "/store/{shop}/admin/app-bridge/{api_key}/session-token",
+            post(admin::frame_session_token),
+        )
+        .route(
+            "/store/{shop}/admin/app-bridge/{api_key}/app-url",
+            post(admin::frame_app_url),
+        )
+        .route(
+            "/store/{shop}/admin/app-bridge/{api_key}/products",
+            get(admin::frame_products),
+        )
+        .route(
+            "/store/{shop}/admin/draft_orders/{id}",
+            get(admin::draft_order_page),
+        )
+        .route(
+            "/shopifycloud/app-bridge.js",
+            get(admin::assets::app_bridge),
+        )
+        .route("/shopifycloud/polaris-1.js", get(admin::assets::polaris))
+        .route("/_sim/assets/{name}", get(admin::assets::admin_asset))
+        .route("/_sim/images/products/{file}", get(admin::product_image))
         .route("/_sim/health", get(control::health))
         .route(
             "/_sim/config",
@@ -84,9 +110,54 @@ pub fn router(state: Arc<SimState>) -> Router {
             post(control::issue_token),
         )
         .route("/_sim/session-token", post(control::session_token))
+        .merge(storefront_routes())
         .route("/_sim/webhooks", post(control::send_webhook))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
+}
+
+/// What a shopper and a merchant see of the online store: product pages, the theme editor,
+/// the extension's assets, the app proxy and the invoice (checkout) page, with their controls.
+fn storefront_routes() -> Router<Arc<SimState>> {
+    Router::new()
+        .route(
+            "/store/{shop}/products/{handle}",
+            get(online_store::product_page),
+        )
+        .route(
+            "/store/{shop}/cdn/extensions/{handle}/assets/{file}",
+            get(online_store::asset),
+        )
+        .route(
+            "/store/{shop}/admin/themes/current/editor",
+            get(online_store::editor).post(online_store::editor_save),
+        )
+        .route(
+            "/store/{shop}/apps/{subpath}",
+            get(app_proxy::forward_root).post(app_proxy::forward_root),
+        )
+        .route(
+            "/store/{shop}/apps/{subpath}/{*path}",
+            get(app_proxy::forward).post(app_proxy::forward),
+        )
+        .route(
+            "/store/{shop}/{shop_id}/invoices/{token}",
+            get(invoice::show).post(invoice::pay),
+        )
+        .route("/_sim/orders", get(invoice::list_orders))
+        .route("/_sim/shops/{shop}/theme", get(online_store::get_theme))
+        .route(
+            "/_sim/shops/{shop}/theme/app-blocks",
+            post(online_store::add_app_block),
+        )
+        .route(
+            "/_sim/shops/{shop}/theme/app-blocks/{id}",
+            axum::routing::delete(online_store::remove_app_block),
+        )
+        .route(
+            "/_sim/shops/{shop}/customer",
+            put(online_store::set_customer),
+        )
 }
 
 /// Entry point of the library.
@@ -119,7 +190,7 @@ impl Simulator {
             addr.set_ip(IpAddr::V4(Ipv4Addr::LOCALHOST));
         }
         let (stop_tx, stop_rx) = watch::channel(false);
-        let state = SimState::new(config, stop_rx.clone());
+        let state = SimState::new(config, format!("http://{addr}"), stop_rx.clone());
         let task = tokio::spawn(accept_loop(listener, router(state.clone()), stop_rx));
         tracing::info!(%addr, "shopify simulator listening");
         Ok(SimHandle {

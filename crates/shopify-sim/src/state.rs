@@ -27,11 +27,18 @@ pub struct SimState {
     pub(crate) schema: AdminSchema,
     pub(crate) http: reqwest::Client,
     pub(crate) shutdown: watch::Receiver<bool>,
+    /// `http://127.0.0.1:PORT`: the simulator's own address, for URLs it hands out (invoices).
+    pub(crate) base_url: String,
 }
 
 impl SimState {
-    pub(crate) fn new(config: SimConfig, shutdown: watch::Receiver<bool>) -> Arc<Self> {
+    pub(crate) fn new(
+        config: SimConfig,
+        base_url: String,
+        shutdown: watch::Receiver<bool>,
+    ) -> Arc<Self> {
         Arc::new(Self {
+            base_url,
             api_secret: config.api_secret.clone(),
             config: RwLock::new(RuntimeConfig::from_config(&config)),
             world: Mutex::new(World::new(config.rng_seed)),
@@ -56,6 +63,7 @@ pub struct IdSeq {
     next_draft_order: u64,
     next_line_item: u64,
     next_webhook_subscription: u64,
+    next_order: u64,
 }
 
 impl IdSeq {
@@ -67,6 +75,7 @@ impl IdSeq {
             next_draft_order: 1_100_000_000_001,
             next_line_item: 58_000_000_000_001,
             next_webhook_subscription: 1_500_000_000_001,
+            next_order: 5_600_000_000_001,
         }
     }
 
@@ -93,6 +102,9 @@ impl IdSeq {
     }
     pub fn webhook_subscription(&mut self) -> u64 {
         Self::take(&mut self.next_webhook_subscription)
+    }
+    pub fn order(&mut self) -> u64 {
+        Self::take(&mut self.next_order)
     }
 }
 
@@ -158,6 +170,8 @@ pub struct DraftOrderRecord {
     pub total_minor: i64,
     pub invoice_url: String,
     pub created_at: DateTime<Utc>,
+    /// Set when the draft order was completed into an order (`draftOrderComplete`, invoice paid).
+    pub completion: Option<crate::invoice::Completion>,
 }
 
 #[derive(Debug, Clone)]
@@ -182,6 +196,11 @@ pub struct Shop {
     pub draft_orders: Vec<DraftOrderRecord>,
     pub webhook_subscriptions: Vec<WebhookSubscriptionRecord>,
     pub next_draft_number: u64,
+    /// Orders made by completing draft orders.
+    pub orders: Vec<crate::invoice::OrderRecord>,
+    pub next_order_number: u64,
+    /// The online store's theme (app blocks placed) and storefront session.
+    pub storefront: crate::online_store::Storefront,
 }
 
 impl Shop {
@@ -196,6 +215,9 @@ impl Shop {
             draft_orders: Vec::new(),
             webhook_subscriptions: Vec::new(),
             next_draft_number: 1,
+            orders: Vec::new(),
+            next_order_number: 1001,
+            storefront: Default::default(),
         }
     }
 

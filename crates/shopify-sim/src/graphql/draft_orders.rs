@@ -261,8 +261,10 @@ fn check_order(shop: &Shop, input: &DraftOrderInput, errors: &mut Vec<UserError>
 }
 
 /// Creates a draft order in `shop_domain`, or explains why not; nothing is stored on error.
+/// `base_url` is the simulator's address: the invoice (checkout) page lives there.
 pub fn create(
     world: &mut World,
+    base_url: &str,
     shop_domain: &str,
     input: &DraftOrderInput,
 ) -> Result<DraftOrderRecord, Vec<UserError>> {
@@ -309,13 +311,11 @@ pub fn create(
         subtotal_minor: subtotal,
         // No shipping, tax or discounts in the simulator: the total is the subtotal.
         total_minor: subtotal,
-        invoice_url: format!(
-            "https://{}/{}/invoices/{}",
-            shop.domain,
-            shop.id,
-            random_hex(16)
-        ),
+        // Shopify's shape (`https://{shop}/{shopId}/invoices/{token}`) on the simulator's host,
+        // where `/store/{shop}` plays `https://{shop}`.
+        invoice_url: crate::invoice::invoice_url(base_url, &shop.domain, shop.id, &random_hex(16)),
         created_at: Utc::now(),
+        completion: None,
     };
     shop.next_draft_number += 1;
     shop.draft_orders.push(record.clone());

@@ -7,7 +7,7 @@ pub mod gate;
 mod pagination;
 pub mod scalars;
 pub mod schema;
-mod search;
+pub(crate) mod search;
 pub mod throttle;
 mod webhook_subscriptions;
 

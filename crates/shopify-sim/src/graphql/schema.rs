@@ -14,8 +14,9 @@ use super::pagination::{paginate, PageArgs};
 use super::scalars::{DateTime, Decimal, Money, Url};
 use super::search::SearchQuery;
 use super::RequestCtx;
+use crate::invoice::{CompleteError, OrderRecord};
 use crate::money::{format_decimal, format_money, CurrencyCode};
-use crate::state::{DraftOrderRecord, LineItemRecord, ProductRecord, Shop, VariantRecord};
+use crate::state::{DraftOrderRecord, LineItemRecord, ProductRecord, Shop, VariantRecord, World};
 
 pub type AdminSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
@@ -409,6 +410,24 @@ impl DraftOrderObject {
     async fn total_tax_set(&self) -> MoneyBag {
         MoneyBag::new(0, self.record.currency)
     }
+    /// When the draft order was completed into an order.
+    async fn completed_at(&self) -> Option<DateTime> {
+        self.record
+            .completion
+            .as_ref()
+            .map(|c| c.completed_at.into())
+    }
+    /// The order made by completing the draft order.
+    async fn order(&self, ctx: &Context<'_>) -> Option<OrderObject> {
+        let order_id = self.record.completion.as_ref()?.order_id;
+        with_shop(ctx, |shop| {
+            shop.orders
+                .iter()
+                .find(|o| o.id == order_id)
+                .map(|o| OrderObject(o.clone()))
+        })
+        .await
+    }
     async fn line_items(
         &self,
         first: Option<i32>,
@@ -439,6 +458,32 @@ impl DraftOrderObject {
                 reverse: reverse.unwrap_or(false),
             },
         )
+    }
+}
+
+/// An order, as far as completing a draft order makes one.
+#[derive(Clone, Debug)]
+pub struct OrderObject(OrderRecord);
+
+#[Object(name = "Order")]
+impl OrderObject {
+    async fn id(&self) -> ID {
+        gid("Order", self.0.id)
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn created_at(&self) -> DateTime {
+        self.0.created_at.into()
+    }
+    async fn source_name(&self) -> &str {
+        &self.0.source_name
+    }
+    async fn subtotal_price_set(&self) -> MoneyBag {
+        MoneyBag::new(self.0.subtotal_minor, self.0.currency)
+    }
+    async fn total_price_set(&self) -> MoneyBag {
+        MoneyBag::new(self.0.total_minor, self.0.currency)
     }
 }
 
@@ -518,6 +563,12 @@ pub struct DraftOrderDeleteInput {
 #[derive(SimpleObject)]
 pub struct DraftOrderDeletePayload {
     pub deleted_id: Option<ID>,
+    pub user_errors: Vec<UserError>,
+}
+
+#[derive(SimpleObject)]
+pub struct DraftOrderCompletePayload {
+    pub draft_order: Option<DraftOrderObject>,
     pub user_errors: Vec<UserError>,
 }
 
@@ -674,16 +725,18 @@ impl MutationRoot {
         let rc = ctx.data_unchecked::<RequestCtx>();
         rc.require_scope("write_draft_orders", "draftOrderCreate")?;
         let mut world = rc.state.world.lock().await;
-        Ok(match draft_orders::create(&mut world, &rc.shop, &input) {
-            Ok(record) => DraftOrderCreatePayload {
-                draft_order: Some(DraftOrderObject::new(&record)),
-                user_errors: Vec::new(),
+        Ok(
+            match draft_orders::create(&mut world, &rc.state.base_url, &rc.shop, &input) {
+                Ok(record) => DraftOrderCreatePayload {
+                    draft_order: Some(DraftOrderObject::new(&record)),
+                    user_errors: Vec::new(),
+                },
+                Err(user_errors) => DraftOrderCreatePayload {
+                    draft_order: None,
+                    user_errors,
+                },
             },
-            Err(user_errors) => DraftOrderCreatePayload {
-                draft_order: None,
-                user_errors,
-            },
-        })
+        )
     }
 
     async fn draft_order_delete(
@@ -699,6 +752,43 @@ impl MutationRoot {
             .get_mut(&rc.shop)
             .expect("the HTTP layer checked the shop");
         draft_orders::delete(shop, &input.id)
+    }
+
+    /// Completes a draft order into an order (marked as paid; no payment gateway is simulated).
+    async fn draft_order_complete(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        source_name: Option<String>,
+    ) -> async_graphql::Result<DraftOrderCompletePayload> {
+        let rc = ctx.data_unchecked::<RequestCtx>();
+        rc.require_scope("write_draft_orders", "draftOrderComplete")?;
+        let refuse = |field: &str, message: &str| DraftOrderCompletePayload {
+            draft_order: None,
+            user_errors: vec![UserError::new(&[field], message)],
+        };
+        if source_name.as_ref().is_some_and(|s| s.len() > 255) {
+            return Ok(refuse(
+                "sourceName",
+                "Source name is too long (maximum is 255 characters)",
+            ));
+        }
+        let Some(number) = parse_gid(&id, "DraftOrder")? else {
+            return Ok(refuse("id", &CompleteError::NotFound.to_string()));
+        };
+        let mut world = rc.state.world.lock().await;
+        let World { shops, ids, .. } = &mut *world;
+        let shop = shops
+            .get_mut(&rc.shop)
+            .expect("the HTTP layer checked the shop");
+        let source = source_name.as_deref().unwrap_or("api");
+        Ok(match crate::invoice::complete(shop, ids, number, source) {
+            Ok(record) => DraftOrderCompletePayload {
+                draft_order: Some(DraftOrderObject::new(&record)),
+                user_errors: Vec::new(),
+            },
+            Err(e) => refuse("id", &e.to_string()),
+        })
     }
 
     async fn webhook_subscription_create(

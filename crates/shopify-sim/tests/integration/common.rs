@@ -131,3 +131,25 @@ pub fn custom_line(title: &str, amount: &str, quantity: i64) -> Value {
         "originalUnitPriceWithCurrency": { "amount": amount, "currencyCode": "USD" },
     })
 }
+
+/// The repository's theme app extension (`extensions/gridprice-calculator`).
+pub fn extension_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../extensions/gridprice-calculator")
+}
+
+/// A simulator that knows the theme app extension.
+pub async fn start_store() -> SimHandle {
+    start_with(SimConfig {
+        theme_extension_dir: Some(extension_dir()),
+        ..config("http://127.0.0.1:9/app")
+    })
+    .await
+}
+
+/// GET returning status, headers and text.
+pub async fn get_text(url: &str) -> (u16, reqwest::header::HeaderMap, String) {
+    let response = client().get(url).send().await.unwrap();
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    (status, headers, response.text().await.unwrap())
+}

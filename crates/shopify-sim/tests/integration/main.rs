@@ -1,7 +1,13 @@
 //! End-to-end tests of the simulator over real sockets.
 
+mod admin;
+mod app_proxy;
 mod common;
+mod extension;
 mod faults;
 mod graphql;
+mod invoice;
+mod manifest;
 mod oauth;
+mod storefront;
 mod webhooks;

@@ -221,9 +221,12 @@ async fn token_exchange_rejects_tampered_expired_and_foreign_tokens() {
 }
 
 #[tokio::test]
-async fn embedded_load_redirects_to_the_app_with_a_signed_id_token() {
+async fn embedded_load_with_redirect_1_goes_straight_to_the_app_with_a_signed_id_token() {
     let sim = start().await;
-    let url = format!("{}/admin/apps/{API_KEY}", sim.shop_url(DEMO_SHOP));
+    let url = format!(
+        "{}/admin/apps/{API_KEY}?redirect=1",
+        sim.shop_url(DEMO_SHOP)
+    );
     let response = client().get(url).send().await.unwrap();
     assert_eq!(response.status(), 302);
     let location = response.headers()["location"].to_str().unwrap().to_owned();
