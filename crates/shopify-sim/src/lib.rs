@@ -31,6 +31,7 @@ mod server;
 mod session_token;
 mod signing;
 mod state;
+mod tokens;
 mod webhooks;
 
 pub use config::{SimConfig, DEFAULT_API_VERSION, DEFAULT_BUCKET_SIZE, DEFAULT_RESTORE_RATE};

@@ -242,6 +242,15 @@ pub struct AccessToken {
     /// Online and expiring offline tokens expire; non-expiring offline tokens live until
     /// revoked.
     pub expires_at: Option<Instant>,
+    /// An online (per-user) token rather than an offline one.
+    pub online: bool,
+}
+
+impl AccessToken {
+    /// An expiring offline token: at most one is active per shop and app (`tokens.rs`).
+    pub fn is_expiring_offline(&self) -> bool {
+        !self.online && self.expires_at.is_some()
+    }
 }
 
 /// A refresh token of an expiring offline token. Shopify replaces it on every use and keeps
@@ -254,6 +263,8 @@ pub struct RefreshRecord {
     pub expires_at: Instant,
     /// The refresh token this one replaced, retired once this one is used.
     pub replaces: Option<String>,
+    /// When it was first used; it may be used again (a lost answer) for 30 days after that.
+    pub first_used_at: Option<Instant>,
 }
 
 /// An authorization code waiting to be exchanged (single use).
@@ -289,6 +300,8 @@ pub struct World {
     pub shops: BTreeMap<String, Shop>,
     pub tokens: HashMap<String, AccessToken>,
     pub refresh_tokens: HashMap<String, RefreshRecord>,
+    /// Non-expiring tokens exchanged for expiring ones, by the old token (`tokens.rs`).
+    pub migrations: HashMap<String, crate::tokens::Migration>,
     pub codes: HashMap<String, AuthCode>,
     pub buckets: HashMap<(String, String), Bucket>,
     pub faults: Faults,
@@ -303,6 +316,7 @@ impl World {
             shops: BTreeMap::new(),
             tokens: HashMap::new(),
             refresh_tokens: HashMap::new(),
+            migrations: HashMap::new(),
             codes: HashMap::new(),
             buckets: HashMap::new(),
             faults: Faults::default(),
@@ -316,33 +330,5 @@ impl World {
 
     pub fn stats_mut(&mut self, shop: &str) -> &mut RequestStats {
         self.stats.entry(shop.to_owned()).or_default()
-    }
-
-    /// Removes every access token of `shop`, and its refresh tokens; returns how many access
-    /// tokens there were.
-    pub fn revoke_tokens(&mut self, shop: &str) -> usize {
-        let before = self.tokens.len();
-        self.tokens.retain(|_, t| t.shop != shop);
-        self.refresh_tokens.retain(|_, r| r.shop != shop);
-        before - self.tokens.len()
-    }
-
-    /// Uses the refresh token `token` of `shop`'s app `api_key`: what it grants, or `None`
-    /// when it is unknown, expired or retired. Its predecessor and the predecessor's other
-    /// replacements retire now.
-    pub fn use_refresh_token(&mut self, token: &str, shop: &str, api_key: &str) -> Option<String> {
-        let record = self.refresh_tokens.get(token)?;
-        if record.shop != shop || record.api_key != api_key || Instant::now() >= record.expires_at {
-            return None;
-        }
-        let scope = record.scope.clone();
-        if let Some(predecessor) = record.replaces.clone() {
-            self.refresh_tokens.remove(&predecessor);
-            self.refresh_tokens.retain(|other, r| {
-                other == token || r.replaces.as_deref() != Some(predecessor.as_str())
-            });
-        }
-        self.stats_mut(shop).token_refreshes += 1;
-        Some(scope)
     }
 }

@@ -10,4 +10,5 @@ mod invoice;
 mod manifest;
 mod oauth;
 mod storefront;
+mod tokens;
 mod webhooks;
