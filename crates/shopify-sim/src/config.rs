@@ -44,6 +44,10 @@ pub struct SimConfig {
     pub app_proxy_url: Option<String>,
     /// The app proxy's subpath under `/apps/` (`[app_proxy] subpath`).
     pub app_proxy_subpath: String,
+    /// Whether the app is approved for protected customer data. When it is not, every draft
+    /// order field answers a top-level `ACCESS_DENIED` (`/_sim/config`
+    /// `protectedCustomerDataApproved` switches it at run time).
+    pub protected_customer_data_approved: bool,
 }
 
 impl Default for SimConfig {
@@ -70,6 +74,7 @@ impl Default for SimConfig {
             theme_extension_dir: None,
             app_proxy_url: None,
             app_proxy_subpath: "gridprice".to_owned(),
+            protected_customer_data_approved: true,
         }
     }
 }
@@ -87,6 +92,8 @@ pub struct RuntimeConfig {
     pub offline_token_ttl_secs: u64,
     /// The app proxy's target; `None` means `{app_url}/proxy`.
     pub app_proxy_url: Option<String>,
+    /// Whether the app may read and write protected customer data (draft orders).
+    pub protected_customer_data_approved: bool,
 }
 
 impl RuntimeConfig {
@@ -102,6 +109,7 @@ impl RuntimeConfig {
                 .app_proxy_url
                 .as_deref()
                 .map(|url| url.trim_end_matches('/').to_owned()),
+            protected_customer_data_approved: config.protected_customer_data_approved,
         }
     }
 
@@ -129,6 +137,9 @@ impl RuntimeConfig {
         if let Some(url) = update.app_proxy_url {
             self.app_proxy_url = Some(url.trim_end_matches('/').to_owned());
         }
+        if let Some(approved) = update.protected_customer_data_approved {
+            self.protected_customer_data_approved = approved;
+        }
     }
 }
 
@@ -141,6 +152,7 @@ pub struct ConfigUpdate {
     pub restore_rate: Option<u32>,
     pub offline_token_ttl_secs: Option<u64>,
     pub app_proxy_url: Option<String>,
+    pub protected_customer_data_approved: Option<bool>,
 }
 
 impl ConfigUpdate {

@@ -195,6 +195,7 @@ fn draft_order_input() -> DraftOrderInput {
         }],
         tags: vec!["gridprice".into(), "gridprice-ref-abc".into()],
         note: Some("made to measure".into()),
+        accept_automatic_discounts: None,
     }
 }
 

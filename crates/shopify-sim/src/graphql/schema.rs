@@ -662,6 +662,8 @@ impl QueryRoot {
     ) -> async_graphql::Result<Option<DraftOrderObject>> {
         ctx.data_unchecked::<RequestCtx>()
             .require_scope("read_draft_orders", "draftOrder")?;
+        ctx.data_unchecked::<RequestCtx>()
+            .require_protected_customer_data("DraftOrder")?;
         let Some(id) = parse_gid(&id, "DraftOrder")? else {
             return Ok(None);
         };
@@ -687,6 +689,8 @@ impl QueryRoot {
     ) -> async_graphql::Result<Connection<String, DraftOrderObject>> {
         ctx.data_unchecked::<RequestCtx>()
             .require_scope("read_draft_orders", "draftOrders")?;
+        ctx.data_unchecked::<RequestCtx>()
+            .require_protected_customer_data("DraftOrder")?;
         let search = SearchQuery::parse(query.as_deref().unwrap_or(""));
         let rc = ctx.data_unchecked::<RequestCtx>();
         let items = {
@@ -724,6 +728,7 @@ impl MutationRoot {
     ) -> async_graphql::Result<DraftOrderCreatePayload> {
         let rc = ctx.data_unchecked::<RequestCtx>();
         rc.require_scope("write_draft_orders", "draftOrderCreate")?;
+        rc.require_protected_customer_data("DraftOrder")?;
         let mut world = rc.state.world.lock().await;
         Ok(
             match draft_orders::create(&mut world, &rc.state.base_url, &rc.shop, &input) {
@@ -746,6 +751,7 @@ impl MutationRoot {
     ) -> async_graphql::Result<DraftOrderDeletePayload> {
         let rc = ctx.data_unchecked::<RequestCtx>();
         rc.require_scope("write_draft_orders", "draftOrderDelete")?;
+        rc.require_protected_customer_data("DraftOrder")?;
         let mut world = rc.state.world.lock().await;
         let shop = world
             .shops
@@ -763,6 +769,7 @@ impl MutationRoot {
     ) -> async_graphql::Result<DraftOrderCompletePayload> {
         let rc = ctx.data_unchecked::<RequestCtx>();
         rc.require_scope("write_draft_orders", "draftOrderComplete")?;
+        rc.require_protected_customer_data("DraftOrder")?;
         let refuse = |field: &str, message: &str| DraftOrderCompletePayload {
             draft_order: None,
             user_errors: vec![UserError::new(&[field], message)],

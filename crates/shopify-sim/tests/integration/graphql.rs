@@ -440,6 +440,10 @@ async fn missing_scopes_are_access_denied() {
         body["errors"][0]["extensions"]["code"], "ACCESS_DENIED",
         "{body}"
     );
+    assert_eq!(
+        body["errors"][0]["extensions"]["requiredAccess"],
+        "`write_draft_orders` access scope."
+    );
     let (_, body) = gql(
         &sim,
         DEMO_SHOP,

@@ -9,6 +9,7 @@ mod graphql;
 mod invoice;
 mod manifest;
 mod oauth;
+mod protected_data;
 mod storefront;
 mod tokens;
 mod webhooks;

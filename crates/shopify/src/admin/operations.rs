@@ -256,11 +256,15 @@ pub enum DraftOrderLineItem {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DraftOrderInput {
     pub line_items: Vec<DraftOrderLineItem>,
     pub tags: Vec<String>,
     pub note: Option<String>,
+    /// `acceptAutomaticDiscounts`: whether Shopify may apply the shop's automatic discounts
+    /// while calculating the order. `None` leaves it out and Shopify decides; `Some(false)` keeps
+    /// a locked price from being discounted.
+    pub accept_automatic_discounts: Option<bool>,
 }
 
 /// Where a draft order is in its life (`DraftOrderStatus`).
@@ -453,7 +457,10 @@ impl ShopClient<'_> {
     }
 
     /// Creates a draft order. On `AdminError::OutcomeUnknown` do not call this again blindly:
-    /// look the order up with `draft_orders_by_tag` using a tag unique to this request.
+    /// look the order up with `draft_orders_by_tag` using a tag unique to this request. Every
+    /// other error means nothing was created; `ProtectedCustomerDataDenied` (the app is not
+    /// approved for protected customer data) and `AccessDenied` (a missing scope) will not go
+    /// away by retrying.
     pub async fn draft_order_create(
         &self,
         input: &DraftOrderInput,
@@ -540,6 +547,9 @@ fn draft_order_input_json(input: &DraftOrderInput) -> Value {
     if let Some(note) = &input.note {
         out["note"] = json!(note);
     }
+    if let Some(accept) = input.accept_automatic_discounts {
+        out["acceptAutomaticDiscounts"] = json!(accept);
+    }
     out
 }
 
@@ -619,6 +629,7 @@ mod tests {
             ],
             tags: vec!["gridprice".into(), "gridprice-ref-1".into()],
             note: None,
+            accept_automatic_discounts: Some(false),
         };
         assert_eq!(
             draft_order_input_json(&input),
@@ -638,6 +649,7 @@ mod tests {
                     },
                 ],
                 "tags": ["gridprice", "gridprice-ref-1"],
+                "acceptAutomaticDiscounts": false,
             })
         );
     }
