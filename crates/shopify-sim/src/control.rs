@@ -288,6 +288,7 @@ pub async fn uninstall(State(state): Shared, Path(shop): Path<String>) -> Respon
         payload: None,
         duplicate: false,
         path: None,
+        omit_headers: Vec::new(),
     };
     match webhooks::deliver(&state, request).await {
         Ok(report) => Json(json!({ "revoked": revoked, "webhook": report })).into_response(),

@@ -4,3 +4,4 @@
 mod access;
 mod common;
 mod tokens;
+mod webhooks;
