@@ -48,6 +48,9 @@ pub struct SimConfig {
     /// order field answers a top-level `ACCESS_DENIED` (`/_sim/config`
     /// `protectedCustomerDataApproved` switches it at run time).
     pub protected_customer_data_approved: bool,
+    /// The app's allowed redirection URLs (`[auth] redirect_urls`); OAuth's `redirect_uri` must
+    /// equal one exactly. `None` means `[{app_url}/auth/callback]`.
+    pub redirect_urls: Option<Vec<String>>,
 }
 
 impl Default for SimConfig {
@@ -75,6 +78,7 @@ impl Default for SimConfig {
             app_proxy_url: None,
             app_proxy_subpath: "gridprice".to_owned(),
             protected_customer_data_approved: true,
+            redirect_urls: None,
         }
     }
 }
@@ -94,6 +98,8 @@ pub struct RuntimeConfig {
     pub app_proxy_url: Option<String>,
     /// Whether the app may read and write protected customer data (draft orders).
     pub protected_customer_data_approved: bool,
+    /// Allowed redirection URLs; `None` means `[{app_url}/auth/callback]`.
+    pub redirect_urls: Option<Vec<String>>,
 }
 
 impl RuntimeConfig {
@@ -110,7 +116,15 @@ impl RuntimeConfig {
                 .as_deref()
                 .map(|url| url.trim_end_matches('/').to_owned()),
             protected_customer_data_approved: config.protected_customer_data_approved,
+            redirect_urls: config.redirect_urls.clone(),
         }
+    }
+
+    /// The URLs an OAuth `redirect_uri` may be, exactly.
+    pub fn allowed_redirect_urls(&self) -> Vec<String> {
+        self.redirect_urls
+            .clone()
+            .unwrap_or_else(|| vec![format!("{}/auth/callback", self.app_url)])
     }
 
     /// Where the app proxy forwards to.
@@ -140,6 +154,9 @@ impl RuntimeConfig {
         if let Some(approved) = update.protected_customer_data_approved {
             self.protected_customer_data_approved = approved;
         }
+        if let Some(urls) = update.redirect_urls {
+            self.redirect_urls = Some(urls);
+        }
     }
 }
 
@@ -153,6 +170,7 @@ pub struct ConfigUpdate {
     pub offline_token_ttl_secs: Option<u64>,
     pub app_proxy_url: Option<String>,
     pub protected_customer_data_approved: Option<bool>,
+    pub redirect_urls: Option<Vec<String>>,
 }
 
 impl ConfigUpdate {
@@ -165,6 +183,17 @@ impl ConfigUpdate {
             let parsed = url::Url::parse(url).map_err(|e| format!("{name}: {e}"))?;
             if !matches!(parsed.scheme(), "http" | "https") {
                 return Err(format!("{name}: must be an http or https URL"));
+            }
+        }
+        if let Some(urls) = &self.redirect_urls {
+            if urls.is_empty() {
+                return Err("redirectUrls: at least one URL".to_owned());
+            }
+            for url in urls {
+                let parsed = url::Url::parse(url).map_err(|e| format!("redirectUrls: {e}"))?;
+                if !matches!(parsed.scheme(), "http" | "https") {
+                    return Err("redirectUrls: must be http or https URLs".to_owned());
+                }
             }
         }
         if self.bucket_size == Some(0) {

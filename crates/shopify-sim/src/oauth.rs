@@ -110,14 +110,18 @@ pub async fn authorize(
         )
         .into_response();
     }
+    // Shopify redirects only to one of the app's allowed redirection URLs, matched exactly
+    // (otherwise "Oauth error invalid_request: The redirect_uri is not whitelisted").
     let redirect_uri = param(&pairs, "redirect_uri").unwrap_or_default();
-    let allowed =
-        redirect_uri == config.app_url || redirect_uri.starts_with(&format!("{}/", config.app_url));
-    if !allowed {
+    if !config
+        .allowed_redirect_urls()
+        .iter()
+        .any(|allowed| allowed == redirect_uri)
+    {
         return oauth_error(
             StatusCode::BAD_REQUEST,
             "invalid_request",
-            "The redirect_uri is not an allowed redirection URL of the app",
+            "The redirect_uri is not whitelisted",
         )
         .into_response();
     }

@@ -379,3 +379,79 @@ async fn a_non_expiring_token_is_exchanged_for_an_expiring_one_and_stops_working
     );
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn redirect_uri_must_be_an_allowed_redirection_url_exactly() {
+    let sim = start().await;
+    for refused in [
+        "http://127.0.0.1:9/app/other",
+        "http://127.0.0.1:9/app/auth/callback/",
+        "http://127.0.0.1:9/app/auth/callback?x=1",
+        "http://127.0.0.1:9/app",
+    ] {
+        let response = authorize(&sim, refused).await;
+        assert_eq!(response.status(), 400, "{refused}");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["error"], "invalid_request");
+        assert_eq!(
+            body["error_description"],
+            "The redirect_uri is not whitelisted"
+        );
+    }
+    assert_eq!(
+        authorize(&sim, "http://127.0.0.1:9/app/auth/callback")
+            .await
+            .status(),
+        302
+    );
+    let response = client()
+        .put(format!("{}/_sim/config", sim.base_url()))
+        .json(&json!({ "redirectUrls": ["https://other.example/oauth/done"] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let config: Value = response.json().await.unwrap();
+    assert_eq!(
+        config["redirectUrls"],
+        json!(["https://other.example/oauth/done"])
+    );
+    assert_eq!(
+        authorize(&sim, "https://other.example/oauth/done")
+            .await
+            .status(),
+        302
+    );
+    assert_eq!(
+        authorize(&sim, "http://127.0.0.1:9/app/auth/callback")
+            .await
+            .status(),
+        400
+    );
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn callbacks_are_signed_with_shopifys_escaping() {
+    let sim = start().await;
+    let url = format!(
+        "{}/admin/oauth/authorize?client_id={API_KEY}&scope=read_products&redirect_uri={}&state={}",
+        sim.shop_url(DEMO_SHOP),
+        urlencode("http://127.0.0.1:9/app/auth/callback"),
+        urlencode("a&b=c%d")
+    );
+    let response = client().get(url).send().await.unwrap();
+    assert_eq!(response.status(), 302);
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    let pairs = query_pairs(&location);
+    assert_eq!(pair(&pairs, "state"), "a&b=c%d");
+    // `%` → `%25` and `&` → `%26` in values (and `=` → `%3D` in names), then sorted.
+    let mut rest: Vec<String> = pairs
+        .iter()
+        .filter(|(k, _)| k != "hmac")
+        .map(|(k, v)| format!("{k}={}", v.replace('%', "%25").replace('&', "%26")))
+        .collect();
+    rest.sort();
+    assert_eq!(pair(&pairs, "hmac"), hmac_hex(&rest.join("&")));
+    sim.shutdown().await;
+}

@@ -3,5 +3,6 @@
 
 mod access;
 mod common;
+mod oauth;
 mod tokens;
 mod webhooks;
