@@ -26,6 +26,7 @@ mod invoice;
 mod money;
 mod oauth;
 mod online_store;
+mod pricing;
 mod seed;
 mod server;
 mod session_token;

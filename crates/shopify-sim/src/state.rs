@@ -142,18 +142,43 @@ pub struct LineItemRecord {
     pub variant_id: Option<u64>,
     pub product_id: Option<u64>,
     pub sku: Option<String>,
+    /// In the draft order's currency (converted when the price was given in another one).
     pub unit_price_minor: i64,
+    /// The unit price as given (`originalUnitPriceWithCurrency`), in its own currency.
+    pub given_unit_price: (i64, CurrencyCode),
     pub custom: bool,
     pub custom_attributes: Vec<AttributeRecord>,
     pub requires_shipping: bool,
     pub taxable: bool,
+    /// The line's share of the automatic discount.
+    pub discount_minor: i64,
+    /// Tax on the line after discounts (contained in it when taxes are included).
+    pub tax_minor: i64,
 }
 
 impl LineItemRecord {
-    /// Unit price × quantity; the values were bounded when the line was created.
+    /// Unit price × quantity, before discounts; the values were bounded when the line was
+    /// created.
     pub fn total_minor(&self) -> i64 {
         self.unit_price_minor * self.quantity
     }
+
+    /// The line total after its discounts.
+    pub fn discounted_total_minor(&self) -> i64 {
+        self.total_minor() - self.discount_minor
+    }
+}
+
+/// How a draft order's totals came about (`pricing.rs`).
+#[derive(Debug, Clone, Default)]
+pub struct DraftOrderCalculation {
+    pub total_tax_minor: i64,
+    pub total_discounts_minor: i64,
+    pub taxes_included: bool,
+    /// `acceptAutomaticDiscounts` as given.
+    pub accept_automatic_discounts: Option<bool>,
+    /// The automatic discount applied, if any.
+    pub automatic_discount: Option<crate::pricing::AutomaticDiscount>,
 }
 
 #[derive(Debug, Clone)]
@@ -166,8 +191,11 @@ pub struct DraftOrderRecord {
     pub email: Option<String>,
     pub currency: CurrencyCode,
     pub line_items: Vec<LineItemRecord>,
+    /// Line totals after discounts (taxes included when prices include them).
     pub subtotal_minor: i64,
+    /// Subtotal plus tax (unless included), shipping being free.
     pub total_minor: i64,
+    pub calculation: DraftOrderCalculation,
     pub invoice_url: String,
     pub created_at: DateTime<Utc>,
     /// Set when the draft order was completed into an order (`draftOrderComplete`, invoice paid).
@@ -201,6 +229,8 @@ pub struct Shop {
     pub next_order_number: u64,
     /// The online store's theme (app blocks placed) and storefront session.
     pub storefront: crate::online_store::Storefront,
+    /// Tax, automatic discount and conversion rates for draft orders (`/_sim/shops/{shop}/pricing`).
+    pub pricing: crate::pricing::ShopPricing,
 }
 
 impl Shop {
@@ -218,6 +248,7 @@ impl Shop {
             orders: Vec::new(),
             next_order_number: 1001,
             storefront: Default::default(),
+            pricing: Default::default(),
         }
     }
 

@@ -9,6 +9,7 @@ mod graphql;
 mod invoice;
 mod manifest;
 mod oauth;
+mod pricing;
 mod protected_data;
 mod storefront;
 mod tokens;
