@@ -3,6 +3,7 @@
 
 mod access;
 mod common;
+mod draft_orders;
 mod oauth;
 mod tokens;
 mod webhooks;
