@@ -44,6 +44,13 @@ pub struct SimConfig {
     pub app_proxy_url: Option<String>,
     /// The app proxy's subpath under `/apps/` (`[app_proxy] subpath`).
     pub app_proxy_subpath: String,
+    /// Whether the app is approved for protected customer data. When it is not, every draft
+    /// order field answers a top-level `ACCESS_DENIED` (`/_sim/config`
+    /// `protectedCustomerDataApproved` switches it at run time).
+    pub protected_customer_data_approved: bool,
+    /// The app's allowed redirection URLs (`[auth] redirect_urls`); OAuth's `redirect_uri` must
+    /// equal one exactly. `None` means `[{app_url}/auth/callback]`.
+    pub redirect_urls: Option<Vec<String>>,
 }
 
 impl Default for SimConfig {
@@ -70,6 +77,8 @@ impl Default for SimConfig {
             theme_extension_dir: None,
             app_proxy_url: None,
             app_proxy_subpath: "gridprice".to_owned(),
+            protected_customer_data_approved: true,
+            redirect_urls: None,
         }
     }
 }
@@ -87,6 +96,10 @@ pub struct RuntimeConfig {
     pub offline_token_ttl_secs: u64,
     /// The app proxy's target; `None` means `{app_url}/proxy`.
     pub app_proxy_url: Option<String>,
+    /// Whether the app may read and write protected customer data (draft orders).
+    pub protected_customer_data_approved: bool,
+    /// Allowed redirection URLs; `None` means `[{app_url}/auth/callback]`.
+    pub redirect_urls: Option<Vec<String>>,
 }
 
 impl RuntimeConfig {
@@ -102,7 +115,16 @@ impl RuntimeConfig {
                 .app_proxy_url
                 .as_deref()
                 .map(|url| url.trim_end_matches('/').to_owned()),
+            protected_customer_data_approved: config.protected_customer_data_approved,
+            redirect_urls: config.redirect_urls.clone(),
         }
+    }
+
+    /// The URLs an OAuth `redirect_uri` may be, exactly.
+    pub fn allowed_redirect_urls(&self) -> Vec<String> {
+        self.redirect_urls
+            .clone()
+            .unwrap_or_else(|| vec![format!("{}/auth/callback", self.app_url)])
     }
 
     /// Where the app proxy forwards to.
@@ -129,6 +151,12 @@ impl RuntimeConfig {
         if let Some(url) = update.app_proxy_url {
             self.app_proxy_url = Some(url.trim_end_matches('/').to_owned());
         }
+        if let Some(approved) = update.protected_customer_data_approved {
+            self.protected_customer_data_approved = approved;
+        }
+        if let Some(urls) = update.redirect_urls {
+            self.redirect_urls = Some(urls);
+        }
     }
 }
 
@@ -141,6 +169,8 @@ pub struct ConfigUpdate {
     pub restore_rate: Option<u32>,
     pub offline_token_ttl_secs: Option<u64>,
     pub app_proxy_url: Option<String>,
+    pub protected_customer_data_approved: Option<bool>,
+    pub redirect_urls: Option<Vec<String>>,
 }
 
 impl ConfigUpdate {
@@ -153,6 +183,17 @@ impl ConfigUpdate {
             let parsed = url::Url::parse(url).map_err(|e| format!("{name}: {e}"))?;
             if !matches!(parsed.scheme(), "http" | "https") {
                 return Err(format!("{name}: must be an http or https URL"));
+            }
+        }
+        if let Some(urls) = &self.redirect_urls {
+            if urls.is_empty() {
+                return Err("redirectUrls: at least one URL".to_owned());
+            }
+            for url in urls {
+                let parsed = url::Url::parse(url).map_err(|e| format!("redirectUrls: {e}"))?;
+                if !matches!(parsed.scheme(), "http" | "https") {
+                    return Err("redirectUrls: must be http or https URLs".to_owned());
+                }
             }
         }
         if self.bucket_size == Some(0) {

@@ -14,6 +14,7 @@ use crate::config::ConfigUpdate;
 use crate::faults::FaultsUpdate;
 use crate::money::{format_money, CurrencyCode};
 use crate::oauth::{issue_offline_token, DEFAULT_USER_ID};
+use crate::pricing::PricingUpdate;
 use crate::seed::{add_products, demo_products, ProductSeed};
 use crate::session_token::{self, SessionClaims};
 use crate::state::{DraftOrderRecord, Shop, SimState, World};
@@ -118,7 +119,14 @@ fn draft_order_json(shop: &str, order: &DraftOrderRecord) -> Value {
                 "sku": l.sku,
                 "custom": l.custom,
                 "unitPrice": format_money(l.unit_price_minor, currency),
+                "givenUnitPrice": {
+                    "amount": format_money(l.given_unit_price.0, l.given_unit_price.1),
+                    "currencyCode": l.given_unit_price.1,
+                },
                 "total": format_money(l.total_minor(), currency),
+                "discount": format_money(l.discount_minor, currency),
+                "discountedTotal": format_money(l.discounted_total_minor(), currency),
+                "tax": format_money(l.tax_minor, currency),
                 "customAttributes": l.custom_attributes,
                 "requiresShipping": l.requires_shipping,
                 "taxable": l.taxable,
@@ -134,6 +142,10 @@ fn draft_order_json(shop: &str, order: &DraftOrderRecord) -> Value {
         "note": order.note,
         "currencyCode": currency,
         "subtotal": format_money(order.subtotal_minor, currency),
+        "totalTax": format_money(order.calculation.total_tax_minor, currency),
+        "totalDiscounts": format_money(order.calculation.total_discounts_minor, currency),
+        "taxesIncluded": order.calculation.taxes_included,
+        "acceptAutomaticDiscounts": order.calculation.accept_automatic_discounts,
         "total": format_money(order.total_minor, currency),
         "invoiceUrl": order.invoice_url,
         "createdAt": order.created_at,
@@ -203,6 +215,7 @@ fn shop_json(shop: &Shop) -> Value {
         "currency": shop.currency,
         "products": products,
         "draftOrders": shop.draft_orders.len(),
+        "pricing": shop.pricing.view(),
         "webhookSubscriptions": shop.webhook_subscriptions.iter().map(|s| json!({
             "id": format!("gid://shopify/WebhookSubscription/{}", s.id),
             "topic": s.topic,
@@ -264,6 +277,31 @@ pub async fn create_shop(State(state): Shared, Json(new): Json<NewShop>) -> Resp
         .into_response()
 }
 
+/// `GET /_sim/shops/{shop}/pricing`: tax, automatic discount and conversion rates.
+pub async fn get_pricing(State(state): Shared, Path(shop): Path<String>) -> Response {
+    let world = state.world.lock().await;
+    match world.shops.get(&shop) {
+        Some(shop) => Json(shop.pricing.view()).into_response(),
+        None => unknown_shop(),
+    }
+}
+
+/// `PUT /_sim/shops/{shop}/pricing`: changes them for draft orders created from now on.
+pub async fn put_pricing(
+    State(state): Shared,
+    Path(shop): Path<String>,
+    Json(update): Json<PricingUpdate>,
+) -> Response {
+    let mut world = state.world.lock().await;
+    let Some(shop) = world.shops.get_mut(&shop) else {
+        return unknown_shop();
+    };
+    match shop.pricing.apply(update) {
+        Ok(()) => Json(shop.pricing.view()).into_response(),
+        Err(message) => bad_request(message),
+    }
+}
+
 pub async fn revoke_tokens(State(state): Shared, Path(shop): Path<String>) -> Response {
     let mut world = state.world.lock().await;
     if !world.shops.contains_key(&shop) {
@@ -288,6 +326,7 @@ pub async fn uninstall(State(state): Shared, Path(shop): Path<String>) -> Respon
         payload: None,
         duplicate: false,
         path: None,
+        omit_headers: Vec::new(),
     };
     match webhooks::deliver(&state, request).await {
         Ok(report) => Json(json!({ "revoked": revoked, "webhook": report })).into_response(),

@@ -1,6 +1,6 @@
 //! Injected faults for the GraphQL endpoint: latency, random and scheduled 5xx, timeouts,
 //! forced throttling, "commit the draft order, then lose the answer", and a search index that
-//! lags behind writes.
+//! lags behind writes; and for the token endpoint, "grant, then lose the answer".
 
 use std::time::Duration;
 
@@ -33,6 +33,7 @@ pub struct Faults {
     drop_next_draft_order_create: u32,
     throttle_next: u32,
     search_lag_ms: u64,
+    drop_next_token_response: u32,
 }
 
 /// What a GraphQL call suffers before it reaches authentication.
@@ -78,6 +79,9 @@ pub struct FaultsUpdate {
     /// Draft orders younger than this are not found by `draftOrders` searches yet, as with
     /// Shopify's search index; 0 = found at once.
     pub search_lag_ms: Option<u64>,
+    /// The next N successful answers of `/admin/oauth/access_token` are lost: the grant
+    /// happens (tokens issued, earlier ones revoked), then the connection closes unanswered.
+    pub drop_next_token_response: Option<u32>,
 }
 
 /// The `GET /_sim/faults` view.
@@ -91,6 +95,7 @@ pub struct FaultsView {
     pub drop_next_draft_order_create: u32,
     pub throttle_next: u32,
     pub search_lag_ms: u64,
+    pub drop_next_token_response: u32,
 }
 
 impl FaultsUpdate {
@@ -153,6 +158,9 @@ impl Faults {
         if let Some(ms) = update.search_lag_ms {
             self.search_lag_ms = ms;
         }
+        if let Some(n) = update.drop_next_token_response {
+            self.drop_next_token_response = n;
+        }
     }
 
     pub fn view(&self) -> FaultsView {
@@ -170,6 +178,7 @@ impl Faults {
             drop_next_draft_order_create: self.drop_next_draft_order_create,
             throttle_next: self.throttle_next,
             search_lag_ms: self.search_lag_ms,
+            drop_next_token_response: self.drop_next_token_response,
         }
     }
 
@@ -206,6 +215,10 @@ impl Faults {
 
     pub fn take_drop(&mut self) -> bool {
         take(&mut self.drop_next_draft_order_create)
+    }
+
+    pub fn take_token_drop(&mut self) -> bool {
+        take(&mut self.drop_next_token_response)
     }
 }
 

@@ -37,6 +37,8 @@ pub struct OrderRecord {
     pub currency: CurrencyCode,
     pub line_items: Vec<LineItemRecord>,
     pub subtotal_minor: i64,
+    pub total_tax_minor: i64,
+    pub total_discounts_minor: i64,
     pub total_minor: i64,
     /// `checkout` when paid on the invoice page, else the `sourceName` given to the mutation.
     pub source_name: String,
@@ -81,6 +83,8 @@ pub fn complete(
         currency: draft.currency,
         line_items: draft.line_items.clone(),
         subtotal_minor: draft.subtotal_minor,
+        total_tax_minor: draft.calculation.total_tax_minor,
+        total_discounts_minor: draft.calculation.total_discounts_minor,
         total_minor: draft.total_minor,
         source_name: source_name.to_owned(),
     };
@@ -148,18 +152,44 @@ fn lines_html(draft: &DraftOrderRecord) -> String {
             title = escape(&line.title),
             qty = line.quantity,
             unit = money(line.unit_price_minor, draft.currency),
-            total = money(line.total_minor(), draft.currency),
+            total = line_total_html(line, draft.currency),
         ));
     }
     out
 }
 
-fn summary_html(draft: &DraftOrderRecord) -> String {
+/// The line total, with the original total struck through when a discount applies.
+fn line_total_html(line: &LineItemRecord, currency: CurrencyCode) -> String {
+    if line.discount_minor == 0 {
+        return money(line.total_minor(), currency);
+    }
     format!(
-        "<dl class=\"sum\"><dt>Subtotal</dt><dd>{subtotal}</dd><dt>Shipping</dt><dd>Free</dd>\
-         <dt>Taxes</dt><dd>{zero}</dd><dt class=\"total\">Total</dt><dd class=\"total\">{total}</dd></dl>",
+        "<s class=\"muted\">{}</s> {}",
+        money(line.total_minor(), currency),
+        money(line.discounted_total_minor(), currency)
+    )
+}
+
+fn summary_html(draft: &DraftOrderRecord) -> String {
+    let calculation = &draft.calculation;
+    let discount = match &calculation.automatic_discount {
+        Some(d) if calculation.total_discounts_minor > 0 => format!(
+            "<dt>Discount ({})</dt><dd>−{}</dd>",
+            escape(&d.title),
+            money(calculation.total_discounts_minor, draft.currency)
+        ),
+        _ => String::new(),
+    };
+    let taxes = if calculation.taxes_included {
+        "Taxes (included)"
+    } else {
+        "Taxes"
+    };
+    format!(
+        "<dl class=\"sum\">{discount}<dt>Subtotal</dt><dd>{subtotal}</dd><dt>Shipping</dt><dd>Free</dd>\
+         <dt>{taxes}</dt><dd>{tax}</dd><dt class=\"total\">Total</dt><dd class=\"total\">{total}</dd></dl>",
         subtotal = money(draft.subtotal_minor, draft.currency),
-        zero = money(0, draft.currency),
+        tax = money(calculation.total_tax_minor, draft.currency),
         total = money(draft.total_minor, draft.currency),
     )
 }
@@ -272,6 +302,8 @@ fn order_json(shop: &str, order: &OrderRecord) -> Value {
         "createdAt": order.created_at,
         "currencyCode": order.currency,
         "subtotal": format_money(order.subtotal_minor, order.currency),
+        "totalTax": format_money(order.total_tax_minor, order.currency),
+        "totalDiscounts": format_money(order.total_discounts_minor, order.currency),
         "total": format_money(order.total_minor, order.currency),
         "sourceName": order.source_name,
         "lineItems": order.line_items.iter().map(|l| line_json(l, order.currency)).collect::<Vec<_>>(),
@@ -338,6 +370,7 @@ mod tests {
             line_items: vec![],
             subtotal_minor: 4500,
             total_minor: 4500,
+            calculation: Default::default(),
             invoice_url: invoice_url("http://x", DEMO_SHOP, shop.id, &"a".repeat(32)),
             created_at: Utc::now(),
             completion: None,

@@ -26,11 +26,13 @@ mod invoice;
 mod money;
 mod oauth;
 mod online_store;
+mod pricing;
 mod seed;
 mod server;
 mod session_token;
 mod signing;
 mod state;
+mod tokens;
 mod webhooks;
 
 pub use config::{SimConfig, DEFAULT_API_VERSION, DEFAULT_BUCKET_SIZE, DEFAULT_RESTORE_RATE};

@@ -6,7 +6,19 @@ use serde::{Deserialize, Serialize};
 
 /// The subset of Shopify's `CurrencyCode` enum the simulator knows. Shopify's enum is larger;
 /// shops and inputs are limited to these, and anything else is a validation error.
-#[derive(async_graphql::Enum, Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    async_graphql::Enum,
+    Copy,
+    Clone,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum CurrencyCode {
     Aud,

@@ -1,7 +1,8 @@
 //! OAuth as a shop serves it: authorize (auto-approved), the access-token endpoint
 //! (authorization code, token exchange of a session token or of a non-expiring offline token,
 //! refresh of an expiring offline token). Offline tokens expire when the request says
-//! `expiring=1`, as Shopify's do. The embedded app load is the admin's (`admin` module).
+//! `expiring=1`, as Shopify's do; which earlier tokens a new one revokes, and how a lost answer
+//! is recovered, is `tokens.rs`. The embedded app load is the admin's (`admin` module).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,14 +11,17 @@ use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::Extension;
 use axum::Json;
 use serde_json::{json, Value};
 use tokio::time::Instant;
 
 use crate::embed::host_param;
+use crate::server::ConnectionKill;
 use crate::session_token;
 use crate::signing::{query_hmac, random_hex};
 use crate::state::{AccessToken, AuthCode, RefreshRecord, SimState};
+use crate::tokens::{Migration, RepeatedPair};
 
 /// How long an authorization code may wait before it is exchanged.
 const CODE_TTL: Duration = Duration::from_secs(120);
@@ -106,14 +110,18 @@ pub async fn authorize(
         )
         .into_response();
     }
+    // Shopify redirects only to one of the app's allowed redirection URLs, matched exactly
+    // (otherwise "Oauth error invalid_request: The redirect_uri is not whitelisted").
     let redirect_uri = param(&pairs, "redirect_uri").unwrap_or_default();
-    let allowed =
-        redirect_uri == config.app_url || redirect_uri.starts_with(&format!("{}/", config.app_url));
-    if !allowed {
+    if !config
+        .allowed_redirect_urls()
+        .iter()
+        .any(|allowed| allowed == redirect_uri)
+    {
         return oauth_error(
             StatusCode::BAD_REQUEST,
             "invalid_request",
-            "The redirect_uri is not an allowed redirection URL of the app",
+            "The redirect_uri is not whitelisted",
         )
         .into_response();
     }
@@ -172,6 +180,15 @@ struct Grant {
     online_user: Option<u64>,
     /// An expiring offline token (with a refresh token) rather than a non-expiring one.
     expiring: bool,
+    /// The non-expiring token a migration exchanges, recorded so a repeat gets the same pair.
+    migrated_from: Option<String>,
+}
+
+/// What a token request earns: a new token (with the refresh token a refresh used), or, for a
+/// repeated migration, the pair issued the first time.
+enum Granted {
+    Issue(Grant, Option<String>),
+    Repeat(RepeatedPair),
 }
 
 fn wants_expiring(params: &[(String, String)]) -> bool {
@@ -207,6 +224,7 @@ async fn code_grant(
         scope: record.scope,
         online_user: record.online.then_some(DEFAULT_USER_ID),
         expiring: wants_expiring(params),
+        migrated_from: None,
     })
 }
 
@@ -223,7 +241,7 @@ async fn token_exchange(
     state: &SimState,
     shop: &str,
     params: &[(String, String)],
-) -> Result<Grant, OAuthError> {
+) -> Result<Granted, OAuthError> {
     match param(params, "subject_token_type") {
         Some(ID_TOKEN_TYPE) => {}
         Some(OFFLINE_TOKEN_TYPE) => return migrate_to_expiring(state, shop, params).await,
@@ -258,20 +276,23 @@ async fn token_exchange(
         .sub
         .parse()
         .map_err(|_| invalid_subject("The session token's sub is not a user id"))?;
-    Ok(Grant {
+    let grant = Grant {
         scope: state.initial.scopes.clone(),
         online_user: online.then_some(user),
         expiring: wants_expiring(params),
-    })
+        migrated_from: None,
+    };
+    Ok(Granted::Issue(grant, None))
 }
 
 /// Exchanges a live non-expiring offline token for an expiring one; the old token stops
-/// working.
+/// working. Repeated with the same token within seven days (a lost answer), it answers with
+/// the same pair (`tokens.rs`).
 async fn migrate_to_expiring(
     state: &SimState,
     shop: &str,
     params: &[(String, String)],
-) -> Result<Grant, OAuthError> {
+) -> Result<Granted, OAuthError> {
     if param(params, "requested_token_type") != Some(OFFLINE_TOKEN_TYPE) || !wants_expiring(params)
     {
         return Err(oauth_error(
@@ -282,8 +303,15 @@ async fn migrate_to_expiring(
     }
     let subject = param(params, "subject_token")
         .ok_or_else(|| invalid_subject("subject_token is missing"))?;
-    let api_key = state.config.read().await.api_key.clone();
+    let (api_key, ttl) = {
+        let config = state.config.read().await;
+        (config.api_key.clone(), config.offline_token_ttl_secs)
+    };
     let mut world = state.world.lock().await;
+    let ttl = Duration::from_secs(ttl);
+    if let Some(pair) = world.repeat_migration(subject, shop, &api_key, ttl) {
+        return Ok(Granted::Repeat(pair));
+    }
     let record = world
         .tokens
         .get(subject)
@@ -293,11 +321,13 @@ async fn migrate_to_expiring(
         })?;
     let scope = record.scope.clone();
     world.tokens.remove(subject);
-    Ok(Grant {
+    let grant = Grant {
         scope,
         online_user: None,
         expiring: true,
-    })
+        migrated_from: Some(subject.to_owned()),
+    };
+    Ok(Granted::Issue(grant, None))
 }
 
 /// Trades a refresh token for a new expiring offline token and a new refresh token.
@@ -324,12 +354,14 @@ async fn refresh_grant(
         scope,
         online_user: None,
         expiring: true,
+        migrated_from: None,
     };
     Ok((grant, token.to_owned()))
 }
 
 /// Issues a token and answers as Shopify does for online, expiring offline or non-expiring
-/// offline access. `replaces` is the refresh token a refresh used.
+/// offline access. `replaces` is the refresh token a refresh used. A new expiring offline token
+/// revokes the shop's earlier ones (`tokens.rs`).
 async fn issue_token(
     state: &SimState,
     shop: &str,
@@ -354,6 +386,9 @@ async fn issue_token(
     };
     let now = Instant::now();
     let mut world = state.world.lock().await;
+    if expiring_offline {
+        world.supersede_expiring_tokens(shop, &api_key, replaces.is_none());
+    }
     world.tokens.insert(
         token.clone(),
         AccessToken {
@@ -361,6 +396,7 @@ async fn issue_token(
             api_key: api_key.clone(),
             scope: grant.scope.clone(),
             expires_at: ttl.map(|secs| now + Duration::from_secs(secs)),
+            online,
         },
     );
     let mut body = json!({ "access_token": token, "scope": grant.scope });
@@ -370,12 +406,23 @@ async fn issue_token(
             refresh_token.clone(),
             RefreshRecord {
                 shop: shop.to_owned(),
-                api_key,
+                api_key: api_key.clone(),
                 scope: grant.scope.clone(),
                 expires_at: now + Duration::from_secs(REFRESH_TOKEN_TTL_SECS),
                 replaces,
+                first_used_at: None,
             },
         );
+        if let Some(subject) = &grant.migrated_from {
+            let migration = Migration {
+                shop: shop.to_owned(),
+                api_key,
+                access_token: token.clone(),
+                refresh_token: refresh_token.clone(),
+                at: now,
+            };
+            world.record_migration(subject, migration);
+        }
         body["expires_in"] = json!(offline_ttl);
         body["refresh_token"] = json!(refresh_token);
         body["refresh_token_expires_in"] = json!(REFRESH_TOKEN_TTL_SECS);
@@ -404,14 +451,27 @@ pub(crate) async fn issue_offline_token(state: &SimState, shop: &str) -> Value {
         scope: state.initial.scopes.clone(),
         online_user: None,
         expiring: false,
+        migrated_from: None,
     };
     issue_token(state, shop, grant, None).await
+}
+
+/// The JSON a repeated migration answers with: the pair issued the first time.
+fn repeated_pair_json(pair: RepeatedPair) -> Value {
+    json!({
+        "access_token": pair.access_token,
+        "scope": pair.scope,
+        "expires_in": pair.expires_in,
+        "refresh_token": pair.refresh_token,
+        "refresh_token_expires_in": pair.refresh_token_expires_in,
+    })
 }
 
 /// `POST /store/{shop}/admin/oauth/access_token`
 pub async fn access_token(
     State(state): State<Arc<SimState>>,
     Path(shop): Path<String>,
+    Extension(kill): Extension<ConnectionKill>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -437,26 +497,28 @@ pub async fn access_token(
         )
         .into_response();
     }
-    let grant = match param(&params, "grant_type") {
-        None | Some("authorization_code") => {
-            code_grant(&state, &shop, &params).await.map(|g| (g, None))
-        }
-        Some(TOKEN_EXCHANGE) => token_exchange(&state, &shop, &params)
+    let granted = match param(&params, "grant_type") {
+        None | Some("authorization_code") => code_grant(&state, &shop, &params)
             .await
-            .map(|g| (g, None)),
+            .map(|g| Granted::Issue(g, None)),
+        Some(TOKEN_EXCHANGE) => token_exchange(&state, &shop, &params).await,
         Some("refresh_token") => refresh_grant(&state, &shop, &params)
             .await
-            .map(|(g, used)| (g, Some(used))),
+            .map(|(g, used)| Granted::Issue(g, Some(used))),
         Some(_) => Err(oauth_error(
             StatusCode::BAD_REQUEST,
             "unsupported_grant_type",
             "The grant type is not supported",
         )),
     };
-    match grant {
-        Ok((grant, replaces)) => {
-            Json(issue_token(&state, &shop, grant, replaces).await).into_response()
-        }
-        Err(refused) => refused.into_response(),
+    let answer = match granted {
+        Ok(Granted::Issue(grant, replaces)) => issue_token(&state, &shop, grant, replaces).await,
+        Ok(Granted::Repeat(pair)) => repeated_pair_json(pair),
+        Err(refused) => return refused.into_response(),
+    };
+    // The `dropNextTokenResponse` fault: granted, but the answer is lost on the way.
+    if state.world.lock().await.faults.take_token_drop() {
+        return kill.close_without_answer().await;
     }
+    Json(answer).into_response()
 }

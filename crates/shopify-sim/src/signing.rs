@@ -13,8 +13,10 @@ fn mac(secret: &str, message: &[u8]) -> Vec<u8> {
     mac.finalize().into_bytes().to_vec()
 }
 
-/// The message Shopify signs for OAuth callbacks and admin loads: every query parameter except
-/// `hmac` (and the legacy `signature`), sorted by name, as `name=value` joined by `&`.
+/// The message Shopify signs for OAuth callbacks and admin loads, as shopify.dev's OAuth guide
+/// ("Verify a request", authorization code grant) describes it: every query parameter except
+/// `hmac` (and the legacy `signature`), decoded, sorted by name, each written `name=value` with
+/// `%` → `%25` and `&` → `%26` in names and values and `=` → `%3D` in names, joined by `&`.
 pub fn query_message(params: &[(String, String)]) -> String {
     let mut pairs: Vec<&(String, String)> = params
         .iter()
@@ -23,9 +25,22 @@ pub fn query_message(params: &[(String, String)]) -> String {
     pairs.sort();
     pairs
         .iter()
-        .map(|(k, v)| format!("{k}={v}"))
+        .map(|(k, v)| format!("{}={}", escape(k, true), escape(v, false)))
         .collect::<Vec<_>>()
         .join("&")
+}
+
+fn escape(text: &str, is_name: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '&' => out.push_str("%26"),
+            '=' if is_name => out.push_str("%3D"),
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// Hex HMAC-SHA256 of [`query_message`], the `hmac` query parameter.
@@ -61,6 +76,33 @@ mod tests {
         assert_eq!(
             query_message(&params),
             "code=c&shop=a.myshopify.com&timestamp=1"
+        );
+    }
+
+    #[test]
+    fn query_message_escapes_as_shopify_does() {
+        let params = vec![
+            ("state".to_owned(), "a&b%c=d".to_owned()),
+            ("k=1".to_owned(), "v".to_owned()),
+        ];
+        assert_eq!(query_message(&params), "k%3D1=v&state=a%26b%25c=d");
+    }
+
+    #[test]
+    fn shopify_documented_example() {
+        // shopify.dev's example callback, signed with the secret "hush".
+        let params: Vec<(String, String)> = [
+            ("code", "0907a61c0c8d55e99db179b68161bc00"),
+            ("shop", "some-shop.myshopify.com"),
+            ("state", "0.6784241404160823"),
+            ("timestamp", "1337178173"),
+        ]
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+        assert_eq!(
+            query_hmac("hush", &params),
+            "700e2dadb827fcc8609e9d5ce208b2e9cdaab9df07390d2cbca10d7c328fc4bf"
         );
     }
 

@@ -142,18 +142,43 @@ pub struct LineItemRecord {
     pub variant_id: Option<u64>,
     pub product_id: Option<u64>,
     pub sku: Option<String>,
+    /// In the draft order's currency (converted when the price was given in another one).
     pub unit_price_minor: i64,
+    /// The unit price as given (`originalUnitPriceWithCurrency`), in its own currency.
+    pub given_unit_price: (i64, CurrencyCode),
     pub custom: bool,
     pub custom_attributes: Vec<AttributeRecord>,
     pub requires_shipping: bool,
     pub taxable: bool,
+    /// The line's share of the automatic discount.
+    pub discount_minor: i64,
+    /// Tax on the line after discounts (contained in it when taxes are included).
+    pub tax_minor: i64,
 }
 
 impl LineItemRecord {
-    /// Unit price × quantity; the values were bounded when the line was created.
+    /// Unit price × quantity, before discounts; the values were bounded when the line was
+    /// created.
     pub fn total_minor(&self) -> i64 {
         self.unit_price_minor * self.quantity
     }
+
+    /// The line total after its discounts.
+    pub fn discounted_total_minor(&self) -> i64 {
+        self.total_minor() - self.discount_minor
+    }
+}
+
+/// How a draft order's totals came about (`pricing.rs`).
+#[derive(Debug, Clone, Default)]
+pub struct DraftOrderCalculation {
+    pub total_tax_minor: i64,
+    pub total_discounts_minor: i64,
+    pub taxes_included: bool,
+    /// `acceptAutomaticDiscounts` as given.
+    pub accept_automatic_discounts: Option<bool>,
+    /// The automatic discount applied, if any.
+    pub automatic_discount: Option<crate::pricing::AutomaticDiscount>,
 }
 
 #[derive(Debug, Clone)]
@@ -166,8 +191,11 @@ pub struct DraftOrderRecord {
     pub email: Option<String>,
     pub currency: CurrencyCode,
     pub line_items: Vec<LineItemRecord>,
+    /// Line totals after discounts (taxes included when prices include them).
     pub subtotal_minor: i64,
+    /// Subtotal plus tax (unless included), shipping being free.
     pub total_minor: i64,
+    pub calculation: DraftOrderCalculation,
     pub invoice_url: String,
     pub created_at: DateTime<Utc>,
     /// Set when the draft order was completed into an order (`draftOrderComplete`, invoice paid).
@@ -201,6 +229,8 @@ pub struct Shop {
     pub next_order_number: u64,
     /// The online store's theme (app blocks placed) and storefront session.
     pub storefront: crate::online_store::Storefront,
+    /// Tax, automatic discount and conversion rates for draft orders (`/_sim/shops/{shop}/pricing`).
+    pub pricing: crate::pricing::ShopPricing,
 }
 
 impl Shop {
@@ -218,6 +248,7 @@ impl Shop {
             orders: Vec::new(),
             next_order_number: 1001,
             storefront: Default::default(),
+            pricing: Default::default(),
         }
     }
 
@@ -242,6 +273,15 @@ pub struct AccessToken {
     /// Online and expiring offline tokens expire; non-expiring offline tokens live until
     /// revoked.
     pub expires_at: Option<Instant>,
+    /// An online (per-user) token rather than an offline one.
+    pub online: bool,
+}
+
+impl AccessToken {
+    /// An expiring offline token: at most one is active per shop and app (`tokens.rs`).
+    pub fn is_expiring_offline(&self) -> bool {
+        !self.online && self.expires_at.is_some()
+    }
 }
 
 /// A refresh token of an expiring offline token. Shopify replaces it on every use and keeps
@@ -254,6 +294,8 @@ pub struct RefreshRecord {
     pub expires_at: Instant,
     /// The refresh token this one replaced, retired once this one is used.
     pub replaces: Option<String>,
+    /// When it was first used; it may be used again (a lost answer) for 30 days after that.
+    pub first_used_at: Option<Instant>,
 }
 
 /// An authorization code waiting to be exchanged (single use).
@@ -289,6 +331,8 @@ pub struct World {
     pub shops: BTreeMap<String, Shop>,
     pub tokens: HashMap<String, AccessToken>,
     pub refresh_tokens: HashMap<String, RefreshRecord>,
+    /// Non-expiring tokens exchanged for expiring ones, by the old token (`tokens.rs`).
+    pub migrations: HashMap<String, crate::tokens::Migration>,
     pub codes: HashMap<String, AuthCode>,
     pub buckets: HashMap<(String, String), Bucket>,
     pub faults: Faults,
@@ -303,6 +347,7 @@ impl World {
             shops: BTreeMap::new(),
             tokens: HashMap::new(),
             refresh_tokens: HashMap::new(),
+            migrations: HashMap::new(),
             codes: HashMap::new(),
             buckets: HashMap::new(),
             faults: Faults::default(),
@@ -316,33 +361,5 @@ impl World {
 
     pub fn stats_mut(&mut self, shop: &str) -> &mut RequestStats {
         self.stats.entry(shop.to_owned()).or_default()
-    }
-
-    /// Removes every access token of `shop`, and its refresh tokens; returns how many access
-    /// tokens there were.
-    pub fn revoke_tokens(&mut self, shop: &str) -> usize {
-        let before = self.tokens.len();
-        self.tokens.retain(|_, t| t.shop != shop);
-        self.refresh_tokens.retain(|_, r| r.shop != shop);
-        before - self.tokens.len()
-    }
-
-    /// Uses the refresh token `token` of `shop`'s app `api_key`: what it grants, or `None`
-    /// when it is unknown, expired or retired. Its predecessor and the predecessor's other
-    /// replacements retire now.
-    pub fn use_refresh_token(&mut self, token: &str, shop: &str, api_key: &str) -> Option<String> {
-        let record = self.refresh_tokens.get(token)?;
-        if record.shop != shop || record.api_key != api_key || Instant::now() >= record.expires_at {
-            return None;
-        }
-        let scope = record.scope.clone();
-        if let Some(predecessor) = record.replaces.clone() {
-            self.refresh_tokens.remove(&predecessor);
-            self.refresh_tokens.retain(|other, r| {
-                other == token || r.replaces.as_deref() != Some(predecessor.as_str())
-            });
-        }
-        self.stats_mut(shop).token_refreshes += 1;
-        Some(scope)
     }
 }

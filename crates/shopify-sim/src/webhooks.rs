@@ -1,4 +1,16 @@
 //! Signed webhook delivery to the app, with Shopify's headers and realistic payloads.
+//!
+//! Header sets differ by topic, as on Shopify (whose staff say so on the community forum; no
+//! per-topic table is published). Every delivery carries what Shopify's own library requires
+//! (`X-Shopify-Hmac-Sha256`, `X-Shopify-Topic`, `X-Shopify-Shop-Domain`,
+//! `X-Shopify-API-Version`, `X-Shopify-Webhook-Id`: shopify-app-js
+//! `packages/apps/shopify-api/lib/webhooks/validate.ts`, where `X-Shopify-Event-Id` and
+//! `X-Shopify-Triggered-At` are optional) plus `X-Shopify-Triggered-At` and
+//! `X-Shopify-Test: false`. `X-Shopify-Event-Id` comes with event topics only: the mandatory
+//! compliance topics (`customers/data_request`, `customers/redact`, `shop/redact`) are requests,
+//! not store events, and arrive without it (a live `customers/redact` delivery quoted in
+//! Shopify/shopify-api-ruby#1261 has Topic, Webhook-Id and Triggered-At and no Event-Id).
+//! `orders/*` deliveries also carry `X-Shopify-Order-Id` (shopify-app-js#2903 quotes one).
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -21,6 +33,10 @@ pub struct WebhookRequest {
     pub duplicate: bool,
     /// Path on the app URL; default `/webhooks`.
     pub path: Option<String>,
+    /// Header names (any case) to leave out of this delivery, to try an app against header
+    /// sets other than the topic's usual one.
+    #[serde(default)]
+    pub omit_headers: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -38,8 +54,19 @@ pub struct DeliveryReport {
     pub shop: String,
     pub url: String,
     pub webhook_id: String,
-    pub event_id: String,
+    /// `None` when the delivery carried no `X-Shopify-Event-Id`.
+    pub event_id: Option<String>,
+    /// The `X-Shopify-*` headers sent, in order.
+    pub headers: Vec<String>,
     pub deliveries: Vec<Delivery>,
+}
+
+/// The mandatory compliance topics: requests to the app, not store events.
+const COMPLIANCE_TOPICS: [&str; 3] = ["customers/data_request", "customers/redact", "shop/redact"];
+
+/// Whether Shopify sends `X-Shopify-Event-Id` with this topic.
+pub fn has_event_id(topic: &str) -> bool {
+    !COMPLIANCE_TOPICS.contains(&topic)
 }
 
 fn is_topic(topic: &str) -> bool {
@@ -126,8 +153,8 @@ pub async fn deliver(state: &SimState, request: WebhookRequest) -> Result<Delive
     let body = serde_json::to_vec(&payload).map_err(|e| e.to_string())?;
     let url = format!("{}{path}", state.config.read().await.app_url);
     let webhook_id = uuid::Uuid::new_v4().to_string();
-    let event_id = uuid::Uuid::new_v4().to_string();
-    let headers = [
+    let event_id = has_event_id(&request.topic).then(|| uuid::Uuid::new_v4().to_string());
+    let mut headers = vec![
         ("X-Shopify-Topic", request.topic.clone()),
         (
             "X-Shopify-Hmac-Sha256",
@@ -136,12 +163,27 @@ pub async fn deliver(state: &SimState, request: WebhookRequest) -> Result<Delive
         ("X-Shopify-Shop-Domain", request.shop.clone()),
         ("X-Shopify-API-Version", DEFAULT_API_VERSION.to_owned()),
         ("X-Shopify-Webhook-Id", webhook_id.clone()),
-        ("X-Shopify-Event-Id", event_id.clone()),
-        (
-            "X-Shopify-Triggered-At",
-            chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
-        ),
     ];
+    if let Some(event_id) = &event_id {
+        headers.push(("X-Shopify-Event-Id", event_id.clone()));
+    }
+    headers.push((
+        "X-Shopify-Triggered-At",
+        chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Nanos, true),
+    ));
+    headers.push(("X-Shopify-Test", "false".to_owned()));
+    if request.topic.starts_with("orders/") {
+        if let Some(id) = payload.get("id").and_then(Value::as_u64) {
+            headers.push(("X-Shopify-Order-Id", id.to_string()));
+        }
+    }
+    headers.retain(|(name, _)| {
+        !request
+            .omit_headers
+            .iter()
+            .any(|omit| omit.eq_ignore_ascii_case(name))
+    });
+    let event_id = event_id.filter(|_| headers.iter().any(|(n, _)| *n == "X-Shopify-Event-Id"));
     let attempts = if request.duplicate { 2 } else { 1 };
     let mut deliveries = Vec::with_capacity(attempts);
     for _ in 0..attempts {
@@ -153,6 +195,7 @@ pub async fn deliver(state: &SimState, request: WebhookRequest) -> Result<Delive
         url,
         webhook_id,
         event_id,
+        headers: headers.iter().map(|(name, _)| (*name).to_owned()).collect(),
         deliveries,
     })
 }
@@ -168,5 +211,14 @@ mod tests {
         assert!(!is_topic("app"));
         assert!(!is_topic("App/Uninstalled"));
         assert!(!is_topic("a/b/c"));
+    }
+
+    #[test]
+    fn compliance_topics_have_no_event_id() {
+        assert!(has_event_id("app/uninstalled"));
+        assert!(has_event_id("shop/update"));
+        for topic in COMPLIANCE_TOPICS {
+            assert!(!has_event_id(topic));
+        }
     }
 }

@@ -23,6 +23,9 @@ use crate::shop_url::ShopUrlTemplate;
 
 /// Longest callback query string accepted (Shopify's is a few hundred bytes).
 pub const MAX_CALLBACK_QUERY_LEN: usize = 4096;
+/// The `max_age` Shopify's own library allows a callback's `timestamp` in either direction
+/// (shopify-app-js `HMAC_TIMESTAMP_PERMITTED_CLOCK_TOLERANCE_SEC`, 90 seconds).
+pub const CALLBACK_MAX_AGE: Duration = Duration::from_secs(90);
 /// Most parameters accepted in a callback.
 const MAX_CALLBACK_PARAMS: usize = 32;
 /// Bytes of entropy in a state nonce.
@@ -107,7 +110,7 @@ pub enum OAuthError {
 ///
 /// Takes the raw query rather than a map so duplicate parameters cannot be hidden by an
 /// extractor that keeps only the first or last value. `max_age` bounds |now − timestamp| in both
-/// directions (Shopify's own libraries use 90 seconds).
+/// directions ([`CALLBACK_MAX_AGE`] is what Shopify's own library allows).
 pub fn verify_callback(
     raw_query: &str,
     secret: &ApiSecret,
@@ -210,7 +213,7 @@ fn check_freshness(
 mod tests {
     use super::*;
 
-    const MAX_AGE: Duration = Duration::from_secs(90);
+    const MAX_AGE: Duration = CALLBACK_MAX_AGE;
 
     fn secret() -> ApiSecret {
         ApiSecret::new("hush")

@@ -17,7 +17,8 @@ use crate::domain::ShopDomain;
 
 /// Longest token accepted; real ones are well under 1 KiB.
 pub const MAX_TOKEN_LEN: usize = 4096;
-/// Clock skew tolerated on `exp` and `nbf` (Shopify's own libraries use 10 seconds).
+/// Clock skew tolerated on `exp` and `nbf` by [`verify`] (Shopify's own libraries use 10
+/// seconds); [`verify_with_leeway`] takes another.
 pub const LEEWAY: Duration = Duration::from_secs(10);
 
 /// The verified content of a session token.
@@ -73,11 +74,22 @@ struct Claims {
     sid: Option<String>,
 }
 
-/// Verifies `token` for `credentials` at time `now`.
+/// Verifies `token` for `credentials` at time `now`, with [`LEEWAY`] on `exp` and `nbf`.
 pub fn verify(
     token: &str,
     credentials: &AppCredentials,
     now: DateTime<Utc>,
+) -> Result<SessionToken, SessionTokenError> {
+    verify_with_leeway(token, credentials, now, LEEWAY)
+}
+
+/// Verifies `token` for `credentials` at time `now`, tolerating `leeway` of clock skew on
+/// `exp` and `nbf`.
+pub fn verify_with_leeway(
+    token: &str,
+    credentials: &AppCredentials,
+    now: DateTime<Utc>,
+    leeway: Duration,
 ) -> Result<SessionToken, SessionTokenError> {
     if token.len() > MAX_TOKEN_LEN {
         return Err(SessionTokenError::TooLarge);
@@ -87,7 +99,7 @@ pub fn verify(
     if claims.aud != credentials.api_key {
         return Err(SessionTokenError::WrongAudience);
     }
-    let expires_at = check_times(&claims, now)?;
+    let expires_at = check_times(&claims, now, leeway)?;
     let shop = shop_from_issuer_and_destination(&claims.iss, &claims.dest)?;
     if claims.sub.is_empty() {
         return Err(SessionTokenError::InvalidClaim("sub"));
@@ -133,8 +145,12 @@ fn verify_signature(
         })
 }
 
-fn check_times(claims: &Claims, now: DateTime<Utc>) -> Result<DateTime<Utc>, SessionTokenError> {
-    let leeway = LEEWAY.as_secs() as i64;
+fn check_times(
+    claims: &Claims,
+    now: DateTime<Utc>,
+    leeway: Duration,
+) -> Result<DateTime<Utc>, SessionTokenError> {
+    let leeway = i64::try_from(leeway.as_secs()).unwrap_or(i64::MAX);
     let expires_at =
         DateTime::from_timestamp(claims.exp, 0).ok_or(SessionTokenError::InvalidClaim("exp"))?;
     if now.timestamp() > claims.exp.saturating_add(leeway) {
@@ -292,6 +308,18 @@ mod tests {
             Err(SessionTokenError::NotYetValid)
         );
         assert!(verify(&with("nbf", json!(NOW + 10)), &creds(), now()).is_ok());
+        let wide = Duration::from_secs(30);
+        assert!(verify_with_leeway(&expired, &creds(), now(), wide).is_ok());
+        assert!(verify_with_leeway(&early, &creds(), now(), wide).is_ok());
+        assert_eq!(
+            verify_with_leeway(
+                &with("exp", json!(NOW - 1)),
+                &creds(),
+                now(),
+                Duration::ZERO
+            ),
+            Err(SessionTokenError::Expired)
+        );
     }
 
     #[test]

@@ -5,6 +5,12 @@
 //! Every grant asks for an *expiring* offline token (`expiring=1`): public apps must use them
 //! (Shopify rejects non-expiring tokens of public apps from 2027-01-01). One lasts an hour and
 //! comes with a refresh token that Shopify replaces on every use.
+//!
+//! Only one expiring offline token is active per shop and app: every grant that returns one
+//! (code, token exchange, refresh, migration) revokes the earlier ones at once ("About offline
+//! access tokens", shopify.dev). Whoever holds an earlier token gets 401 from then on, so store a
+//! new token before anything else uses it, renew a shop's token in one place at a time, and on a
+//! 401 read the stored token again before concluding the shop must re-authenticate.
 
 use std::time::Duration;
 
@@ -107,7 +113,9 @@ pub async fn token_exchange(
 
 /// Trades a refresh token for a new access token and a new refresh token. Store both at once:
 /// the next refresh needs the new refresh token (Shopify keeps honouring the old one only until
-/// the new one is first used).
+/// the new one is first used, and for at most 30 days). The access token issued before stops
+/// working as soon as this succeeds, even if the answer is lost; a repeat with the same refresh
+/// token then issues another pair.
 pub async fn refresh(
     http: &reqwest::Client,
     template: &ShopUrlTemplate,
@@ -125,7 +133,17 @@ pub async fn refresh(
 }
 
 /// Exchanges a non-expiring offline token for an expiring one, without the merchant: how tokens
-/// issued before expiring tokens are cycled.
+/// issued before expiring tokens are cycled. The non-expiring token stops working at once.
+///
+/// Safe to repeat: for seven days after the first exchange, Shopify answers a repeat with the
+/// same non-expiring token with the **same** access and refresh token pair (the access token's
+/// expiry extended if it ran out), unless the pair was refreshed or replaced by a later grant
+/// ("More resilient token exchanges when migrating tokens without a user session", shopify.dev
+/// changelog). So when no answer comes back (timeout, reset, 5xx), this call sends the same
+/// request again, up to [`MIGRATION_ATTEMPTS`] times in all, and a caller that still got an
+/// error may call it again later with the same token and store whatever comes back. After those
+/// seven days, or once the pair was refreshed, a repeat is refused (`BadRequest`,
+/// `invalid_subject_token`).
 pub async fn migrate_to_expiring(
     http: &reqwest::Client,
     template: &ShopUrlTemplate,
@@ -142,7 +160,31 @@ pub async fn migrate_to_expiring(
         "requested_token_type": OFFLINE_TOKEN_TYPE,
         "expiring": EXPIRING,
     });
-    request_token(http, template, shop, &body).await
+    let mut attempt = 1;
+    loop {
+        match request_token(http, template, shop, &body).await {
+            Err(error) if answer_lost(&error) && attempt < MIGRATION_ATTEMPTS => {
+                tracing::warn!(%shop, %error, attempt, "token migration unanswered; repeating it");
+                tokio::time::sleep(MIGRATION_RETRY_DELAY * attempt).await;
+                attempt += 1;
+            }
+            outcome => return outcome,
+        }
+    }
+}
+
+/// How many times `migrate_to_expiring` sends its request when no answer comes back.
+pub const MIGRATION_ATTEMPTS: u32 = 3;
+/// Pause before the second attempt; the third waits twice as long.
+const MIGRATION_RETRY_DELAY: Duration = Duration::from_millis(250);
+
+/// No usable answer came back: the grant may or may not have happened.
+fn answer_lost(error: &TokenError) -> bool {
+    match error {
+        TokenError::Timeout | TokenError::Transport(_) => true,
+        TokenError::UnexpectedStatus(status) => *status == 429 || *status >= 500,
+        _ => false,
+    }
 }
 
 #[derive(Deserialize)]

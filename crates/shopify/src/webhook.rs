@@ -2,6 +2,12 @@
 //! `X-Shopify-Hmac-Sha256`, then the delivery's metadata from the other `X-Shopify-*` headers
 //! (shopify.dev, "Webhooks delivery structure"). Nothing is read from the headers or body before
 //! the signature has been checked.
+//!
+//! Required, as in Shopify's own library (shopify-app-js `lib/webhooks/validate.ts`): HMAC,
+//! topic, shop domain, API version and webhook id. `X-Shopify-Event-Id` and
+//! `X-Shopify-Triggered-At` are optional: header sets differ by topic, and the mandatory
+//! compliance topics (`customers/data_request`, `customers/redact`, `shop/redact`) arrive
+//! without an event id. A header that is present must still be well-formed.
 
 use std::fmt;
 use std::str::FromStr;
@@ -28,17 +34,29 @@ pub const EVENT_ID_HEADER: &str = "x-shopify-event-id";
 pub const API_VERSION_HEADER: &str = "x-shopify-api-version";
 pub const TRIGGERED_AT_HEADER: &str = "x-shopify-triggered-at";
 
-/// A verified delivery's metadata. `webhook_id` identifies one delivery (dedupe on it);
-/// `event_id` is shared by all deliveries caused by the same merchant action.
+/// A verified delivery's metadata. `webhook_id` identifies one delivery; `event_id`, when
+/// Shopify sends one, is shared by every delivery caused by the same event. Deduplicate on
+/// [`WebhookDelivery::dedupe_key`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WebhookDelivery {
     pub topic: WebhookTopic,
     pub shop: ShopDomain,
     pub webhook_id: String,
-    pub event_id: String,
+    /// `X-Shopify-Event-Id`; `None` for topics delivered without it (the compliance topics).
+    pub event_id: Option<String>,
     /// As sent; not parsed as `ApiVersion` because Shopify may also send e.g. `unstable`.
     pub api_version: String,
-    pub triggered_at: DateTime<Utc>,
+    /// `X-Shopify-Triggered-At`, when sent.
+    pub triggered_at: Option<DateTime<Utc>>,
+}
+
+impl WebhookDelivery {
+    /// What identifies the event for deduplication: the event id when the delivery has one (it
+    /// also catches the same event delivered to two subscriptions), else the webhook id (the
+    /// same for every retry or duplicate of one delivery).
+    pub fn dedupe_key(&self) -> &str {
+        self.event_id.as_deref().unwrap_or(&self.webhook_id)
+    }
 }
 
 /// The topics Gridprice handles, plus any other by name.
@@ -121,12 +139,28 @@ pub fn verify(
             .unwrap_or_else(|e| match e {}),
         shop: ShopDomain::parse(header(headers, SHOP_DOMAIN_HEADER)?)?,
         webhook_id: header(headers, WEBHOOK_ID_HEADER)?.to_owned(),
-        event_id: header(headers, EVENT_ID_HEADER)?.to_owned(),
+        event_id: optional_header(headers, EVENT_ID_HEADER)?.map(str::to_owned),
         api_version: header(headers, API_VERSION_HEADER)?.to_owned(),
-        triggered_at: DateTime::parse_from_rfc3339(header(headers, TRIGGERED_AT_HEADER)?)
-            .map_err(|_| WebhookError::MalformedHeader(TRIGGERED_AT_HEADER))?
-            .with_timezone(&Utc),
+        triggered_at: optional_header(headers, TRIGGERED_AT_HEADER)?
+            .map(|raw| {
+                DateTime::parse_from_rfc3339(raw)
+                    .map(|t| t.with_timezone(&Utc))
+                    .map_err(|_| WebhookError::MalformedHeader(TRIGGERED_AT_HEADER))
+            })
+            .transpose()?,
     })
+}
+
+/// Like `header`, but a missing or empty header is `None`.
+fn optional_header<'a>(
+    headers: &'a HeaderMap,
+    name: &'static str,
+) -> Result<Option<&'a str>, WebhookError> {
+    match header(headers, name) {
+        Ok(value) => Ok(Some(value)),
+        Err(WebhookError::MissingHeader(_)) => Ok(None),
+        Err(other) => Err(other),
+    }
 }
 
 fn verify_hmac(encoded: &str, body: &[u8], secret: &ApiSecret) -> Result<(), WebhookError> {
@@ -209,9 +243,24 @@ mod tests {
         assert_eq!(d.topic, WebhookTopic::AppUninstalled);
         assert_eq!(d.shop.as_str(), "demo-shop.myshopify.com");
         assert_eq!(d.webhook_id, "b54557e4-bdd9-4b37-8a5f-bf7d70bcd043");
-        assert_eq!(d.event_id, "98880550-7158-44d4-b7cd-2c97c8a091b5");
+        assert_eq!(
+            d.event_id.as_deref(),
+            Some("98880550-7158-44d4-b7cd-2c97c8a091b5")
+        );
+        assert_eq!(d.dedupe_key(), "98880550-7158-44d4-b7cd-2c97c8a091b5");
         assert_eq!(d.api_version, "2026-10");
-        assert_eq!(d.triggered_at.timestamp(), 1_790_877_627);
+        assert_eq!(d.triggered_at.unwrap().timestamp(), 1_790_877_627);
+    }
+
+    #[test]
+    fn event_id_and_triggered_at_are_optional() {
+        let mut h = headers();
+        h.remove(EVENT_ID_HEADER);
+        h.insert(TRIGGERED_AT_HEADER, HeaderValue::from_static(" "));
+        let d = verify(&h, BODY, &secret()).unwrap();
+        assert_eq!(d.event_id, None);
+        assert_eq!(d.triggered_at, None);
+        assert_eq!(d.dedupe_key(), "b54557e4-bdd9-4b37-8a5f-bf7d70bcd043");
     }
 
     #[test]
@@ -240,15 +289,13 @@ mod tests {
     }
 
     #[test]
-    fn every_header_is_required() {
+    fn the_headers_shopifys_library_requires_are_required() {
         for name in [
             HMAC_HEADER,
             TOPIC_HEADER,
             SHOP_DOMAIN_HEADER,
             WEBHOOK_ID_HEADER,
-            EVENT_ID_HEADER,
             API_VERSION_HEADER,
-            TRIGGERED_AT_HEADER,
         ] {
             let mut h = headers();
             h.remove(name);

@@ -195,6 +195,7 @@ fn draft_order_input() -> DraftOrderInput {
         }],
         tags: vec!["gridprice".into(), "gridprice-ref-abc".into()],
         note: Some("made to measure".into()),
+        accept_automatic_discounts: None,
     }
 }
 
@@ -206,7 +207,21 @@ fn created_data() -> Value {
             "status": "OPEN",
             "invoiceUrl": "https://demo-shop.myshopify.com/invoices/abc",
             "tags": ["gridprice", "gridprice-ref-abc"],
+            "taxesIncluded": false,
+            "subtotalPriceSet": { "shopMoney": { "amount": "99.5", "currencyCode": "USD" } },
+            "totalDiscountsSet": { "shopMoney": { "amount": "0.0", "currencyCode": "USD" } },
+            "totalTaxSet": { "shopMoney": { "amount": "0.0", "currencyCode": "USD" } },
             "totalPriceSet": { "shopMoney": { "amount": "99.5", "currencyCode": "USD" } },
+            "lineItems": { "nodes": [{
+                "id": "gid://shopify/DraftOrderLineItem/9",
+                "title": "Glass panel",
+                "quantity": 1,
+                "custom": false,
+                "variant": { "id": "gid://shopify/ProductVariant/11" },
+                "originalUnitPriceSet": { "shopMoney": { "amount": "99.5", "currencyCode": "USD" } },
+                "originalUnitPriceWithCurrency": { "amount": "99.5", "currencyCode": "USD" },
+                "discountedTotalSet": { "shopMoney": { "amount": "99.5", "currencyCode": "USD" } },
+            }] },
         },
         "userErrors": [],
     }})

@@ -556,6 +556,7 @@ fn draft_order_content(admin: &str, order: &DraftOrderRecord) -> String {
            <th scope=\"col\" class=\"sa-num\">Total</th></tr></thead><tbody>{lines}</tbody></table></section>\
          <section class=\"sa-card\" aria-labelledby=\"sa-payment\"><h2 id=\"sa-payment\">Payment</h2>\
            <dl class=\"sa-totals\"><dt>Subtotal</dt><dd>{subtotal} {currency}</dd>\
+           <dt>Discounts</dt><dd>{discounts} {currency}</dd><dt>{taxes}</dt><dd>{tax} {currency}</dd>\
            <dt><strong>Total</strong></dt><dd><strong>{total} {currency}</strong></dd></dl></section>\
          </div><div>\
          <section class=\"sa-card\" aria-labelledby=\"sa-notes\"><h2 id=\"sa-notes\">Notes</h2><p>{note}</p></section>\
@@ -566,6 +567,13 @@ fn draft_order_content(admin: &str, order: &DraftOrderRecord) -> String {
          </div></div>",
         admin = escape(admin),
         subtotal = format_money(order.subtotal_minor, currency),
+        discounts = format_money(order.calculation.total_discounts_minor, currency),
+        taxes = if order.calculation.taxes_included {
+            "Taxes (included)"
+        } else {
+            "Taxes"
+        },
+        tax = format_money(order.calculation.total_tax_minor, currency),
         total = format_money(order.total_minor, currency),
         created = order.created_at.format("%Y-%m-%d %H:%M:%S UTC"),
         invoice = escape(&order.invoice_url),

@@ -1,5 +1,6 @@
-//! `draftOrderCreate`: input checks with Shopify-style `userErrors`, then an exact total;
-//! `draftOrderDelete` of an order not completed yet.
+//! `draftOrderCreate`: input checks with Shopify-style `userErrors`, then exact totals with the
+//! shop's tax, automatic discount and conversion rates (`pricing.rs`); `draftOrderDelete` of an
+//! order not completed yet.
 
 use chrono::Utc;
 
@@ -11,7 +12,9 @@ use super::schema::{
 };
 use crate::money::{parse_minor, AmountError, CurrencyCode};
 use crate::signing::random_hex;
-use crate::state::{AttributeRecord, DraftOrderRecord, LineItemRecord, Shop, World};
+use crate::state::{
+    AttributeRecord, DraftOrderCalculation, DraftOrderRecord, LineItemRecord, Shop, World,
+};
 
 /// Shopify's documented line item limit for a draft order.
 const MAX_LINE_ITEMS: usize = 499;
@@ -46,6 +49,42 @@ impl LineCheck<'_> {
             );
             return None;
         }
+        self.amount(field, input, currency)
+    }
+
+    /// A `priceOverride`: in the shop's currency, or converted to it with the shop's rate for
+    /// the currency it was given in. Returns the unit price and the price as given.
+    fn price_override(
+        &mut self,
+        input: &MoneyInput,
+        shop: &Shop,
+    ) -> Option<(i64, (i64, CurrencyCode))> {
+        let given_currency = input.currency_code;
+        if given_currency == shop.currency {
+            let minor = self.amount("priceOverride", input, shop.currency)?;
+            return Some((minor, (minor, given_currency)));
+        }
+        if !shop.pricing.conversion_rates.contains_key(&given_currency) {
+            self.error(
+                &["priceOverride", "currencyCode"],
+                format!(
+                    "Currency {given_currency} cannot be converted to the draft order's presentment currency {} (no conversion rate in the simulator)",
+                    shop.currency
+                ),
+            );
+            return None;
+        }
+        let given = self.amount("priceOverride", input, given_currency)?;
+        match shop.pricing.convert(given, given_currency, shop.currency)? {
+            Ok(minor) => Some((minor, (given, given_currency))),
+            Err(_) => {
+                self.error(&["priceOverride", "amount"], "Amount is too large");
+                None
+            }
+        }
+    }
+
+    fn amount(&mut self, field: &str, input: &MoneyInput, currency: CurrencyCode) -> Option<i64> {
         match parse_minor(&input.amount.0, currency) {
             Ok(minor) if minor < 0 => {
                 self.error(
@@ -126,7 +165,7 @@ fn line(
         Some(variant_id) => variant_line(shop, &mut check, variant_id, input),
         None => custom_line(&mut check, input, currency),
     };
-    let (mut record, unit) = priced?;
+    let (mut record, unit, given) = priced?;
     if check.errors.len() > before {
         return None;
     }
@@ -136,11 +175,12 @@ fn line(
     }
     record.quantity = i64::from(input.quantity);
     record.unit_price_minor = unit;
+    record.given_unit_price = given;
     record.custom_attributes = attributes(input.custom_attributes.as_ref());
     Some(record)
 }
 
-fn empty_line(title: String) -> LineItemRecord {
+fn empty_line(title: String, currency: CurrencyCode) -> LineItemRecord {
     LineItemRecord {
         id: 0,
         title,
@@ -149,19 +189,25 @@ fn empty_line(title: String) -> LineItemRecord {
         product_id: None,
         sku: None,
         unit_price_minor: 0,
+        given_unit_price: (0, currency),
         custom: false,
         custom_attributes: Vec::new(),
         requires_shipping: true,
         taxable: true,
+        discount_minor: 0,
+        tax_minor: 0,
     }
 }
+
+/// A checked line, its unit price in the shop's currency and the price as given.
+type PricedLine = (LineItemRecord, i64, (i64, CurrencyCode));
 
 fn variant_line(
     shop: &Shop,
     check: &mut LineCheck<'_>,
     variant_id: &str,
     input: &DraftOrderLineItemInput,
-) -> Option<(LineItemRecord, i64)> {
+) -> Option<PricedLine> {
     let variant = match parse_gid(variant_id, "ProductVariant") {
         Ok(Some(id)) => shop.variant(id),
         _ => None,
@@ -174,22 +220,22 @@ fn variant_line(
         return None;
     };
     let product = shop.product(variant.product_id)?;
-    let unit = match &input.price_override {
-        Some(price) => check.money("priceOverride", price, shop.currency)?,
-        None => variant.price_minor,
+    let (unit, given) = match &input.price_override {
+        Some(price) => check.price_override(price, shop)?,
+        None => (variant.price_minor, (variant.price_minor, shop.currency)),
     };
-    let mut record = empty_line(product.title.clone());
+    let mut record = empty_line(product.title.clone(), shop.currency);
     record.variant_id = Some(variant.id);
     record.product_id = Some(product.id);
     record.sku = variant.sku.clone();
-    Some((record, unit))
+    Some((record, unit, given))
 }
 
 fn custom_line(
     check: &mut LineCheck<'_>,
     input: &DraftOrderLineItemInput,
     currency: CurrencyCode,
-) -> Option<(LineItemRecord, i64)> {
+) -> Option<PricedLine> {
     let title = input.title.as_deref().map(str::trim).unwrap_or_default();
     if title.is_empty() {
         check.error(&["title"], "Title can't be blank");
@@ -209,12 +255,50 @@ fn custom_line(
             None
         }
     }?;
-    let mut record = empty_line(title.to_owned());
+    let mut record = empty_line(title.to_owned(), currency);
     record.custom = true;
     record.sku = input.sku.clone();
     record.requires_shipping = input.requires_shipping.unwrap_or(true);
     record.taxable = input.taxable.unwrap_or(true);
-    Some((record, unit))
+    Some((record, unit, (unit, currency)))
+}
+
+/// Applies the shop's automatic discount (unless `acceptAutomaticDiscounts` is false) and tax
+/// to each line; returns the order's subtotal, total and how they came about, or `None` when
+/// the total does not fit.
+fn calculate(
+    shop: &Shop,
+    input: &DraftOrderInput,
+    lines: &mut [LineItemRecord],
+) -> Option<(i64, i64, DraftOrderCalculation)> {
+    let pricing = &shop.pricing;
+    let discount = pricing
+        .automatic_discount
+        .clone()
+        .filter(|_| input.accept_automatic_discounts != Some(false));
+    let (mut subtotal, mut tax, mut discounts) = (0i64, 0i64, 0i64);
+    for line in lines.iter_mut() {
+        line.discount_minor = discount
+            .as_ref()
+            .map_or(0, |d| d.percentage.percent_of(line.total_minor()));
+        line.tax_minor = pricing.line_tax(line.discounted_total_minor(), line.taxable);
+        subtotal = subtotal.checked_add(line.discounted_total_minor())?;
+        tax = tax.checked_add(line.tax_minor)?;
+        discounts = discounts.checked_add(line.discount_minor)?;
+    }
+    let total = if pricing.taxes_included {
+        subtotal
+    } else {
+        subtotal.checked_add(tax)?
+    };
+    let calculation = DraftOrderCalculation {
+        total_tax_minor: tax,
+        total_discounts_minor: discounts,
+        taxes_included: pricing.taxes_included,
+        accept_automatic_discounts: input.accept_automatic_discounts,
+        automatic_discount: discount,
+    };
+    Some((subtotal, total, calculation))
 }
 
 fn check_order(shop: &Shop, input: &DraftOrderInput, errors: &mut Vec<UserError>) -> Vec<String> {
@@ -282,10 +366,8 @@ pub fn create(
         .enumerate()
         .filter_map(|(i, l)| line(shop, i, l, &mut errors))
         .collect();
-    let subtotal = lines
-        .iter()
-        .try_fold(0i64, |sum, l| sum.checked_add(l.total_minor()));
-    if subtotal.is_none() {
+    let totals = calculate(shop, input, &mut lines);
+    if totals.is_none() {
         errors.push(UserError::new(
             &["lineItems"],
             "Draft order total is too large",
@@ -294,7 +376,7 @@ pub fn create(
     if !errors.is_empty() {
         return Err(errors);
     }
-    let subtotal = subtotal.expect("checked above");
+    let (subtotal, total, calculation) = totals.expect("checked above");
     for l in &mut lines {
         l.id = ids.line_item();
     }
@@ -309,8 +391,9 @@ pub fn create(
         currency: shop.currency,
         line_items: lines,
         subtotal_minor: subtotal,
-        // No shipping, tax or discounts in the simulator: the total is the subtotal.
-        total_minor: subtotal,
+        // Shipping is free in the simulator.
+        total_minor: total,
+        calculation,
         // Shopify's shape (`https://{shop}/{shopId}/invoices/{token}`) on the simulator's host,
         // where `/store/{shop}` plays `https://{shop}`.
         invoice_url: crate::invoice::invoice_url(base_url, &shop.domain, shop.id, &random_hex(16)),

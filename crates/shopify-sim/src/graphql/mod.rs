@@ -41,10 +41,20 @@ pub struct RequestCtx {
     /// Answer THROTTLED whatever the bucket holds (the `throttleNext` fault).
     pub force_throttle: bool,
     pub report: SharedReport,
+    /// Whether the app is approved for protected customer data (`/_sim/config`).
+    pub protected_customer_data: bool,
 }
 
+/// The Partner Dashboard ids in the protected customer data error's link (Shopify links the
+/// app's own page, `https://partners.shopify.com/{partner}/apps/{app}/customer_data`).
+pub const SIM_PARTNER_ID: u64 = 1_000_001;
+pub const SIM_APP_ID: u64 = 2_000_001;
+const ACCESS_SCOPES_DOCS: &str = "https://shopify.dev/api/usage/access-scopes";
+
 impl RequestCtx {
-    /// Shopify refuses a field whose scope the token lacks; `write_x` implies `read_x`.
+    /// Shopify refuses a field whose scope the token lacks; `write_x` implies `read_x`. The
+    /// error carries `code`, `documentation` and `requiredAccess` (shopify.dev changelog "New
+    /// error messages for GraphQL operations without necessary access scopes").
     pub fn require_scope(&self, scope: &str, field: &str) -> async_graphql::Result<()> {
         let implied = scope.replacen("read_", "write_", 1);
         if self.scopes.iter().any(|s| s == scope || *s == implied) {
@@ -53,7 +63,35 @@ impl RequestCtx {
         Err(async_graphql::Error::new(format!(
             "Access denied for {field} field. Required access: `{scope}` access scope."
         ))
-        .extend_with(|_, e| e.set("code", "ACCESS_DENIED")))
+        .extend_with(|_, e| {
+            e.set("code", "ACCESS_DENIED");
+            e.set("documentation", ACCESS_SCOPES_DOCS);
+            e.set("requiredAccess", format!("`{scope}` access scope."));
+        }))
+    }
+
+    /// Until the app is approved for protected customer data, Shopify answers any field that
+    /// reads or writes a protected object (draft orders among them) with a top-level error,
+    /// HTTP 200, nothing executed ("Protected customer data",
+    /// https://shopify.dev/docs/apps/launch/protected-customer-data: "GraphQL requests to
+    /// unapproved types will return an HTTP 200 Ok response with an error message in the errors
+    /// hash"). The wording and extensions are those of Shopify's live answers: "This app is not
+    /// approved to access the {Object} object. See {link} for more details." with
+    /// `extensions { code: "ACCESS_DENIED", documentation: link }`.
+    pub fn require_protected_customer_data(&self, object: &str) -> async_graphql::Result<()> {
+        if self.protected_customer_data {
+            return Ok(());
+        }
+        let link = format!(
+            "https://partners.shopify.com/{SIM_PARTNER_ID}/apps/{SIM_APP_ID}/customer_data"
+        );
+        Err(async_graphql::Error::new(format!(
+            "This app is not approved to access the {object} object. See {link} for more details."
+        ))
+        .extend_with(|_, e| {
+            e.set("code", "ACCESS_DENIED");
+            e.set("documentation", link.as_str());
+        }))
     }
 }
 
@@ -239,6 +277,7 @@ pub async fn handle(
         Err(refused) => return refused.into_response(),
     };
     let force_throttle = state.world.lock().await.faults.take_throttle();
+    let protected_customer_data = state.config.read().await.protected_customer_data_approved;
     let report = SharedReport::default();
     let mut request = async_graphql::Request::new(body.query.unwrap_or_default()).variables(
         async_graphql::Variables::from_json(body.variables.unwrap_or(Json_::Null)),
@@ -254,6 +293,7 @@ pub async fn handle(
         operation_name: body.operation_name,
         force_throttle,
         report: report.clone(),
+        protected_customer_data,
     };
     let response = state.schema.execute(request.data(ctx)).await;
     let report = report.lock().map(|r| r.clone()).unwrap_or_default();

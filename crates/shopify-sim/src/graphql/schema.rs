@@ -121,17 +121,67 @@ pub struct MoneyBag {
     pub presentment_money: MoneyV2,
 }
 
-impl MoneyBag {
+impl MoneyV2 {
     pub fn new(minor: i64, currency: CurrencyCode) -> Self {
-        let money = MoneyV2 {
+        Self {
             amount: Decimal(format_decimal(minor, currency)),
             currency_code: currency,
-        };
+        }
+    }
+}
+
+impl MoneyBag {
+    pub fn new(minor: i64, currency: CurrencyCode) -> Self {
+        let money = MoneyV2::new(minor, currency);
         Self {
             shop_money: money.clone(),
             presentment_money: money,
         }
     }
+}
+
+/// `DraftOrderAppliedDiscountType`.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum DraftOrderAppliedDiscountType {
+    FixedAmount,
+    Percentage,
+}
+
+/// A custom (manual) discount on a draft order or line (`DraftOrderAppliedDiscount`).
+#[derive(SimpleObject, Clone, Debug)]
+pub struct DraftOrderAppliedDiscount {
+    pub amount_set: MoneyBag,
+    pub description: String,
+    pub title: Option<String>,
+    pub value: f64,
+    pub value_type: DraftOrderAppliedDiscountType,
+}
+
+/// How a platform discount is spread over the lines (`DraftOrderPlatformDiscountAllocation`,
+/// without its `target` union).
+#[derive(SimpleObject, Clone, Debug)]
+pub struct DraftOrderPlatformDiscountAllocation {
+    pub id: Option<ID>,
+    pub quantity: Option<i32>,
+    pub reduction_amount: MoneyV2,
+    pub reduction_amount_set: MoneyBag,
+}
+
+/// An automatic (or code) discount Shopify applied (`DraftOrderPlatformDiscount`, without
+/// `discountClasses` and `discountNode`).
+#[derive(SimpleObject, Clone, Debug)]
+pub struct DraftOrderPlatformDiscount {
+    pub allocations: Vec<DraftOrderPlatformDiscountAllocation>,
+    pub automatic_discount: bool,
+    pub bxgy_discount: bool,
+    pub code: Option<String>,
+    pub id: Option<ID>,
+    pub presentation_level: String,
+    pub short_summary: String,
+    pub summary: String,
+    pub title: String,
+    pub total_amount: MoneyV2,
+    pub total_amount_price_set: MoneyBag,
 }
 
 #[derive(SimpleObject, Clone, Debug)]
@@ -319,14 +369,34 @@ impl DraftOrderLineItemObject {
             })
             .collect()
     }
+    /// The unit price without discounts, in the draft order's currency (converted when the
+    /// price override was given in another one).
     async fn original_unit_price_set(&self) -> MoneyBag {
         MoneyBag::new(self.record.unit_price_minor, self.currency)
+    }
+    /// The unit price as given, in the currency it was given in.
+    async fn original_unit_price_with_currency(&self) -> MoneyV2 {
+        let (minor, currency) = self.record.given_unit_price;
+        MoneyV2::new(minor, currency)
     }
     async fn original_total_set(&self) -> MoneyBag {
         MoneyBag::new(self.record.total_minor(), self.currency)
     }
     async fn discounted_total_set(&self) -> MoneyBag {
-        MoneyBag::new(self.record.total_minor(), self.currency)
+        MoneyBag::new(self.record.discounted_total_minor(), self.currency)
+    }
+    /// The discounted total divided by the quantity, rounded.
+    async fn approximate_discounted_unit_price_set(&self) -> MoneyBag {
+        let quantity = self.record.quantity.max(1);
+        let total = self.record.discounted_total_minor();
+        MoneyBag::new((total + quantity / 2) / quantity, self.currency)
+    }
+    async fn total_discount_set(&self) -> MoneyBag {
+        MoneyBag::new(self.record.discount_minor, self.currency)
+    }
+    /// A custom line item discount; the simulator takes none as input.
+    async fn applied_discount(&self) -> Option<DraftOrderAppliedDiscount> {
+        None
     }
     async fn variant(&self, ctx: &Context<'_>) -> Option<ProductVariantObject> {
         let variant_id = self.record.variant_id?;
@@ -393,7 +463,63 @@ impl DraftOrderObject {
         true
     }
     async fn taxes_included(&self) -> bool {
-        false
+        self.record.calculation.taxes_included
+    }
+    async fn accept_automatic_discounts(&self) -> Option<bool> {
+        self.record.calculation.accept_automatic_discounts
+    }
+    /// The custom order-level discount; the simulator takes none as input.
+    async fn applied_discount(&self) -> Option<DraftOrderAppliedDiscount> {
+        None
+    }
+    /// The automatic discounts applied.
+    async fn platform_discounts(&self) -> Vec<DraftOrderPlatformDiscount> {
+        let Some(discount) = &self.record.calculation.automatic_discount else {
+            return Vec::new();
+        };
+        let currency = self.record.currency;
+        vec![DraftOrderPlatformDiscount {
+            allocations: self
+                .record
+                .line_items
+                .iter()
+                .filter(|l| l.discount_minor > 0)
+                .map(|l| DraftOrderPlatformDiscountAllocation {
+                    id: None,
+                    quantity: i32::try_from(l.quantity).ok(),
+                    reduction_amount: MoneyV2::new(l.discount_minor, currency),
+                    reduction_amount_set: MoneyBag::new(l.discount_minor, currency),
+                })
+                .collect(),
+            automatic_discount: true,
+            bxgy_discount: false,
+            code: None,
+            id: None,
+            presentation_level: "line".to_owned(),
+            short_summary: discount.short_summary(),
+            summary: discount.summary(),
+            title: discount.title.clone(),
+            total_amount: MoneyV2::new(self.record.calculation.total_discounts_minor, currency),
+            total_amount_price_set: MoneyBag::new(
+                self.record.calculation.total_discounts_minor,
+                currency,
+            ),
+        }]
+    }
+    async fn total_discounts_set(&self) -> MoneyBag {
+        MoneyBag::new(
+            self.record.calculation.total_discounts_minor,
+            self.record.currency,
+        )
+    }
+    /// Line totals before discounts.
+    async fn total_line_items_price_set(&self) -> MoneyBag {
+        let total = self.record.line_items.iter().map(|l| l.total_minor()).sum();
+        MoneyBag::new(total, self.record.currency)
+    }
+    /// Line totals after line discounts, before order discounts, shipping and taxes.
+    async fn line_items_subtotal_price(&self) -> MoneyBag {
+        MoneyBag::new(self.record.subtotal_minor, self.record.currency)
     }
     async fn currency_code(&self) -> CurrencyCode {
         self.record.currency
@@ -408,7 +534,10 @@ impl DraftOrderObject {
         MoneyBag::new(self.record.total_minor, self.record.currency)
     }
     async fn total_tax_set(&self) -> MoneyBag {
-        MoneyBag::new(0, self.record.currency)
+        MoneyBag::new(
+            self.record.calculation.total_tax_minor,
+            self.record.currency,
+        )
     }
     /// When the draft order was completed into an order.
     async fn completed_at(&self) -> Option<DateTime> {
@@ -485,6 +614,12 @@ impl OrderObject {
     async fn total_price_set(&self) -> MoneyBag {
         MoneyBag::new(self.0.total_minor, self.0.currency)
     }
+    async fn total_tax_set(&self) -> MoneyBag {
+        MoneyBag::new(self.0.total_tax_minor, self.0.currency)
+    }
+    async fn total_discounts_set(&self) -> MoneyBag {
+        MoneyBag::new(self.0.total_discounts_minor, self.0.currency)
+    }
 }
 
 #[derive(SimpleObject, Clone, Debug)]
@@ -539,6 +674,9 @@ pub struct DraftOrderInput {
     pub email: Option<String>,
     pub presentment_currency_code: Option<CurrencyCode>,
     pub custom_attributes: Option<Vec<AttributeInput>>,
+    /// Whether the shop's automatic discounts may apply. Shopify does not document the default;
+    /// the simulator applies them when this is left out.
+    pub accept_automatic_discounts: Option<bool>,
 }
 
 #[derive(InputObject, Clone, Debug)]
@@ -662,6 +800,8 @@ impl QueryRoot {
     ) -> async_graphql::Result<Option<DraftOrderObject>> {
         ctx.data_unchecked::<RequestCtx>()
             .require_scope("read_draft_orders", "draftOrder")?;
+        ctx.data_unchecked::<RequestCtx>()
+            .require_protected_customer_data("DraftOrder")?;
         let Some(id) = parse_gid(&id, "DraftOrder")? else {
             return Ok(None);
         };
@@ -687,6 +827,8 @@ impl QueryRoot {
     ) -> async_graphql::Result<Connection<String, DraftOrderObject>> {
         ctx.data_unchecked::<RequestCtx>()
             .require_scope("read_draft_orders", "draftOrders")?;
+        ctx.data_unchecked::<RequestCtx>()
+            .require_protected_customer_data("DraftOrder")?;
         let search = SearchQuery::parse(query.as_deref().unwrap_or(""));
         let rc = ctx.data_unchecked::<RequestCtx>();
         let items = {
@@ -724,6 +866,7 @@ impl MutationRoot {
     ) -> async_graphql::Result<DraftOrderCreatePayload> {
         let rc = ctx.data_unchecked::<RequestCtx>();
         rc.require_scope("write_draft_orders", "draftOrderCreate")?;
+        rc.require_protected_customer_data("DraftOrder")?;
         let mut world = rc.state.world.lock().await;
         Ok(
             match draft_orders::create(&mut world, &rc.state.base_url, &rc.shop, &input) {
@@ -746,6 +889,7 @@ impl MutationRoot {
     ) -> async_graphql::Result<DraftOrderDeletePayload> {
         let rc = ctx.data_unchecked::<RequestCtx>();
         rc.require_scope("write_draft_orders", "draftOrderDelete")?;
+        rc.require_protected_customer_data("DraftOrder")?;
         let mut world = rc.state.world.lock().await;
         let shop = world
             .shops
@@ -763,6 +907,7 @@ impl MutationRoot {
     ) -> async_graphql::Result<DraftOrderCompletePayload> {
         let rc = ctx.data_unchecked::<RequestCtx>();
         rc.require_scope("write_draft_orders", "draftOrderComplete")?;
+        rc.require_protected_customer_data("DraftOrder")?;
         let refuse = |field: &str, message: &str| DraftOrderCompletePayload {
             draft_order: None,
             user_errors: vec![UserError::new(&[field], message)],

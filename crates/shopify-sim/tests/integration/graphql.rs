@@ -412,7 +412,7 @@ async fn missing_scopes_are_access_denied() {
     let url = format!(
         "{}/admin/oauth/authorize?client_id={API_KEY}&scope=read_products&redirect_uri={}",
         sim.shop_url(DEMO_SHOP),
-        "http%3A%2F%2F127.0.0.1%3A9%2Fapp%2Fcb"
+        "http%3A%2F%2F127.0.0.1%3A9%2Fapp%2Fauth%2Fcallback"
     );
     let response = client().get(url).send().await.unwrap();
     let location = url::Url::parse(response.headers()["location"].to_str().unwrap()).unwrap();
@@ -439,6 +439,10 @@ async fn missing_scopes_are_access_denied() {
     assert_eq!(
         body["errors"][0]["extensions"]["code"], "ACCESS_DENIED",
         "{body}"
+    );
+    assert_eq!(
+        body["errors"][0]["extensions"]["requiredAccess"],
+        "`write_draft_orders` access scope."
     );
     let (_, body) = gql(
         &sim,

@@ -9,5 +9,8 @@ mod graphql;
 mod invoice;
 mod manifest;
 mod oauth;
+mod pricing;
+mod protected_data;
 mod storefront;
+mod tokens;
 mod webhooks;

@@ -70,17 +70,13 @@ async fn webhooks_are_signed_and_duplicates_share_ids() {
     );
     assert_eq!(header(headers, "x-shopify-hmac-sha256"), hmac_base64(body));
     assert!(!header(headers, "x-shopify-triggered-at").is_empty());
-    for name in ["x-shopify-webhook-id", "x-shopify-event-id"] {
-        assert_eq!(header(headers, name), header(&received[1].0, name));
-        assert_eq!(
-            header(headers, name),
-            report[if name.contains("webhook") {
-                "webhookId"
-            } else {
-                "eventId"
-            }]
-        );
-    }
+    assert_eq!(header(headers, "x-shopify-test"), "false");
+    let id = "x-shopify-webhook-id";
+    assert_eq!(header(headers, id), header(&received[1].0, id));
+    assert_eq!(header(headers, id), report["webhookId"]);
+    // A compliance request is not a store event: no event id.
+    assert!(headers.get("x-shopify-event-id").is_none());
+    assert_eq!(report["eventId"], Value::Null);
     let payload: Value = serde_json::from_slice(body).unwrap();
     assert_eq!(payload["shop_domain"], DEMO_SHOP);
     assert!(payload["customer"]["id"].is_u64());
@@ -120,5 +116,44 @@ async fn unreachable_apps_are_reported_not_fatal() {
     let bad = json!({ "shop": DEMO_SHOP, "topic": "not a topic" });
     let (status, _) = post_json(&format!("{}/_sim/webhooks", sim.base_url()), bad).await;
     assert_eq!(status, 400);
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn event_topics_carry_an_event_id_and_headers_can_be_left_out() {
+    let (app_url, received) = receiver().await;
+    let sim = start_with(config(&app_url)).await;
+    let url = format!("{}/_sim/webhooks", sim.base_url());
+    let (status, report) = post_json(
+        &url,
+        json!({ "shop": DEMO_SHOP, "topic": "app/uninstalled", "duplicate": true }),
+    )
+    .await;
+    assert_eq!(status, 200, "{report}");
+    let event_id = report["eventId"].as_str().unwrap().to_owned();
+    let (status, report) = post_json(
+        &url,
+        json!({ "shop": DEMO_SHOP, "topic": "orders/create", "payload": { "id": 820982911946154508u64 },
+                "omitHeaders": ["x-shopify-triggered-at"] }),
+    )
+    .await;
+    assert_eq!(status, 200, "{report}");
+    assert!(!report["headers"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("X-Shopify-Triggered-At")));
+    let received = received.lock().unwrap().clone();
+    assert_eq!(received.len(), 3);
+    for (headers, _) in &received[..2] {
+        assert_eq!(
+            header(headers, "x-shopify-event-id"),
+            event_id,
+            "duplicates share it"
+        );
+    }
+    let (orders, body) = &received[2];
+    assert_eq!(header(orders, "x-shopify-order-id"), "820982911946154508");
+    assert!(orders.get("x-shopify-triggered-at").is_none());
+    assert_eq!(header(orders, "x-shopify-hmac-sha256"), hmac_base64(body));
     sim.shutdown().await;
 }

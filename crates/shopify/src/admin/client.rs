@@ -6,6 +6,9 @@
 //! - THROTTLED / HTTP 429, for queries and mutations: Shopify executed nothing.
 //! - connection failures before the request was sent, for queries and mutations.
 //! - timeouts, resets and 5xx for queries only. For a mutation these become `OutcomeUnknown`.
+//!
+//! Never retried: top-level `ACCESS_DENIED` (`AccessDenied`, or `ProtectedCustomerDataDenied`
+//! when the app is not approved for protected customer data), other GraphQL errors, 4xx.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -123,8 +126,17 @@ struct GraphQlError {
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct GraphQlErrorExtensions {
     code: Option<String>,
+    documentation: Option<String>,
+    required_access: Option<String>,
+}
+
+impl GraphQlError {
+    fn code(&self) -> Option<&str> {
+        self.extensions.as_ref().and_then(|x| x.code.as_deref())
+    }
 }
 
 #[derive(Deserialize)]
@@ -274,23 +286,54 @@ impl ShopClient<'_> {
 /// Reads a 2xx GraphQL response: THROTTLED is retried, other errors are final.
 fn interpret(kind: OperationKind, envelope: Option<Envelope>) -> Result<Value, Failure> {
     let envelope = envelope.ok_or_else(|| unreadable(kind, "body is not a GraphQL response"))?;
-    let throttled = envelope.errors.iter().any(|e| {
-        e.extensions
-            .as_ref()
-            .and_then(|x| x.code.as_deref())
-            .is_some_and(|code| code == "THROTTLED")
-    });
-    if throttled {
+    if envelope
+        .errors
+        .iter()
+        .any(|e| e.code() == Some("THROTTLED"))
+    {
         return Err(Failure::Retry(AdminError::Throttled));
     }
-    if !envelope.errors.is_empty() {
-        let messages = envelope.errors.into_iter().map(|e| e.message).collect();
+    let mut errors = envelope.errors;
+    if let Some(at) = errors
+        .iter()
+        .position(|e| e.code() == Some("ACCESS_DENIED"))
+    {
+        return Err(Failure::Fatal(access_denied(errors.swap_remove(at))));
+    }
+    if !errors.is_empty() {
+        let messages = errors.into_iter().map(|e| e.message).collect();
         return Err(Failure::Fatal(AdminError::GraphQl(messages)));
     }
     envelope
         .data
         .filter(|d| !d.is_null())
         .ok_or_else(|| unreadable(kind, "response has no data"))
+}
+
+/// An `ACCESS_DENIED` error: protected customer data when Shopify says the app "is not
+/// approved" or links its customer data page, else a missing access scope.
+fn access_denied(error: GraphQlError) -> AdminError {
+    let extensions = error.extensions.unwrap_or(GraphQlErrorExtensions {
+        code: None,
+        documentation: None,
+        required_access: None,
+    });
+    let documentation = extensions.documentation;
+    let protected = error.message.contains("is not approved to")
+        || documentation
+            .as_deref()
+            .is_some_and(|d| d.contains("customer_data") || d.contains("protected-customer-data"));
+    if protected {
+        AdminError::ProtectedCustomerDataDenied {
+            message: error.message,
+            documentation,
+        }
+    } else {
+        AdminError::AccessDenied {
+            message: error.message,
+            required_access: extensions.required_access,
+        }
+    }
 }
 
 fn send_failure(kind: OperationKind, e: reqwest::Error) -> Failure {

@@ -29,9 +29,31 @@ pub enum AdminError {
     /// HTTP 404: no such shop or API version at this address.
     #[error("Shopify answered 404 (unknown shop or API version)")]
     NotFound,
-    /// Top-level GraphQL errors other than THROTTLED (schema, validation, access denied).
+    /// Top-level GraphQL errors other than THROTTLED and ACCESS_DENIED (schema, validation).
     #[error("GraphQL errors: {}", .0.join("; "))]
     GraphQl(Vec<String>),
+    /// Top-level `ACCESS_DENIED` because the token lacks an access scope: the field was refused
+    /// before it ran, so a mutation changed nothing. Definitive: the same call fails until the
+    /// merchant grants the scope (re-install / re-authorize with the scopes).
+    #[error("Shopify denied access: {message}")]
+    AccessDenied {
+        message: String,
+        /// Shopify's `extensions.requiredAccess`, e.g. "`write_draft_orders` access scope.".
+        required_access: Option<String>,
+    },
+    /// Top-level `ACCESS_DENIED` because the app is not approved for protected customer data
+    /// (orders, draft orders, customers…): "This app is not approved to access the DraftOrder
+    /// object. See … for more details." The field was refused before it ran, so
+    /// `draftOrderCreate` created nothing. Definitive: not retried, and retrying later fails
+    /// the same way until the app's protected customer data access is approved in the Partner
+    /// Dashboard (https://shopify.dev/docs/apps/launch/protected-customer-data); no merchant
+    /// action or re-authentication helps.
+    #[error("Shopify denied access to protected customer data: {message}")]
+    ProtectedCustomerDataDenied {
+        message: String,
+        /// Shopify's `extensions.documentation`: the app's Partner Dashboard page.
+        documentation: Option<String>,
+    },
     /// Another 4xx (e.g. 402 shop frozen, 423 shop locked); not retried.
     #[error("Shopify rejected the request (HTTP {0})")]
     Rejected(u16),
@@ -52,6 +74,15 @@ pub enum AdminError {
     /// Never retried here; the caller reconciles (e.g. `draft_orders_by_tag`).
     #[error("the mutation's outcome is unknown: {0}")]
     OutcomeUnknown(String),
+}
+
+impl AdminError {
+    /// Whether the call may have changed something at Shopify that the caller does not know
+    /// about. Only `OutcomeUnknown` (mutations) is; every other error means nothing was
+    /// applied (a query changes nothing anyway).
+    pub fn outcome_unknown(&self) -> bool {
+        matches!(self, Self::OutcomeUnknown(_))
+    }
 }
 
 fn join_user_errors(errors: &[UserError]) -> String {

@@ -8,6 +8,6 @@ mod throttle;
 pub use client::{AdminClient, ClientOptions, ShopClient};
 pub use error::{AdminError, UserError};
 pub use operations::{
-    documents, Attribute, CreatedDraftOrder, DraftOrderInput, DraftOrderLineItem, DraftOrderStatus,
-    Money, Product, ProductPage, ProductSummary, ShopInfo, Variant,
+    documents, Attribute, CreatedDraftOrder, DraftOrderInput, DraftOrderLine, DraftOrderLineItem,
+    DraftOrderStatus, Money, Product, ProductPage, ProductSummary, ShopInfo, Variant,
 };

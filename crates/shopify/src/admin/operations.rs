@@ -11,6 +11,70 @@ use crate::domain::ShopDomain;
 use crate::gid::{DraftOrderGid, ProductGid, VariantGid};
 use crate::webhook::WebhookTopic;
 
+/// The fields of a draft order Gridprice reads back (`CreatedDraftOrder`), shared by the
+/// create mutation and the search by tag: totals and the first lines with their prices.
+macro_rules! draft_order_fields {
+    () => {
+        "id
+      name
+      status
+      invoiceUrl
+      tags
+      taxesIncluded
+      subtotalPriceSet {
+        shopMoney {
+          amount
+          currencyCode
+        }
+      }
+      totalDiscountsSet {
+        shopMoney {
+          amount
+          currencyCode
+        }
+      }
+      totalTaxSet {
+        shopMoney {
+          amount
+          currencyCode
+        }
+      }
+      totalPriceSet {
+        shopMoney {
+          amount
+          currencyCode
+        }
+      }
+      lineItems(first: 5) {
+        nodes {
+          id
+          title
+          quantity
+          custom
+          variant {
+            id
+          }
+          originalUnitPriceSet {
+            shopMoney {
+              amount
+              currencyCode
+            }
+          }
+          originalUnitPriceWithCurrency {
+            amount
+            currencyCode
+          }
+          discountedTotalSet {
+            shopMoney {
+              amount
+              currencyCode
+            }
+          }
+        }
+      }"
+    };
+}
+
 /// The GraphQL documents, public so the local simulator's tests can check them against its schema.
 pub mod documents {
     pub const SHOP_INFO: &str = "query GridpriceShopInfo {
@@ -51,47 +115,33 @@ pub mod documents {
   }
 }";
 
-    pub const DRAFT_ORDER_CREATE: &str =
+    pub const DRAFT_ORDER_CREATE: &str = concat!(
         "mutation GridpriceDraftOrderCreate($input: DraftOrderInput!) {
   draftOrderCreate(input: $input) {
     draftOrder {
-      id
-      name
-      status
-      invoiceUrl
-      tags
-      totalPriceSet {
-        shopMoney {
-          amount
-          currencyCode
-        }
-      }
+      ",
+        draft_order_fields!(),
+        "
     }
     userErrors {
       field
       message
     }
   }
-}";
+}"
+    );
 
-    pub const DRAFT_ORDERS_BY_TAG: &str =
+    pub const DRAFT_ORDERS_BY_TAG: &str = concat!(
         "query GridpriceDraftOrdersByTag($first: Int!, $query: String!) {
   draftOrders(first: $first, query: $query) {
     nodes {
-      id
-      name
-      status
-      invoiceUrl
-      tags
-      totalPriceSet {
-        shopMoney {
-          amount
-          currencyCode
-        }
-      }
+      ",
+        draft_order_fields!(),
+        "
     }
   }
-}";
+}"
+    );
 
     pub const DRAFT_ORDER_DELETE: &str =
         "mutation GridpriceDraftOrderDelete($input: DraftOrderDeleteInput!) {
@@ -162,7 +212,8 @@ const DRAFT_ORDERS_BY_TAG: Operation = Operation {
     name: "GridpriceDraftOrdersByTag",
     document: documents::DRAFT_ORDERS_BY_TAG,
     kind: OperationKind::Query,
-    estimated_cost: 12.0,
+    // 10 orders × (the order 1 + 4 money bags × 2 + 5 lines × 7 + the connection 2) + 2.
+    estimated_cost: 462.0,
 };
 const DRAFT_ORDER_DELETE: Operation = Operation {
     name: "GridpriceDraftOrderDelete",
@@ -183,12 +234,55 @@ const DRAFT_ORDERS_BY_TAG_LIMIT: u32 = 10;
 const MAX_PAGE_SIZE: u32 = 250;
 
 /// An amount in a currency. `amount` is a decimal string (Shopify's `Decimal`/`Money` scalars),
-/// never a float, so no precision is lost on the way.
+/// never a float, so no precision is lost on the way. Shopify writes `Decimal`s without
+/// trailing zeros (`"10.0"`, `"99.5"`): compare amounts with [`Money::same_value`], not `==`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Money {
     pub amount: String,
     pub currency_code: String,
+}
+
+impl Money {
+    /// Whether both are the same amount in the same currency, exactly: `"10.0"` USD equals
+    /// `"10.00"` USD, `"10.001"` does not. `false` when either amount is not a decimal number.
+    pub fn same_value(&self, other: &Money) -> bool {
+        self.currency_code
+            .eq_ignore_ascii_case(&other.currency_code)
+            && match (
+                canonical_decimal(&self.amount),
+                canonical_decimal(&other.amount),
+            ) {
+                (Some(a), Some(b)) => a == b,
+                _ => false,
+            }
+    }
+}
+
+/// A decimal text without sign noise, leading zeros or trailing fractional zeros
+/// (`"-007.50"` → `"-7.5"`, `"-0.0"` → `"0"`), or `None` if it is not `[+-]digits[.digits]`.
+fn canonical_decimal(text: &str) -> Option<String> {
+    let text = text.trim();
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    let is_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if (int.is_empty() && frac.is_empty()) || !is_digits(int) || !is_digits(frac) {
+        return None;
+    }
+    let int = match int.trim_start_matches('0') {
+        "" => "0",
+        int => int,
+    };
+    let frac = frac.trim_end_matches('0');
+    let zero = int == "0" && frac.is_empty();
+    let sign = if negative && !zero { "-" } else { "" };
+    Some(match frac {
+        "" => format!("{sign}{int}"),
+        frac => format!("{sign}{int}.{frac}"),
+    })
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -256,11 +350,15 @@ pub enum DraftOrderLineItem {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DraftOrderInput {
     pub line_items: Vec<DraftOrderLineItem>,
     pub tags: Vec<String>,
     pub note: Option<String>,
+    /// `acceptAutomaticDiscounts`: whether Shopify may apply the shop's automatic discounts
+    /// while calculating the order. `None` leaves it out and Shopify decides; `Some(false)` keeps
+    /// a locked price from being discounted.
+    pub accept_automatic_discounts: Option<bool>,
 }
 
 /// Where a draft order is in its life (`DraftOrderStatus`).
@@ -273,7 +371,10 @@ pub enum DraftOrderStatus {
     Completed,
 }
 
-/// A draft order as Gridprice reads it back, from creation or from a search by tag.
+/// A draft order as Gridprice reads it back, from creation or from a search by tag. Amounts are
+/// in the shop currency (`…Set.shopMoney`), as Shopify calculated them: taxes, automatic
+/// discounts and a price override given in another currency (converted) all show here, so
+/// compare them with what was sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreatedDraftOrder {
     pub id: DraftOrderGid,
@@ -282,9 +383,41 @@ pub struct CreatedDraftOrder {
     pub status: DraftOrderStatus,
     /// The checkout link for the shopper.
     pub invoice_url: Option<String>,
-    /// Total in the shop currency (`totalPriceSet.shopMoney`).
+    /// What the shopper pays (`totalPriceSet`): subtotal, plus tax unless prices include it.
     pub total: Money,
+    /// Line totals after discounts, before shipping and taxes (`subtotalPriceSet`).
+    pub subtotal: Money,
+    /// Tax (`totalTaxSet`), added to the subtotal or, with `taxes_included`, contained in it.
+    pub total_tax: Money,
+    /// All discounts, automatic ones included (`totalDiscountsSet`).
+    pub total_discounts: Money,
+    /// Whether prices include tax (`taxesIncluded`).
+    pub taxes_included: bool,
     pub tags: Vec<String>,
+    /// The first 5 lines (Gridprice sends one).
+    pub line_items: Vec<DraftOrderLine>,
+}
+
+/// A line of a draft order as Shopify calculated it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DraftOrderLine {
+    /// `gid://shopify/DraftOrderLineItem/…`
+    pub id: String,
+    pub title: String,
+    pub quantity: u32,
+    /// A custom line (no variant).
+    pub custom: bool,
+    /// The variant, when there is one and it still exists.
+    pub variant_id: Option<VariantGid>,
+    /// The unit price before discounts in the shop currency (`originalUnitPriceSet`): compare
+    /// it with the locked price.
+    pub unit_price: Money,
+    /// The unit price as it was sent (`originalUnitPriceWithCurrency`); its currency differs
+    /// from `unit_price`'s when Shopify converted a price override.
+    pub unit_price_as_sent: Money,
+    /// The line total after discounts (`discountedTotalSet`); below `unit_price × quantity`
+    /// when a discount applied.
+    pub discounted_total: Money,
 }
 
 // --- response shapes -------------------------------------------------------------------------
@@ -339,7 +472,30 @@ struct DraftOrderNode {
     status: DraftOrderStatus,
     invoice_url: Option<String>,
     tags: Vec<String>,
+    taxes_included: bool,
+    subtotal_price_set: MoneyBag,
+    total_discounts_set: MoneyBag,
+    total_tax_set: MoneyBag,
     total_price_set: MoneyBag,
+    line_items: Nodes<DraftOrderLineNode>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DraftOrderLineNode {
+    id: String,
+    title: String,
+    quantity: u32,
+    custom: bool,
+    variant: Option<VariantId>,
+    original_unit_price_set: MoneyBag,
+    original_unit_price_with_currency: Money,
+    discounted_total_set: MoneyBag,
+}
+
+#[derive(Deserialize)]
+struct VariantId {
+    id: VariantGid,
 }
 
 #[derive(Deserialize)]
@@ -356,7 +512,26 @@ impl From<DraftOrderNode> for CreatedDraftOrder {
             status: node.status,
             invoice_url: node.invoice_url,
             total: node.total_price_set.shop_money,
+            subtotal: node.subtotal_price_set.shop_money,
+            total_tax: node.total_tax_set.shop_money,
+            total_discounts: node.total_discounts_set.shop_money,
+            taxes_included: node.taxes_included,
             tags: node.tags,
+            line_items: node
+                .line_items
+                .nodes
+                .into_iter()
+                .map(|line| DraftOrderLine {
+                    id: line.id,
+                    title: line.title,
+                    quantity: line.quantity,
+                    custom: line.custom,
+                    variant_id: line.variant.map(|v| v.id),
+                    unit_price: line.original_unit_price_set.shop_money,
+                    unit_price_as_sent: line.original_unit_price_with_currency,
+                    discounted_total: line.discounted_total_set.shop_money,
+                })
+                .collect(),
         }
     }
 }
@@ -453,7 +628,10 @@ impl ShopClient<'_> {
     }
 
     /// Creates a draft order. On `AdminError::OutcomeUnknown` do not call this again blindly:
-    /// look the order up with `draft_orders_by_tag` using a tag unique to this request.
+    /// look the order up with `draft_orders_by_tag` using a tag unique to this request. Every
+    /// other error means nothing was created; `ProtectedCustomerDataDenied` (the app is not
+    /// approved for protected customer data) and `AccessDenied` (a missing scope) will not go
+    /// away by retrying.
     pub async fn draft_order_create(
         &self,
         input: &DraftOrderInput,
@@ -540,6 +718,9 @@ fn draft_order_input_json(input: &DraftOrderInput) -> Value {
     if let Some(note) = &input.note {
         out["note"] = json!(note);
     }
+    if let Some(accept) = input.accept_automatic_discounts {
+        out["acceptAutomaticDiscounts"] = json!(accept);
+    }
     out
 }
 
@@ -619,6 +800,7 @@ mod tests {
             ],
             tags: vec!["gridprice".into(), "gridprice-ref-1".into()],
             note: None,
+            accept_automatic_discounts: Some(false),
         };
         assert_eq!(
             draft_order_input_json(&input),
@@ -638,8 +820,30 @@ mod tests {
                     },
                 ],
                 "tags": ["gridprice", "gridprice-ref-1"],
+                "acceptAutomaticDiscounts": false,
             })
         );
+    }
+
+    #[test]
+    fn money_compares_exact_decimal_values() {
+        let usd = |amount: &str| Money {
+            amount: amount.into(),
+            currency_code: "USD".into(),
+        };
+        assert!(usd("10.0").same_value(&usd("10.00")));
+        assert!(usd("10").same_value(&usd("010.000")));
+        assert!(usd("-0.0").same_value(&usd("0")));
+        assert!(usd("99.5").same_value(&usd("99.50")));
+        assert!(!usd("10.001").same_value(&usd("10.00")));
+        assert!(!usd("-1").same_value(&usd("1")));
+        assert!(!usd("abc").same_value(&usd("abc")));
+        assert!(!usd("1e1").same_value(&usd("10")));
+        let eur = Money {
+            amount: "10.00".into(),
+            currency_code: "EUR".into(),
+        };
+        assert!(!usd("10.00").same_value(&eur));
     }
 
     #[test]
