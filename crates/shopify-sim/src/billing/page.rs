@@ -171,7 +171,7 @@ fn confirmation_page(
 /// `GET …/confirm_recurring_application_charge?signature=`
 pub async fn show(
     State(state): Shared,
-    Path((shop, api_key, id, _)): Path<(String, String, String, String)>,
+    Path((shop, api_key, id)): Path<(String, String, String)>,
     Query(query): Query<SignatureQuery>,
 ) -> Response {
     let signature = query.signature.unwrap_or_default();
@@ -211,7 +211,7 @@ fn see_other(location: &str) -> Response {
 /// `POST …/confirm_recurring_application_charge` with `decision=approve|decline`.
 pub async fn answer(
     State(state): Shared,
-    Path((shop, api_key, id, _)): Path<(String, String, String, String)>,
+    Path((shop, api_key, id)): Path<(String, String, String)>,
     Query(query): Query<SignatureQuery>,
     Form(answer): Form<Answer>,
 ) -> Response {
