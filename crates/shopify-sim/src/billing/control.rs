@@ -11,7 +11,7 @@ use axum::Json;
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 
-use super::{deliver, page::decorated_return_url, BillingError, SubscriptionRecord};
+use super::{deliver_and_wait, page::decorated_return_url, BillingError, SubscriptionRecord};
 use crate::state::SimState;
 
 type Shared = State<Arc<SimState>>;
@@ -102,13 +102,19 @@ pub async fn put_settings(State(state): Shared, Json(body): Json<Value>) -> Resp
 /// `GET /_sim/shops/{shop}/subscriptions`: every subscription of the shop (all apps), oldest
 /// first, and the `app_subscriptions/update` deliveries made for it.
 pub async fn list(State(state): Shared, Path(shop): Path<String>) -> Response {
-    let now = Utc::now();
-    let (subscriptions, webhooks, changes) = {
+    // Expire what is due, and let every queued delivery finish so the log is complete.
+    let drained = {
         let mut world = state.world.lock().await;
         if !world.shops.contains_key(&shop) {
             return error(StatusCode::NOT_FOUND, "unknown shop");
         }
-        let changes = world.billing.expire_stale(now);
+        let changes = world.billing.expire_stale(Utc::now());
+        deliver_and_wait(&state, &mut world.billing, changes)
+    };
+    let _ = drained.await;
+    let now = Utc::now();
+    let (subscriptions, webhooks) = {
+        let world = state.world.lock().await;
         let billing = &world.billing;
         let subscriptions: Vec<Value> = billing
             .of_shop(&shop)
@@ -121,9 +127,8 @@ pub async fn list(State(state): Shared, Path(shop): Path<String>) -> Response {
             })
             .collect();
         let webhooks: Vec<Value> = billing.deliveries_of(&shop).cloned().collect();
-        (subscriptions, webhooks, changes)
+        (subscriptions, webhooks)
     };
-    deliver(&state, changes).await;
     Json(json!({ "subscriptions": subscriptions, "webhooks": webhooks })).into_response()
 }
 
@@ -156,7 +161,7 @@ pub async fn act(
         let Some(api_key) = api_key else {
             return error(StatusCode::NOT_FOUND, "unknown subscription");
         };
-        match action.as_str() {
+        let outcome = match action.as_str() {
             "approve" => billing.approve(&shop, &api_key, id, now),
             "decline" => billing.decline(&shop, &api_key, id, now),
             "freeze" => billing.freeze(&shop, id, now),
@@ -169,14 +174,16 @@ pub async fn act(
                     "action: approve, decline, freeze, unfreeze, end-trial or expire",
                 )
             }
+        };
+        match outcome {
+            Ok(changes) => deliver_and_wait(&state, billing, changes),
+            Err(BillingError::NotFound) => {
+                return error(StatusCode::NOT_FOUND, "unknown subscription")
+            }
+            Err(refused) => return error(StatusCode::CONFLICT, refused.to_string()),
         }
     };
-    let changes = match outcome {
-        Ok(changes) => changes,
-        Err(BillingError::NotFound) => return error(StatusCode::NOT_FOUND, "unknown subscription"),
-        Err(refused) => return error(StatusCode::CONFLICT, refused.to_string()),
-    };
-    let webhooks = deliver(&state, changes).await;
+    let webhooks = outcome.await.unwrap_or_default();
     let world = state.world.lock().await;
     let Some(record) = world.billing.get(&shop, None, id) else {
         return error(StatusCode::NOT_FOUND, "unknown subscription");

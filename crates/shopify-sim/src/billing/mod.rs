@@ -11,7 +11,7 @@ pub mod control;
 pub mod page;
 
 use std::collections::{BTreeMap, VecDeque};
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -20,6 +20,7 @@ use hmac::{Hmac, Mac};
 use serde::Serialize;
 use serde_json::{json, Value};
 use sha2::Sha256;
+use tokio::sync::{mpsc, oneshot};
 
 use crate::money::{format_decimal, format_money, CurrencyCode};
 use crate::state::SimState;
@@ -255,6 +256,8 @@ pub struct Billing {
     pub webhook_path: Option<String>,
     /// The latest webhook deliveries, newest last.
     deliveries: VecDeque<Value>,
+    /// Feeds the one task that delivers `app_subscriptions/update`, in the order of the changes.
+    queue: Option<mpsc::UnboundedSender<Job>>,
 }
 
 impl Default for Billing {
@@ -267,6 +270,7 @@ impl Default for Billing {
             signing_key: crate::signing::random_hex(32),
             webhook_path: Some(DEFAULT_WEBHOOK_PATH.to_owned()),
             deliveries: VecDeque::new(),
+            queue: None,
         }
     }
 }
@@ -627,7 +631,7 @@ impl Billing {
 
 /// Delivers `app_subscriptions/update` for each change, in order, to the app's configured
 /// subscription; returns one report per change (also kept for `/_sim` inspection).
-pub async fn deliver(state: &SimState, changes: Vec<StatusChange>) -> Vec<Value> {
+async fn deliver(state: &SimState, changes: Vec<StatusChange>) -> Vec<Value> {
     let mut reports = Vec::with_capacity(changes.len());
     for change in changes {
         let path = state.world.lock().await.billing.webhook_path.clone();
@@ -659,28 +663,79 @@ pub async fn deliver(state: &SimState, changes: Vec<StatusChange>) -> Vec<Value>
     reports
 }
 
-/// Delivers in the background, as Shopify does: the caller does not wait for the app.
-pub fn deliver_later(state: &Arc<SimState>, changes: Vec<StatusChange>) {
-    if changes.is_empty() {
-        return;
-    }
-    let state = state.clone();
+/// Deliveries waiting for the delivery task, and who waits for their reports.
+struct Job {
+    changes: Vec<StatusChange>,
+    done: Option<oneshot::Sender<Vec<Value>>>,
+}
+
+/// Starts the task that delivers queued changes one after the other. It holds the simulator
+/// weakly, so it ends with it.
+fn start_delivery_task(state: Weak<SimState>) -> mpsc::UnboundedSender<Job> {
+    let (sender, mut jobs) = mpsc::unbounded_channel::<Job>();
     tokio::spawn(async move {
-        deliver(&state, changes).await;
+        while let Some(job) = jobs.recv().await {
+            let Some(state) = state.upgrade() else { break };
+            let reports = deliver(&state, job.changes).await;
+            drop(state);
+            if let Some(done) = job.done {
+                let _ = done.send(reports);
+            }
+        }
     });
+    sender
+}
+
+impl Billing {
+    /// Queues `changes` for delivery, behind every change queued before (call it with the world
+    /// still locked, right after making the changes, so the order is the order they happened).
+    fn enqueue(
+        &mut self,
+        state: &Arc<SimState>,
+        changes: Vec<StatusChange>,
+        done: Option<oneshot::Sender<Vec<Value>>>,
+    ) {
+        let mut job = Job { changes, done };
+        if let Some(queue) = &self.queue {
+            match queue.send(job) {
+                Ok(()) => return,
+                Err(mpsc::error::SendError(back)) => job = back,
+            }
+        }
+        let queue = start_delivery_task(Arc::downgrade(state));
+        let _ = queue.send(job);
+        self.queue = Some(queue);
+    }
+}
+
+/// Delivers in the background, as Shopify does: the caller does not wait for the app.
+pub fn deliver_later(state: &Arc<SimState>, billing: &mut Billing, changes: Vec<StatusChange>) {
+    if !changes.is_empty() {
+        billing.enqueue(state, changes, None);
+    }
+}
+
+/// Queues the deliveries; await the receiver (after unlocking the world) for their reports.
+pub fn deliver_and_wait(
+    state: &Arc<SimState>,
+    billing: &mut Billing,
+    changes: Vec<StatusChange>,
+) -> oneshot::Receiver<Vec<Value>> {
+    let (done, reports) = oneshot::channel();
+    billing.enqueue(state, changes, Some(done));
+    reports
 }
 
 /// The app (the configured API key) was uninstalled from `shop`: its ACTIVE and FROZEN
 /// subscriptions there are CANCELLED, and the app is told. Returns the delivery reports.
-pub async fn uninstall(state: &SimState, shop: &str) -> Vec<Value> {
+pub async fn uninstall(state: &Arc<SimState>, shop: &str) -> Vec<Value> {
     let api_key = state.config.read().await.api_key.clone();
-    let changes = state
-        .world
-        .lock()
-        .await
-        .billing
-        .uninstall(shop, &api_key, Utc::now());
-    deliver(state, changes).await
+    let reports = {
+        let mut world = state.world.lock().await;
+        let changes = world.billing.uninstall(shop, &api_key, Utc::now());
+        deliver_and_wait(state, &mut world.billing, changes)
+    };
+    reports.await.unwrap_or_default()
 }
 
 /// The confirmation page and the `/_sim` billing controls.

@@ -70,7 +70,7 @@ fn closed(record: &SubscriptionRecord) -> Response {
 
 /// The subscription behind the URL, if the shop, app, id and signature all match.
 async fn find(
-    state: &SimState,
+    state: &Arc<SimState>,
     shop: &str,
     api_key: &str,
     id: &str,
@@ -79,17 +79,13 @@ async fn find(
     let id: u64 = id.parse().ok()?;
     let mut world = state.world.lock().await;
     let changes = world.billing.expire_stale(Utc::now());
+    deliver_later(state, &mut world.billing, changes);
     let shop_name = world.shops.get(shop)?.name.clone();
     let billing = &world.billing;
     let found = billing
         .get(shop, Some(api_key), id)
         .filter(|_| billing.signature_matches(shop, api_key, id, signature.unwrap_or_default()))
         .cloned();
-    drop(world);
-    if !changes.is_empty() {
-        // Expiry found on the way; `deliver_later` needs the Arc, so deliver here.
-        super::deliver(state, changes).await;
-    }
     found.map(|record| (record, shop_name))
 }
 
@@ -235,15 +231,18 @@ pub async fn answer(
     };
     let outcome = {
         let mut world = state.world.lock().await;
-        if approve {
+        let outcome = if approve {
             world.billing.approve(&shop, &api_key, record.id, now)
         } else {
             world.billing.decline(&shop, &api_key, record.id, now)
+        };
+        if let Ok(changes) = &outcome {
+            deliver_later(&state, &mut world.billing, changes.clone());
         }
+        outcome
     };
     match outcome {
-        Ok(changes) => {
-            deliver_later(&state, changes);
+        Ok(_) => {
             if approve {
                 see_other(&decorated_return_url(&record.return_url, record.id))
             } else {

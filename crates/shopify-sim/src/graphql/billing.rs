@@ -240,6 +240,7 @@ impl BillingQuery {
         let now = Utc::now();
         let mut world = rc.state.world.lock().await;
         let changes = world.billing.expire_stale(now);
+        deliver_later(&rc.state, &mut world.billing, changes);
         let id = world.billing.installation_id(&rc.shop, &rc.api_key);
         let subscriptions = world
             .billing
@@ -247,7 +248,6 @@ impl BillingQuery {
             .cloned()
             .collect();
         drop(world);
-        deliver_later(&rc.state, changes);
         AppInstallationObject {
             id,
             launch_url: format!(
@@ -423,12 +423,12 @@ impl BillingMutation {
             replacement: replacement_behavior.unwrap_or_default(),
         };
         let changes = world.billing.expire_stale(now);
+        deliver_later(&rc.state, &mut world.billing, changes);
         let record = world
             .billing
             .create(&rc.shop, shop_id, &rc.api_key, new, now);
         let signature = world.billing.signature(&rc.shop, &rc.api_key, record.id);
         drop(world);
-        deliver_later(&rc.state, changes);
         AppSubscriptionCreatePayload {
             confirmation_url: Some(Url(confirmation_url(
                 &rc.state.base_url,
@@ -461,19 +461,19 @@ impl BillingMutation {
             world
                 .billing
                 .cancel(&rc.shop, &rc.api_key, number, prorate.unwrap_or(false), now);
+        if let Ok(changes) = &outcome {
+            deliver_later(&rc.state, &mut world.billing, changes.clone());
+        }
         let record = world
             .billing
             .get(&rc.shop, Some(&rc.api_key), number)
             .cloned();
         drop(world);
         Ok(match (outcome, record) {
-            (Ok(changes), Some(record)) => {
-                deliver_later(&rc.state, changes);
-                AppSubscriptionCancelPayload {
-                    app_subscription: Some(AppSubscriptionObject::new(&record, now)),
-                    user_errors: Vec::new(),
-                }
-            }
+            (Ok(_), Some(record)) => AppSubscriptionCancelPayload {
+                app_subscription: Some(AppSubscriptionObject::new(&record, now)),
+                user_errors: Vec::new(),
+            },
             (Err(BillingError::WrongStatus { status, .. }), _) => refuse(&format!(
                 "Only an active or frozen app subscription can be cancelled (this one is {})",
                 serde_json::to_value(status)

@@ -788,3 +788,39 @@ async fn uninstall_cancels_and_the_webhook_follows_the_configured_path() {
     );
     s.sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_return_url_inside_the_admin_brings_charge_id_to_the_embedded_app() {
+    let s = setup().await;
+    // What an embedded app should use: its own page inside the admin.
+    let return_url = format!(
+        "{}/admin/apps/{API_KEY}/app/plan",
+        s.sim.shop_url(DEMO_SHOP)
+    );
+    let mut variables = pro(&s.app_url, 14);
+    variables["returnUrl"] = json!(return_url);
+    let created = create(&s, variables).await;
+    let n = numeric(&created["appSubscription"]["id"]);
+    let approved = answer(
+        &s.sim,
+        created["confirmationUrl"].as_str().unwrap(),
+        "approve",
+    )
+    .await;
+    let back = location(&approved);
+    assert_eq!(back, format!("{return_url}?charge_id={n}"));
+    // The admin frame loads the app's /app/plan with charge_id and fresh signed parameters.
+    let (status, _, page) = get_text(&back).await;
+    assert_eq!(status, 200);
+    let src = attribute(&page, "id=\"sa-app-frame\"", "src");
+    let src = url::Url::parse(&src).unwrap();
+    assert_eq!(src.path(), "/app/plan");
+    let pairs: Vec<(String, String)> = src.query_pairs().into_owned().collect();
+    assert!(
+        pairs.contains(&("charge_id".to_owned(), n.clone())),
+        "{src}"
+    );
+    assert!(pairs.iter().any(|(k, _)| k == "id_token"));
+    assert!(pairs.iter().any(|(k, _)| k == "hmac"));
+    s.sim.shutdown().await;
+}
