@@ -328,10 +328,17 @@ pub async fn uninstall(State(state): Shared, Path(shop): Path<String>) -> Respon
         path: None,
         omit_headers: Vec::new(),
     };
-    match webhooks::deliver(&state, request).await {
-        Ok(report) => Json(json!({ "revoked": revoked, "webhook": report })).into_response(),
-        Err(message) => bad_request(message),
+    let report = match webhooks::deliver(&state, request).await {
+        Ok(report) => report,
+        Err(message) => return bad_request(message),
+    };
+    // Uninstalling cancels the app's subscriptions on the shop (`app_subscriptions/update`).
+    let billing = crate::billing::uninstall(&state, &report.shop).await;
+    let mut body = json!({ "revoked": revoked, "webhook": report });
+    if !billing.is_empty() {
+        body["subscriptionWebhooks"] = json!(billing);
     }
+    Json(body).into_response()
 }
 
 pub async fn issue_token(State(state): Shared, Path(shop): Path<String>) -> Response {

@@ -15,6 +15,7 @@
 
 mod admin;
 mod app_proxy;
+mod billing;
 mod config;
 mod control;
 mod embed;

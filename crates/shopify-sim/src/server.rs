@@ -115,6 +115,7 @@ pub fn router(state: Arc<SimState>) -> Router {
         )
         .route("/_sim/session-token", post(control::session_token))
         .merge(storefront_routes())
+        .merge(crate::billing::routes())
         .route("/_sim/webhooks", post(control::send_webhook))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)

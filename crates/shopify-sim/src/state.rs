@@ -339,6 +339,8 @@ pub struct World {
     pub rng: StdRng,
     pub stats: BTreeMap<String, RequestStats>,
     pub ids: IdSeq,
+    /// App subscriptions (Billing API), per (shop, app).
+    pub billing: crate::billing::Billing,
 }
 
 impl World {
@@ -354,6 +356,7 @@ impl World {
             rng: StdRng::seed_from_u64(rng_seed),
             stats: BTreeMap::new(),
             ids: IdSeq::new(),
+            billing: Default::default(),
         };
         seed::seed_demo_shop(&mut world);
         world

@@ -29,6 +29,9 @@ pub enum ProductVariant {}
 /// Marker for `gid://shopify/DraftOrder/…`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DraftOrder {}
+/// Marker for `gid://shopify/AppSubscription/…` (a recurring app charge).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AppSubscription {}
 
 impl GidKind for Product {
     const NAME: &'static str = "Product";
@@ -43,10 +46,16 @@ impl GidKind for DraftOrder {
     // Draft order IDs only ever come from Shopify responses, always as GIDs.
     const ACCEPTS_BARE_NUMERIC: bool = false;
 }
+impl GidKind for AppSubscription {
+    const NAME: &'static str = "AppSubscription";
+    // The `charge_id` Shopify appends to the return URL is the bare number.
+    const ACCEPTS_BARE_NUMERIC: bool = true;
+}
 
 pub type ProductGid = Gid<Product>;
 pub type VariantGid = Gid<ProductVariant>;
 pub type DraftOrderGid = Gid<DraftOrder>;
+pub type AppSubscriptionGid = Gid<AppSubscription>;
 
 /// A global ID of resource kind `K`.
 pub struct Gid<K> {
@@ -172,6 +181,9 @@ mod tests {
         assert_eq!(VariantGid::parse("9").unwrap(), v);
         let d = DraftOrderGid::parse("gid://shopify/DraftOrder/77").unwrap();
         assert_eq!(d.numeric_id(), 77);
+        let s = AppSubscriptionGid::parse("gid://shopify/AppSubscription/27300000001").unwrap();
+        assert_eq!(AppSubscriptionGid::parse("27300000001").unwrap(), s);
+        assert_eq!(s.to_string(), "gid://shopify/AppSubscription/27300000001");
     }
 
     #[test]

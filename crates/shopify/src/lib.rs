@@ -23,5 +23,5 @@ pub use credentials::{
     AccessToken, ApiSecret, ApiVersion, ApiVersionError, AppCredentials, RefreshToken,
 };
 pub use domain::{ShopDomain, ShopDomainError};
-pub use gid::{DraftOrderGid, Gid, GidError, ProductGid, VariantGid};
+pub use gid::{AppSubscriptionGid, DraftOrderGid, Gid, GidError, ProductGid, VariantGid};
 pub use shop_url::{ShopUrlTemplate, ShopUrlTemplateError};

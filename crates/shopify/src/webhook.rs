@@ -16,6 +16,10 @@ use base64::Engine as _;
 use chrono::{DateTime, Utc};
 use reqwest::header::HeaderMap;
 
+mod app_subscriptions;
+
+pub use app_subscriptions::{AppSubscriptionsUpdate, PayloadError};
+
 use crate::credentials::ApiSecret;
 use crate::crypto::{constant_time_eq, hmac_sha256};
 use crate::domain::{ShopDomain, ShopDomainError};
@@ -63,6 +67,8 @@ impl WebhookDelivery {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum WebhookTopic {
     AppUninstalled,
+    /// A subscription's status changed (Billing API); payload [`AppSubscriptionsUpdate`].
+    AppSubscriptionsUpdate,
     ShopUpdate,
     CustomersDataRequest,
     CustomersRedact,
@@ -75,6 +81,7 @@ impl WebhookTopic {
     pub fn as_str(&self) -> &str {
         match self {
             Self::AppUninstalled => "app/uninstalled",
+            Self::AppSubscriptionsUpdate => "app_subscriptions/update",
             Self::ShopUpdate => "shop/update",
             Self::CustomersDataRequest => "customers/data_request",
             Self::CustomersRedact => "customers/redact",
@@ -94,6 +101,7 @@ impl FromStr for WebhookTopic {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(match s {
             "app/uninstalled" => Self::AppUninstalled,
+            "app_subscriptions/update" => Self::AppSubscriptionsUpdate,
             "shop/update" => Self::ShopUpdate,
             "customers/data_request" => Self::CustomersDataRequest,
             "customers/redact" => Self::CustomersRedact,
@@ -363,6 +371,11 @@ mod tests {
                 "APP_UNINSTALLED",
             ),
             ("shop/update", WebhookTopic::ShopUpdate, "SHOP_UPDATE"),
+            (
+                "app_subscriptions/update",
+                WebhookTopic::AppSubscriptionsUpdate,
+                "APP_SUBSCRIPTIONS_UPDATE",
+            ),
             (
                 "customers/data_request",
                 WebhookTopic::CustomersDataRequest,

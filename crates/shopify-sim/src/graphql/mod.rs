@@ -1,6 +1,7 @@
 //! `POST /store/{shop}/admin/api/{version}/graphql.json`: authentication, transport faults,
 //! schema-validated execution behind the cost gate, and Shopify's response envelope.
 
+pub(crate) mod billing;
 pub mod cost;
 mod draft_orders;
 pub mod gate;

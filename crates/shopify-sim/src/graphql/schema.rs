@@ -4,8 +4,8 @@
 
 use async_graphql::connection::Connection;
 use async_graphql::{
-    ComplexObject, Context, EmptySubscription, Enum, ErrorExtensions, InputObject, Object, Schema,
-    SimpleObject, ID,
+    ComplexObject, Context, EmptySubscription, Enum, ErrorExtensions, InputObject, MergedObject,
+    Object, Schema, SimpleObject, ID,
 };
 use serde::{Deserialize, Serialize};
 
@@ -18,13 +18,23 @@ use crate::invoice::{CompleteError, OrderRecord};
 use crate::money::{format_decimal, format_money, CurrencyCode};
 use crate::state::{DraftOrderRecord, LineItemRecord, ProductRecord, Shop, VariantRecord, World};
 
-pub type AdminSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+pub type AdminSchema = Schema<Query, Mutation, EmptySubscription>;
+
+/// The schema's query root: the core fields and the Billing API's, merged.
+#[derive(MergedObject, Default)]
+#[graphql(name = "QueryRoot")]
+pub struct Query(QueryRoot, super::billing::BillingQuery);
+
+/// The schema's mutation root: the core mutations and the Billing API's, merged.
+#[derive(MergedObject, Default)]
+#[graphql(name = "Mutation")]
+pub struct Mutation(MutationRoot, super::billing::BillingMutation);
 
 /// Deepest selection nesting accepted; the app's documents need about eight.
 const MAX_DEPTH: usize = 15;
 
 pub fn build_schema() -> AdminSchema {
-    Schema::build(QueryRoot, MutationRoot, EmptySubscription)
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .limit_depth(MAX_DEPTH)
         .limit_recursive_depth(MAX_DEPTH * 2)
         .limit_directives(10)
@@ -78,6 +88,7 @@ pub enum WebhookSubscriptionFormat {
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum WebhookSubscriptionTopic {
+    AppSubscriptionsUpdate,
     AppUninstalled,
     ShopUpdate,
     ProductsCreate,
@@ -716,9 +727,10 @@ pub struct WebhookSubscriptionCreatePayload {
     pub user_errors: Vec<UserError>,
 }
 
+#[derive(Default)]
 pub struct QueryRoot;
 
-#[Object]
+#[Object(name = "CoreQueryRoot")]
 impl QueryRoot {
     async fn shop(&self, ctx: &Context<'_>) -> ShopObject {
         with_shop(ctx, |shop| ShopObject::from(shop)).await
@@ -855,9 +867,10 @@ impl QueryRoot {
     }
 }
 
+#[derive(Default)]
 pub struct MutationRoot;
 
-#[Object(name = "Mutation")]
+#[Object(name = "CoreMutation")]
 impl MutationRoot {
     async fn draft_order_create(
         &self,

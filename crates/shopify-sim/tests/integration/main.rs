@@ -2,6 +2,7 @@
 
 mod admin;
 mod app_proxy;
+mod billing;
 mod common;
 mod extension;
 mod faults;
