@@ -456,6 +456,8 @@ fn draft_order_input(
             priced.quote.width_breakpoint().value(),
             priced.quote.height_breakpoint().value(),
         )),
+        // The locked price is the price: Shopify's automatic discounts do not apply to it.
+        accept_automatic_discounts: Some(false),
     }
 }
 

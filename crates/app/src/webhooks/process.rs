@@ -72,7 +72,9 @@ pub async fn process(db: &Database, payload: &str) -> Result<(), JobError> {
                 tracing::info!(%shop, "shop redacted: the store and everything it owned are deleted");
             }
         }
-        (WebhookTopic::Other(topic), _) => tracing::info!(%topic, "webhook topic not handled"),
+        (topic @ (WebhookTopic::Other(_) | WebhookTopic::AppSubscriptionsUpdate), _) => {
+            tracing::info!(topic = topic.as_str(), "webhook topic not handled");
+        }
         (topic, None) => {
             tracing::info!(topic = topic.as_str(), %shop, "webhook for a store Gridprice does not know")
         }

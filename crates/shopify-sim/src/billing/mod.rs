@@ -644,6 +644,7 @@ async fn deliver(state: &SimState, changes: Vec<StatusChange>) -> Vec<Value> {
                     payload: Some(change.payload.clone()),
                     duplicate: false,
                     path: Some(path),
+                    omit_headers: Vec::new(),
                 };
                 match webhooks::deliver(state, request).await {
                     Ok(report) => json!(report),
