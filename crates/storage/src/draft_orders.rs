@@ -56,6 +56,12 @@ impl std::str::FromStr for RecordStatus {
 pub struct PricedSnapshot {
     pub base_price_minor: i64,
     pub options: Vec<SnapshotOption>,
+    /// The product's title when it was priced: a custom line item's title on a resend.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product_title: Option<String>,
+    /// The breakpoints the size was priced at, in the matrix unit, for the order's note.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub breakpoints: Option<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -145,11 +151,13 @@ pub struct RecordFilter {
     pub before: Option<DraftOrderRecordId>,
 }
 
-/// Inserts a `pending` record, or returns the one already holding the idempotency key.
+/// Inserts a `pending` record, leased to its sender until `lease_until` (see [`claim_send`]),
+/// or returns the one already holding the idempotency key.
 pub async fn insert_pending(
     db: &Database,
     store: StoreId,
     new: NewDraftOrderRecord,
+    lease_until: DateTime<Utc>,
 ) -> StorageResult<Inserted> {
     let key = new.idempotency_key.clone();
     let snapshot = serde_json::to_string(&new.snapshot).map_err(StorageError::corrupt)?;
@@ -173,6 +181,7 @@ pub async fn insert_pending(
         idempotency_key: Set(new.idempotency_key),
         request_hash: Set(new.request_hash),
         attempts: Set(0),
+        send_lease_until: Set(Some(lease_until)),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -299,6 +308,46 @@ pub async fn mark_failed(
         .exec(db.connection())
         .await?;
     Ok(result.rows_affected == 1)
+}
+
+/// Takes the right to send a `pending` record to Shopify until `until`, if nobody holds it: the
+/// request that made it, a retry with its `Idempotency-Key`, or the reconciliation job — of
+/// several at once (also on several instances) exactly one gets it.
+pub async fn claim_send(
+    db: &Database,
+    store: StoreId,
+    id: DraftOrderRecordId,
+    until: DateTime<Utc>,
+) -> StorageResult<bool> {
+    let now = Utc::now();
+    let free = Condition::any()
+        .add(records::Column::SendLeaseUntil.is_null())
+        .add(records::Column::SendLeaseUntil.lt(now));
+    let result = records::Entity::update_many()
+        .col_expr(records::Column::SendLeaseUntil, Expr::value(until))
+        .filter(scoped(store, id))
+        .filter(records::Column::Status.eq(RecordStatus::Pending.as_str()))
+        .filter(free)
+        .exec(db.connection())
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Gives the right to send back before its time: the sender has stopped.
+pub async fn release_send(
+    db: &Database,
+    store: StoreId,
+    id: DraftOrderRecordId,
+) -> StorageResult<()> {
+    records::Entity::update_many()
+        .col_expr(
+            records::Column::SendLeaseUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .filter(scoped(store, id))
+        .exec(db.connection())
+        .await?;
+    Ok(())
 }
 
 /// Counts one more attempt at reaching Shopify for this record.

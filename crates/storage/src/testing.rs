@@ -234,6 +234,8 @@ pub fn new_record(matrix_id: Option<MatrixId>, key: Option<&str>) -> NewDraftOrd
         snapshot: PricedSnapshot {
             base_price_minor: 3000,
             options: Vec::new(),
+            product_title: Some("Glass panel".to_owned()),
+            breakpoints: Some(("600".to_owned(), "400".to_owned())),
         },
         idempotency_key: key.map(str::to_owned),
         request_hash: "hash".to_owned(),
@@ -284,12 +286,22 @@ async fn seed_data(db: &Database, store: StoreId) {
     })
     .await
     .unwrap();
-    let pending = records::insert_pending(db, store, new_record(Some(matrix.id), None))
-        .await
-        .unwrap();
-    let created = records::insert_pending(db, store, new_record(Some(matrix.id), None))
-        .await
-        .unwrap();
+    let pending = records::insert_pending(
+        db,
+        store,
+        new_record(Some(matrix.id), None),
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    let created = records::insert_pending(
+        db,
+        store,
+        new_record(Some(matrix.id), None),
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
     let created = match created {
         records::Inserted::New(record) => record,
         other => panic!("expected a new record, got {other:?}"),

@@ -1,18 +1,20 @@
 //! Settles `pending` records whose request ended without an answer from Shopify (DESIGN §6.6):
-//! found by their reference tag → `created` (and counted); not found once the budget has run
-//! out → `failed`. Safe to run on several instances at once: each transition happens once.
+//! found by their reference tag → `created` (and counted); not found → sent again (one send per
+//! pass) while the retry window lasts, then `failed`. Safe to run on several instances at once:
+//! a record is taken by one sender at a time (its send lease), and each transition happens once.
 
 use chrono::{DateTime, Duration, Utc};
 use gridprice_storage::draft_orders::{self as records, DraftOrderRecord};
-use gridprice_storage::stores;
+use gridprice_storage::stores::{self, Store};
 
-use super::service::{find_by_reference, mark_created, DraftOrders};
+use super::service::{
+    find_by_reference, lease_until, mark_created, DraftOrders, Sent, NEVER_PLACED, RETRY_WINDOW,
+};
+use crate::error::ServiceError;
 use crate::metrics::Reconciled;
 
 /// Records younger than this may still be in their request's hands.
 pub const SETTLE_AFTER: Duration = Duration::minutes(1);
-/// A record still not found in Shopify this long after it was made never will be.
-pub const GIVE_UP_AFTER: Duration = Duration::minutes(15);
 const BATCH: u64 = 100;
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -55,54 +57,65 @@ enum Settled {
 
 impl DraftOrders {
     async fn settle(&self, record: &DraftOrderRecord) -> Settled {
-        let expired = Utc::now() - record.created_at > GIVE_UP_AFTER;
-        let found = self.lookup(record).await;
-        let outcome = match found {
-            Some(Some(order)) => {
-                mark_created(&self.db, record, &order)
-                    .await
-                    .map(|(_, changed)| {
-                        // Several instances reconcile; only the one that settled it counts it.
-                        if changed {
-                            self.metrics.reconciled(Reconciled::Created);
-                        }
-                        Settled::Created
-                    })
-            }
-            Some(None) if expired => {
-                let reason = "Shopify has no draft order for this request; it was never created";
-                records::mark_failed(&self.db, record.store_id, record.id, reason)
-                    .await
-                    .map(|changed| {
-                        if changed {
-                            self.metrics.reconciled(Reconciled::Failed);
-                        }
-                        Settled::Failed
-                    })
-                    .map_err(Into::into)
-            }
-            _ => Ok(Settled::Pending),
+        let Ok(store) = stores::get(&self.db, record.store_id).await else {
+            return Settled::Pending;
         };
-        outcome.unwrap_or_else(|error: crate::error::ServiceError| {
+        match records::claim_send(&self.db, store.id, record.id, lease_until()).await {
+            Ok(true) => {}
+            // Another request or instance is sending it.
+            Ok(false) => return Settled::Pending,
+            Err(error) => {
+                tracing::warn!(record = record.id.get(), %error, "cannot take a pending record");
+                return Settled::Pending;
+            }
+        }
+        let settled = self.settle_held(&store, record).await;
+        if let Err(error) = records::release_send(&self.db, store.id, record.id).await {
+            tracing::warn!(record = record.id.get(), %error, "cannot release a pending record");
+        }
+        settled.unwrap_or_else(|error| {
             tracing::warn!(record = record.id.get(), %error, "cannot settle a pending record");
             Settled::Pending
         })
     }
 
-    /// `Some(found)` when Shopify could be asked; `None` when it could not (try again later).
-    async fn lookup(
+    /// Settles a record this job holds the lease of.
+    async fn settle_held(
         &self,
+        store: &Store,
         record: &DraftOrderRecord,
-    ) -> Option<Option<shopify::admin::CreatedDraftOrder>> {
-        let store = stores::get(&self.db, record.store_id).await.ok()?;
-        let token = self.shopify.access_token(&store).await.ok()?;
+    ) -> Result<Settled, ServiceError> {
+        let token = self.shopify.access_token(store).await?;
         let shop = self.shopify.shop(&store.shop, &token);
         match find_by_reference(&shop, &record.reference).await {
-            Ok(found) => Some(found),
-            Err(error) => {
-                self.shopify.failure(&store, error).await;
-                None
+            Ok(Some(order)) => {
+                let (_, changed) = mark_created(&self.db, record, &order).await?;
+                // Several instances reconcile; only the one that settled it counts it.
+                if changed {
+                    self.metrics.reconciled(Reconciled::Created);
+                }
+                return Ok(Settled::Created);
             }
+            Ok(None) => {}
+            Err(error) => return Err(self.shopify.failure(store, error).await),
+        }
+        if Utc::now() - record.created_at > RETRY_WINDOW {
+            let changed = records::mark_failed(&self.db, store.id, record.id, NEVER_PLACED).await?;
+            if changed {
+                self.metrics.reconciled(Reconciled::Failed);
+            }
+            return Ok(Settled::Failed);
+        }
+        // Shopify never had it (it was down, or the send failed before reaching it): send again.
+        match self
+            .submit(store, &shop, record.clone(), std::time::Duration::ZERO)
+            .await?
+        {
+            Sent::Created(_) => {
+                self.metrics.reconciled(Reconciled::Created);
+                Ok(Settled::Created)
+            }
+            Sent::Unconfirmed => Ok(Settled::Pending),
         }
     }
 }

@@ -6,8 +6,10 @@
 //! 4. `draftOrderCreate` carries a per-record reference tag.
 //! 5. Success marks the record `created` and counts it in one transaction; Shopify's refusal
 //!    marks it `failed`; an unknown outcome is looked up by the tag before anything is sent
-//!    again, and a record still unresolved when the time budget runs out stays `pending` for the
-//!    reconciliation job.
+//!    again, and a record still unresolved when the time budget runs out stays `pending`.
+//! 6. A `pending` record is driven to an outcome by a retry with its `Idempotency-Key` or by the
+//!    reconciliation job, whichever takes its send lease: looked up by its tag, sent again when
+//!    Shopify does not have it, for [`RETRY_WINDOW`]; then `failed`.
 
 use std::time::Duration;
 
@@ -34,6 +36,12 @@ use crate::stores::ShopifyAccess;
 
 /// How long one request may spend getting its draft order into Shopify.
 const FLOW_BUDGET: Duration = Duration::from_secs(12);
+/// How long a sender holds a record: its budget and a margin. A sender that crashed is taken
+/// over after it.
+const SEND_LEASE: Duration = Duration::from_secs(20);
+/// How long a record Shopify has not confirmed is still sent again — by a retry with its
+/// `Idempotency-Key` or by the reconciliation job — before it is given up as `failed`.
+pub const RETRY_WINDOW: chrono::Duration = chrono::Duration::hours(24);
 /// How long a repeat of an in-flight request waits for the first one's outcome.
 const REPLAY_WAIT: Duration = Duration::from_secs(15);
 const REPLAY_POLL: Duration = Duration::from_millis(100);
@@ -123,16 +131,95 @@ impl DraftOrders {
         let shop = self.shopify.shop(&store.shop, &token);
         let variant = self.chosen_variant(store, &shop, request, &priced).await?;
         let new = new_record(request, &priced, hash.clone(), variant.as_ref());
-        let record = match records::insert_pending(&self.db, store.id, new).await? {
+        let lease = lease_until();
+        let record = match records::insert_pending(&self.db, store.id, new, lease).await? {
             Inserted::New(record) => record,
             Inserted::Existing(existing) => return self.settled(store, existing, &hash).await,
         };
-        let input = draft_order_input(store, &record, &priced, variant);
-        let record = self.submit(store, &shop, record, &input).await?;
-        Ok(Outcome {
-            record,
-            replayed: false,
-        })
+        self.send(store, &shop, record, FLOW_BUDGET).await
+    }
+
+    /// Sends a record this caller holds the lease of, then gives the lease back.
+    async fn send(
+        &self,
+        store: &Store,
+        shop: &ShopClient<'_>,
+        record: DraftOrderRecord,
+        budget: Duration,
+    ) -> Result<Outcome, ServiceError> {
+        let id = record.id;
+        let sent = self.submit(store, shop, record, budget).await;
+        records::release_send(&self.db, store.id, id).await?;
+        match sent? {
+            Sent::Created(record) => {
+                self.metrics.draft_order(DraftOrderOutcome::Created);
+                Ok(Outcome {
+                    record,
+                    replayed: false,
+                })
+            }
+            Sent::Unconfirmed => Err(self.still_pending()),
+        }
+    }
+
+    /// Drives a `pending` record this caller holds the lease of to an outcome: found in Shopify
+    /// by its tag (the first send made it), or sent again while the retry window lasts.
+    async fn resume(
+        &self,
+        store: &Store,
+        record: DraftOrderRecord,
+    ) -> Result<Outcome, ServiceError> {
+        let id = record.id;
+        let resumed = self.look_up_or_resend(store, record).await;
+        records::release_send(&self.db, store.id, id).await?;
+        resumed
+    }
+
+    async fn look_up_or_resend(
+        &self,
+        store: &Store,
+        record: DraftOrderRecord,
+    ) -> Result<Outcome, ServiceError> {
+        let token = self.store_token(store).await?;
+        let shop = self.shopify.shop(&store.shop, &token);
+        match find_by_reference(&shop, &record.reference).await {
+            Ok(Some(order)) => {
+                let record = self.complete(&record, &order).await?;
+                self.metrics.draft_order(DraftOrderOutcome::Replayed);
+                return Ok(Outcome {
+                    record,
+                    replayed: true,
+                });
+            }
+            Ok(None) => {}
+            Err(error) => {
+                tracing::warn!(record = record.id.get(), %error, "cannot look the order up");
+                return Err(self.still_pending());
+            }
+        }
+        if chrono::Utc::now() - record.created_at > RETRY_WINDOW {
+            return Err(self.give_up(store, &record).await?);
+        }
+        match self.submit(store, &shop, record, FLOW_BUDGET).await? {
+            Sent::Created(record) => {
+                self.metrics.draft_order(DraftOrderOutcome::Created);
+                Ok(Outcome {
+                    record,
+                    replayed: false,
+                })
+            }
+            Sent::Unconfirmed => Err(self.still_pending()),
+        }
+    }
+
+    /// A record Shopify never had, past its retry window: `failed`, and the refusal to answer.
+    async fn give_up(
+        &self,
+        store: &Store,
+        record: &DraftOrderRecord,
+    ) -> Result<ServiceError, ServiceError> {
+        records::mark_failed(&self.db, store.id, record.id, NEVER_PLACED).await?;
+        Ok(refused(NEVER_PLACED))
     }
 
     /// The record made by an earlier request with this key, if any.
@@ -181,6 +268,11 @@ impl DraftOrders {
         }
         let give_up = Instant::now() + REPLAY_WAIT;
         while record.status == RecordStatus::Pending && Instant::now() < give_up {
+            // Nobody sending it (a send that failed before reaching Shopify, or a crash): this
+            // request takes it over.
+            if records::claim_send(&self.db, store.id, record.id, lease_until()).await? {
+                return self.resume(store, record).await;
+            }
             tokio::time::sleep(REPLAY_POLL).await;
             record = records::get(&self.db, store.id, record.id).await?;
         }
@@ -240,22 +332,24 @@ impl DraftOrders {
         Ok(Some(*asked))
     }
 
-    /// Calls Shopify until the record is settled or the budget runs out; never sends again while
-    /// an earlier attempt may have created the order.
-    async fn submit(
+    /// Calls Shopify until the record is settled or `budget` runs out (one send when it is
+    /// zero); never sends again while an earlier attempt may have created the order. The caller
+    /// holds the record's send lease.
+    pub(super) async fn submit(
         &self,
         store: &Store,
         shop: &ShopClient<'_>,
         record: DraftOrderRecord,
-        input: &DraftOrderInput,
-    ) -> Result<DraftOrderRecord, ServiceError> {
-        let deadline = Instant::now() + FLOW_BUDGET;
+        budget: Duration,
+    ) -> Result<Sent, ServiceError> {
+        let input = draft_order_input(&record);
+        let deadline = Instant::now() + budget;
         let mut backoff = FIRST_BACKOFF;
         loop {
             records::record_attempt(&self.db, store.id, record.id).await?;
             self.metrics.draft_order_sent();
-            let error = match shop.draft_order_create(input).await {
-                Ok(order) => return self.complete(&record, &order).await,
+            let error = match shop.draft_order_create(&input).await {
+                Ok(order) => return Ok(Sent::Created(self.complete(&record, &order).await?)),
                 Err(error) => error,
             };
             match error {
@@ -288,18 +382,18 @@ impl DraftOrders {
                 }
             }
             if Instant::now() + backoff >= deadline {
-                return Err(self.still_pending());
+                return Ok(Sent::Unconfirmed);
             }
             tokio::time::sleep(jittered(backoff)).await;
             backoff = backoff.saturating_mul(2);
             // The attempt may have created the order even though no answer came back.
             match find_by_reference(shop, &record.reference).await {
-                Ok(Some(order)) => return self.complete(&record, &order).await,
+                Ok(Some(order)) => return Ok(Sent::Created(self.complete(&record, &order).await?)),
                 Ok(None) => {}
                 // Without knowing, sending again could make a second order.
                 Err(error) => {
                     tracing::warn!(record = record.id.get(), %error, "cannot look the order up");
-                    return Err(self.still_pending());
+                    return Ok(Sent::Unconfirmed);
                 }
             }
         }
@@ -310,9 +404,7 @@ impl DraftOrders {
         record: &DraftOrderRecord,
         order: &CreatedDraftOrder,
     ) -> Result<DraftOrderRecord, ServiceError> {
-        let (created, _) = mark_created(&self.db, record, order).await?;
-        self.metrics.draft_order(DraftOrderOutcome::Created);
-        Ok(created)
+        Ok(mark_created(&self.db, record, order).await?.0)
     }
 
     /// The store's token for this order. A storefront cannot act on "reconnect": to the shopper
@@ -412,27 +504,29 @@ fn new_record(
     }
 }
 
-fn draft_order_input(
-    store: &Store,
-    record: &DraftOrderRecord,
-    priced: &PricedProduct,
-    variant: Option<VariantGid>,
-) -> DraftOrderInput {
-    let unit = priced.width.unit().as_str();
+/// The draft order a record asks for, from the record alone: the first send and every resend
+/// carry the same line, attributes, tags and note.
+fn draft_order_input(record: &DraftOrderRecord) -> DraftOrderInput {
+    let unit = &record.unit;
+    let snapshot = &record.snapshot;
     let mut attributes = vec![
-        attribute("Width", format!("{} {unit}", priced.width.value())),
-        attribute("Height", format!("{} {unit}", priced.height.value())),
+        attribute("Width", format!("{} {unit}", record.width)),
+        attribute("Height", format!("{} {unit}", record.height)),
     ];
     attributes.extend(
-        priced
-            .options()
+        snapshot
+            .options
             .iter()
-            .map(|o| attribute(o.group, o.choice.to_owned())),
+            .map(|o| attribute(&o.option_group, o.choice.clone())),
     );
     let price = shopify::admin::Money {
         amount: record.unit_price.to_string(),
-        currency_code: store.currency.code().to_owned(),
+        currency_code: record.unit_price.currency().code().to_owned(),
     };
+    let variant = record
+        .variant_gid
+        .as_deref()
+        .and_then(|gid| VariantGid::parse(gid).ok());
     let line_item = match variant {
         Some(variant_id) => DraftOrderLineItem::Variant {
             variant_id,
@@ -441,20 +535,26 @@ fn draft_order_input(
             custom_attributes: attributes,
         },
         None => DraftOrderLineItem::Custom {
-            title: priced.product_title().to_owned(),
+            title: snapshot
+                .product_title
+                .clone()
+                .unwrap_or_else(|| record.matrix_name.clone()),
             quantity: record.quantity,
             unit_price: price,
             custom_attributes: attributes,
         },
     };
+    let cell = snapshot
+        .breakpoints
+        .as_ref()
+        .map(|(width, height)| format!(" ({width} × {height} {unit} breakpoint)"))
+        .unwrap_or_default();
     DraftOrderInput {
         line_items: vec![line_item],
         tags: vec![TAG.to_owned(), reference_tag(&record.reference)],
         note: Some(format!(
-            "Priced by Gridprice from the matrix \"{}\" ({} × {} {unit} breakpoint).",
-            priced.matrix_name(),
-            priced.quote.width_breakpoint().value(),
-            priced.quote.height_breakpoint().value(),
+            "Priced by Gridprice from the matrix \"{}\"{cell}.",
+            record.matrix_name
         )),
         // The locked price is the price: Shopify's automatic discounts do not apply to it.
         accept_automatic_discounts: Some(false),
@@ -495,6 +595,22 @@ fn request_hash(request: &OrderRequest) -> String {
 
 fn jittered(base: Duration) -> Duration {
     base.mul_f64(rand::thread_rng().gen_range(0.5..=1.0))
+}
+
+/// The end of a record whose order Shopify never had.
+pub(super) const NEVER_PLACED: &str =
+    "Shopify has no draft order for this request and it could not be placed within the retry window";
+
+/// How a send ended that did not end in a refusal.
+pub(super) enum Sent {
+    Created(DraftOrderRecord),
+    /// Not confirmed within the budget: the record stays `pending`.
+    Unconfirmed,
+}
+
+/// Until when a send that starts now holds its record.
+pub(super) fn lease_until() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now() + SEND_LEASE
 }
 
 fn reconnect_needed() -> ServiceError {

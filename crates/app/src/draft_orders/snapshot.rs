@@ -32,6 +32,11 @@ pub fn priced_snapshot(priced: &PricedProduct) -> PricedSnapshot {
     PricedSnapshot {
         base_price_minor: quote.base().minor(),
         options,
+        product_title: Some(priced.product_title().to_owned()),
+        breakpoints: Some((
+            quote.width_breakpoint().value().to_string(),
+            quote.height_breakpoint().value().to_string(),
+        )),
     }
 }
 

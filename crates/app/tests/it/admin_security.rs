@@ -35,7 +35,7 @@ stack_test!(
             .unwrap()
             .id;
             let new = gridprice_storage::testing::new_record(None, None);
-            match records::insert_pending(stack.db(), store, new)
+            match records::insert_pending(stack.db(), store, new, chrono::Utc::now())
                 .await
                 .unwrap()
             {

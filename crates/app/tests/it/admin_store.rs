@@ -252,7 +252,7 @@ stack_test!(admin_dashboard_and_draft_order_records, |stack| {
         if n == 6 {
             new.product_gid = "gid://shopify/Product/8000000000002".to_owned();
         }
-        let record = match records::insert_pending(stack.db(), store, new)
+        let record = match records::insert_pending(stack.db(), store, new, chrono::Utc::now())
             .await
             .unwrap()
         {

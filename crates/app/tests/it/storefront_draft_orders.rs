@@ -435,13 +435,6 @@ stack_test!(
             .unwrap()
             .unwrap();
         create_in_shopify(stack, &format!("gridprice-ref-{}", record.reference)).await;
-        let again = post_order(stack, &order_body(), Some("k-outage")).await;
-        assert_eq!(
-            again.status(),
-            StatusCode::CONFLICT,
-            "still unresolved: come back later"
-        );
-        assert!(again.headers().contains_key("retry-after"));
 
         let report = stack
             .state()
@@ -517,43 +510,77 @@ async fn create_in_shopify(stack: &TestStack, tag: &str) {
 }
 
 stack_test!(
-    a_request_shopify_never_received_is_failed_after_the_budget,
+    an_order_shopify_never_received_is_placed_by_a_retry_with_its_key,
     |stack| {
-        faults(
-            stack,
-            json!({ "failNext": { "count": 1000, "status": 503 } }),
-        )
-        .await;
-        let response = post_order(stack, &order_body(), None).await;
-        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        // Every call to Shopify fails: the order cannot reach it.
+        faults(stack, json!({ "errorRate": 1.0 })).await;
+        let first = post_order(stack, &order_body(), Some("k-retry")).await;
+        assert_eq!(first.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert!(first.headers().contains_key("retry-after"));
+        assert_eq!(records_with_status(stack, "pending").await, 1);
+        assert_books_balance(stack, 0).await;
+
+        // Shopify is back; the storefront retries with the same key, as docs/API.md says.
         clear_faults(stack).await;
-        let soon = stack
+        let retry = post_order(stack, &order_body(), Some("k-retry")).await;
+        assert_eq!(retry.status(), StatusCode::CREATED);
+        let placed: Value = retry.json().await.unwrap();
+        assert!(placed["checkoutUrl"].is_string(), "{placed}");
+        assert_books_balance(stack, 1).await;
+
+        // Retrying again answers the same order; the job finds nothing left to do.
+        let again = post_order(stack, &order_body(), Some("k-retry")).await;
+        assert_eq!(again.status(), StatusCode::OK);
+        let again: Value = again.json().await.unwrap();
+        assert_eq!(again["draftOrderId"], placed["draftOrderId"]);
+        let report = stack
             .state()
             .orders
             .reconcile_pending(Utc::now() + Duration::minutes(1))
             .await;
-        assert_eq!(
-            (soon.created, soon.failed, soon.still_pending),
-            (0, 0, 1),
-            "not given up yet"
-        );
-        // Pretend the budget has passed.
-        let record = draft_order_records::Entity::find()
+        assert_eq!(report, Default::default());
+        assert_books_balance(stack, 1).await;
+    }
+);
+
+stack_test!(
+    reconciliation_places_an_order_shopify_never_received_and_gives_up_after_the_window,
+    |stack| {
+        faults(stack, json!({ "errorRate": 1.0 })).await;
+        for key in ["k-job", "k-late"] {
+            let response = post_order(stack, &order_body(), Some(key)).await;
+            assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        }
+        // The second record is older than the retry window.
+        let late = draft_order_records::Entity::find()
+            .filter(draft_order_records::Column::IdempotencyKey.eq("k-late"))
             .one(connection(stack.db()))
             .await
             .unwrap()
             .unwrap();
-        let mut row = record.into_active_model();
-        row.created_at = Set(Utc::now() - Duration::hours(1));
+        let mut row = late.into_active_model();
+        row.created_at = Set(Utc::now() - Duration::hours(25));
         row.update(connection(stack.db())).await.unwrap();
-        let late = stack
+
+        // While Shopify is still down nothing can be settled.
+        let down = stack
             .state()
             .orders
             .reconcile_pending(Utc::now() + Duration::minutes(1))
             .await;
-        assert_eq!(late.failed, 1);
-        assert_books_balance(stack, 0).await;
+        assert_eq!((down.created, down.failed, down.still_pending), (0, 0, 2));
+
+        clear_faults(stack).await;
+        let back = stack
+            .state()
+            .orders
+            .reconcile_pending(Utc::now() + Duration::minutes(1))
+            .await;
+        assert_eq!((back.created, back.failed, back.still_pending), (1, 1, 0));
+        assert_books_balance(stack, 1).await;
         assert_eq!(records_with_status(stack, "failed").await, 1);
+        let refused = post_order(stack, &order_body(), Some("k-late")).await;
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     }
 );
 

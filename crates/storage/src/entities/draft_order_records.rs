@@ -31,6 +31,8 @@ pub struct Model {
     pub invoice_url: Option<String>,
     pub error: Option<String>,
     pub attempts: i32,
+    /// Until when a request or job is sending the record to Shopify.
+    pub send_lease_until: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

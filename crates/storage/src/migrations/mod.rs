@@ -4,6 +4,7 @@ use sea_orm_migration::prelude::*;
 
 mod m20261125_000001_initial;
 mod m20261203_000001_expiring_tokens;
+mod m20261204_000001_send_leases;
 
 pub struct Migrator;
 
@@ -13,6 +14,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261125_000001_initial::Migration),
             Box::new(m20261203_000001_expiring_tokens::Migration),
+            Box::new(m20261204_000001_send_leases::Migration),
         ]
     }
 }

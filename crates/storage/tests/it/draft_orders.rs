@@ -20,7 +20,7 @@ storage_test!(an_idempotency_key_holds_one_record_per_store, |db| {
     let store = new_store(db, "a.myshopify.com", "USD").await.id;
     let other = new_store(db, "b.myshopify.com", "USD").await.id;
     let first = inserted_new(
-        records::insert_pending(db, store, new_record(None, Some("k1")))
+        records::insert_pending(db, store, new_record(None, Some("k1")), chrono::Utc::now())
             .await
             .unwrap(),
     );
@@ -28,24 +28,25 @@ storage_test!(an_idempotency_key_holds_one_record_per_store, |db| {
     assert_eq!(first.total.minor(), 6000);
     assert_eq!(first.attempts, 0);
 
-    let again = records::insert_pending(db, store, new_record(None, Some("k1")))
-        .await
-        .unwrap();
+    let again =
+        records::insert_pending(db, store, new_record(None, Some("k1")), chrono::Utc::now())
+            .await
+            .unwrap();
     assert_eq!(again, Inserted::Existing(first.clone()));
     // The same key in another store is another record.
     inserted_new(
-        records::insert_pending(db, other, new_record(None, Some("k1")))
+        records::insert_pending(db, other, new_record(None, Some("k1")), chrono::Utc::now())
             .await
             .unwrap(),
     );
     // Without a key every request is a new record.
     inserted_new(
-        records::insert_pending(db, store, new_record(None, None))
+        records::insert_pending(db, store, new_record(None, None), chrono::Utc::now())
             .await
             .unwrap(),
     );
     inserted_new(
-        records::insert_pending(db, store, new_record(None, None))
+        records::insert_pending(db, store, new_record(None, None), chrono::Utc::now())
             .await
             .unwrap(),
     );
@@ -60,7 +61,7 @@ storage_test!(
     |db| {
         let store = new_store(db, "a.myshopify.com", "USD").await.id;
         let record = inserted_new(
-            records::insert_pending(db, store, new_record(None, None))
+            records::insert_pending(db, store, new_record(None, None), chrono::Utc::now())
                 .await
                 .unwrap(),
         );
@@ -105,7 +106,7 @@ storage_test!(
         );
 
         let doomed = inserted_new(
-            records::insert_pending(db, store, new_record(None, None))
+            records::insert_pending(db, store, new_record(None, None), chrono::Utc::now())
                 .await
                 .unwrap(),
         );
@@ -135,7 +136,7 @@ storage_test!(concurrent_confirmations_never_lose_a_count, |db| {
     for _ in 0..20 {
         ids.push(
             inserted_new(
-                records::insert_pending(db, store, new_record(None, None))
+                records::insert_pending(db, store, new_record(None, None), chrono::Utc::now())
                     .await
                     .unwrap(),
             )
@@ -184,7 +185,7 @@ storage_test!(
         for _ in 0..5 {
             ids.push(
                 inserted_new(
-                    records::insert_pending(db, store, new_record(None, None))
+                    records::insert_pending(db, store, new_record(None, None), chrono::Utc::now())
                         .await
                         .unwrap(),
                 )
@@ -197,7 +198,7 @@ storage_test!(
         let mut other_record = new_record(None, None);
         other_record.product_gid = "gid://shopify/Product/2".to_owned();
         let foreign = inserted_new(
-            records::insert_pending(db, other, other_record)
+            records::insert_pending(db, other, other_record, chrono::Utc::now())
                 .await
                 .unwrap(),
         );
@@ -271,7 +272,7 @@ storage_test!(
     |db| {
         let store = new_store(db, "a.myshopify.com", "USD").await.id;
         let record = inserted_new(
-            records::insert_pending(db, store, new_record(None, None))
+            records::insert_pending(db, store, new_record(None, None), chrono::Utc::now())
                 .await
                 .unwrap(),
         );
@@ -299,9 +300,14 @@ storage_test!(
         .await
         .unwrap();
         let record = inserted_new(
-            records::insert_pending(db, store, new_record(Some(matrix.id), None))
-                .await
-                .unwrap(),
+            records::insert_pending(
+                db,
+                store,
+                new_record(Some(matrix.id), None),
+                chrono::Utc::now(),
+            )
+            .await
+            .unwrap(),
         );
         records::mark_created(db, store, record.id, &shopify_order(1), &resend_check())
             .await
