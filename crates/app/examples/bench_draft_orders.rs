@@ -58,6 +58,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         database_url: None,
         shopify_client: Default::default(),
         rate_limits: Default::default(),
+        server: Default::default(),
     })
     .await?;
     let ready = stack.ready.clone();

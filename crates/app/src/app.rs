@@ -13,10 +13,9 @@ use chrono::Utc;
 use gridprice_storage::Database;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
-use tower_http::timeout::TimeoutLayer;
 
 use crate::catalog::CatalogCache;
-use crate::config::AppConfig;
+use crate::config::{AppConfig, ServerLimits};
 use crate::crypto::SecretBox;
 use crate::draft_orders::{duplicates, reconcile, DraftOrders};
 use crate::http::problem::Problem;
@@ -33,7 +32,6 @@ use crate::{
 /// as problem+json); CSV uploads (1 MiB) are the largest legitimate body, and most routers set
 /// a smaller limit of their own.
 const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// How often `pending` draft orders are reconciled with Shopify.
 const RECONCILE_INTERVAL: Duration = Duration::from_secs(30);
 
@@ -48,6 +46,7 @@ pub enum BuildError {
 /// A built app: its state, and its background work, already running.
 pub struct App {
     state: AppState,
+    limits: ServerLimits,
     stop: CancellationToken,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -83,12 +82,18 @@ impl App {
             rate_limits: config.rate_limits,
             metrics_token: config.metrics_token,
         });
+        let limits = config.server;
         let stop = CancellationToken::new();
         let tasks = vec![
             worker(&state).spawn(stop.clone()),
             state.db.spawn_change_listener(stop.clone()),
         ];
-        Ok(App { state, stop, tasks })
+        Ok(App {
+            state,
+            limits,
+            stop,
+            tasks,
+        })
     }
 
     pub fn state(&self) -> &AppState {
@@ -102,8 +107,9 @@ impl App {
         listener: tokio::net::TcpListener,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let metrics = self.state.metrics.clone();
-        let served = http::serve(listener, router(self.state.clone()), metrics, shutdown).await;
+        let (metrics, limits) = (self.state.metrics.clone(), self.limits);
+        let router = router(self.state.clone());
+        let served = http::serve(listener, router, metrics, limits, shutdown).await;
         self.stop().await;
         served
     }
@@ -150,10 +156,10 @@ fn worker(state: &AppState) -> Worker {
 
 /// Every route, without the stack [`http::serve`] puts around them.
 ///
-/// Every route but the storefront reads has a whole-request deadline (503 after
-/// [`REQUEST_TIMEOUT`]) and a body limit. The reads answer from memory and read no body; their
-/// one wait, a cold catalogue load, has its own deadline (`catalog::LOAD_TIMEOUT`), which spares
-/// the hot path a timer per request.
+/// Every route but the storefront reads has a whole-request deadline ([`http::deadline`]; the
+/// storefront's draft orders inside their gate, so its 503 carries CORS) and a body limit. The
+/// reads answer from memory and read no body; their one wait, a cold catalogue load, has its own
+/// deadline (`catalog::LOAD_TIMEOUT`), which spares the hot path a timer per request.
 pub fn router(state: AppState) -> Router {
     let timed = Router::new()
         .merge(http::health::routes())
@@ -168,14 +174,11 @@ pub fn router(state: AppState) -> Router {
         .merge(draft_orders::api::routes())
         .merge(dashboard::routes())
         .merge(webhooks::routes::routes())
-        .merge(storefront::orders(&state))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::SERVICE_UNAVAILABLE,
-            REQUEST_TIMEOUT,
-        ));
+        .layer(http::deadline());
     Router::new()
         .merge(timed)
+        .merge(storefront::orders(&state))
         .merge(storefront::reads(&state))
         .fallback(|| async { Problem::new(StatusCode::NOT_FOUND, "No such endpoint.") })
         .with_state(state)

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use std::num::NonZeroU32;
+use std::time::Duration;
 
 use axum::http::HeaderName;
 use shopify::admin::ClientOptions;
@@ -36,6 +37,8 @@ pub const RATE_LIMIT_PER_IP: &str = "GRIDPRICE_RATE_LIMIT_PER_IP";
 /// A header set by the operator's own proxy (e.g. `x-forwarded-for`); its last address is the
 /// client. Unset, the peer address is the client: a header anyone can send is not trusted.
 pub const CLIENT_IP_HEADER: &str = "GRIDPRICE_CLIENT_IP_HEADER";
+pub const HEADER_TIMEOUT: &str = "GRIDPRICE_HEADER_TIMEOUT";
+pub const MAX_CONNECTIONS: &str = "GRIDPRICE_MAX_CONNECTIONS";
 
 /// What the app asks merchants to grant (DESIGN §7, shopify.app.toml).
 pub const DEFAULT_SCOPES: &str = "write_draft_orders,read_products";
@@ -211,6 +214,57 @@ pub const fn nonzero(n: u32) -> NonZeroU32 {
     }
 }
 
+/// What one instance's HTTP server allows a connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServerLimits {
+    /// How long a client has to send a request's head, and how long a kept-alive connection
+    /// may wait idle for its next request (`GRIDPRICE_HEADER_TIMEOUT`, seconds; default 10).
+    pub header_timeout: Duration,
+    /// Connections served at once; beyond it, accepting waits (`GRIDPRICE_MAX_CONNECTIONS`,
+    /// default 1024).
+    pub max_connections: usize,
+}
+
+impl Default for ServerLimits {
+    fn default() -> Self {
+        Self {
+            header_timeout: Duration::from_secs(10),
+            max_connections: 1024,
+        }
+    }
+}
+
+impl ServerLimits {
+    pub fn from_source(source: &ConfigSource) -> Result<Self, ConfigError> {
+        let defaults = Self::default();
+        let seconds: Option<u64> = source.parse(HEADER_TIMEOUT)?;
+        let header_timeout = match seconds {
+            None => defaults.header_timeout,
+            Some(seconds @ 1..=300) => Duration::from_secs(seconds),
+            Some(_) => {
+                return Err(ConfigError::Invalid {
+                    setting: HEADER_TIMEOUT,
+                    reason: "must be 1 to 300 seconds".to_owned(),
+                })
+            }
+        };
+        let max_connections = match source.parse::<usize>(MAX_CONNECTIONS)? {
+            None => defaults.max_connections,
+            Some(count @ 1..=1_000_000) => count,
+            Some(_) => {
+                return Err(ConfigError::Invalid {
+                    setting: MAX_CONNECTIONS,
+                    reason: "must be 1 to 1000000".to_owned(),
+                })
+            }
+        };
+        Ok(Self {
+            header_timeout,
+            max_connections,
+        })
+    }
+}
+
 /// Where the app keeps its data and how it reaches its database.
 #[derive(Debug, Clone)]
 pub struct StorageConfig {
@@ -291,6 +345,8 @@ pub struct AppConfig {
     pub rate_limits: RateLimits,
     /// What a `/metrics` scrape must send as its bearer token (`GRIDPRICE_METRICS_TOKEN`).
     pub metrics_token: Option<MetricsToken>,
+    /// Header-read and idle timeouts, and the connection cap.
+    pub server: ServerLimits,
 }
 
 /// Everything `gridprice serve` needs: where to listen, and the app.
@@ -311,6 +367,7 @@ impl ServeConfig {
                 encryption_key: source.require(ENCRYPTION_KEY)?,
                 rate_limits: RateLimits::from_source(source)?,
                 metrics_token: source.parse(METRICS_TOKEN)?,
+                server: ServerLimits::from_source(source)?,
             },
         })
     }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::CliError;
-use crate::config::{ConfigSource, RateLimits, DATABASE_URL};
+use crate::config::{ConfigSource, RateLimits, ServerLimits, DATABASE_URL};
 use crate::dev::{DevOptions, DevStack, Ready};
 use crate::http::shutdown_signal;
 
@@ -30,6 +30,7 @@ pub async fn run(source: &ConfigSource, args: &DevArgs) -> Result<(), CliError> 
         database_url: source.parse(DATABASE_URL)?,
         shopify_client: Default::default(),
         rate_limits: RateLimits::from_source(source)?,
+        server: ServerLimits::from_source(source)?,
     };
     let stack = DevStack::start(options)
         .await

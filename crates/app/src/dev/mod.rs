@@ -16,7 +16,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::app::{App, BuildError};
-use crate::config::{AppConfig, RateLimits, ShopifyConfig, DEFAULT_SCOPES};
+use crate::config::{AppConfig, RateLimits, ServerLimits, ShopifyConfig, DEFAULT_SCOPES};
 use crate::crypto::EncryptionKey;
 use crate::http::AppState;
 
@@ -54,6 +54,8 @@ pub struct DevOptions {
     pub shopify_client: ClientOptions,
     /// Storefront rate limits (`GRIDPRICE_RATE_LIMIT_*` for `gridprice dev`).
     pub rate_limits: RateLimits,
+    /// Connection timeouts and cap (`GRIDPRICE_HEADER_TIMEOUT`, `GRIDPRICE_MAX_CONNECTIONS`).
+    pub server: ServerLimits,
 }
 
 /// The `ready` line's facts: everything needed to call the app.
@@ -120,6 +122,7 @@ impl DevStack {
             encryption_key: encryption_key(&options.data_dir)?,
             rate_limits: options.rate_limits.clone(),
             metrics_token: None,
+            server: options.server,
         };
         let app = App::build(config.clone()).await?;
         let state = app.state().clone();

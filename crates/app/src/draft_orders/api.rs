@@ -2,7 +2,6 @@
 //! first, filtered by status, product and creation date; and the merchant's test order
 //! (`POST /app/api/matrices/{id}/test-draft-order`), to check a matrix end to end.
 
-use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
@@ -23,7 +22,9 @@ use super::request::{answer, order_body, place_order, MAX_BODY_BYTES};
 use crate::auth::AdminSession;
 use crate::error::FieldErrors;
 use crate::http::error::ApiError;
-use crate::http::extract::{next_before, page, product_id, PageQuery, PathParam, QueryParams};
+use crate::http::extract::{
+    next_before, page, product_id, JsonBytes, PageQuery, PathParam, QueryParams,
+};
 use crate::http::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -211,7 +212,7 @@ async fn create_test(
     State(state): State<AppState>,
     session: AdminSession,
     PathParam(matrix): PathParam<i64>,
-    body: Bytes,
+    JsonBytes(body): JsonBytes,
 ) -> Result<(StatusCode, Json<DraftOrderResponse>), ApiError> {
     let body = order_body(&body)?;
     let store = &session.store;

@@ -154,7 +154,7 @@ impl DraftOrders {
             Sent::Created(record) => {
                 self.metrics.draft_order(DraftOrderOutcome::Created);
                 Ok(Outcome {
-                    record,
+                    record: *record,
                     replayed: false,
                 })
             }
@@ -204,7 +204,7 @@ impl DraftOrders {
             Sent::Created(record) => {
                 self.metrics.draft_order(DraftOrderOutcome::Created);
                 Ok(Outcome {
-                    record,
+                    record: *record,
                     replayed: false,
                 })
             }
@@ -349,7 +349,11 @@ impl DraftOrders {
             records::record_attempt(&self.db, store.id, record.id).await?;
             self.metrics.draft_order_sent();
             let error = match shop.draft_order_create(&input).await {
-                Ok(order) => return Ok(Sent::Created(self.complete(&record, &order).await?)),
+                Ok(order) => {
+                    return Ok(Sent::Created(Box::new(
+                        self.complete(&record, &order).await?,
+                    )))
+                }
                 Err(error) => error,
             };
             match error {
@@ -388,7 +392,11 @@ impl DraftOrders {
             backoff = backoff.saturating_mul(2);
             // The attempt may have created the order even though no answer came back.
             match find_by_reference(shop, &record.reference).await {
-                Ok(Some(order)) => return Ok(Sent::Created(self.complete(&record, &order).await?)),
+                Ok(Some(order)) => {
+                    return Ok(Sent::Created(Box::new(
+                        self.complete(&record, &order).await?,
+                    )))
+                }
                 Ok(None) => {}
                 // Without knowing, sending again could make a second order.
                 Err(error) => {
@@ -603,7 +611,7 @@ pub(super) const NEVER_PLACED: &str =
 
 /// How a send ended that did not end in a refusal.
 pub(super) enum Sent {
-    Created(DraftOrderRecord),
+    Created(Box<DraftOrderRecord>),
     /// Not confirmed within the budget: the record stays `pending`.
     Unconfirmed,
 }

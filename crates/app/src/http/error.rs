@@ -47,6 +47,8 @@ pub enum ApiError {
     },
     #[error("{0}")]
     PayloadTooLarge(String),
+    #[error("{0}")]
+    UnsupportedMediaType(String),
     #[error("{detail}")]
     RateLimited { detail: String, retry_after: u64 },
     /// Shopify answered with an error we cannot fix by retrying.
@@ -94,6 +96,7 @@ impl ApiError {
             Self::Conflict(_) | Self::InProgress { .. } => StatusCode::CONFLICT,
             Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::BadGateway(_) => StatusCode::BAD_GATEWAY,
             Self::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
@@ -175,6 +178,9 @@ impl IntoResponse for ApiError {
 fn rejected(part: &str, status: StatusCode, text: String) -> ApiError {
     if status == StatusCode::PAYLOAD_TOO_LARGE {
         return ApiError::PayloadTooLarge(format!("The request {part} is too large: {text}."));
+    }
+    if status == StatusCode::UNSUPPORTED_MEDIA_TYPE {
+        return ApiError::UnsupportedMediaType(format!("The request {part} is not JSON: {text}."));
     }
     ApiError::BadRequest {
         detail: format!("The request {part} is not valid: {text}"),

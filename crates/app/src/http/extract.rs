@@ -1,7 +1,9 @@
 //! Reading requests at the edge: extractors that answer bad input with problem+json, size
 //! limits, pagination, and ids from paths.
 
-use axum::extract::{FromRequest, FromRequestParts};
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::{header, HeaderMap};
 use gridprice_storage::Page;
 use serde::Deserialize;
 use shopify::ProductGid;
@@ -18,6 +20,38 @@ const MAX_PAGE_SIZE: u64 = 100;
 #[derive(Debug, FromRequest)]
 #[from_request(via(axum::Json), rejection(ApiError))]
 pub struct JsonBody<T>(pub T);
+
+/// A JSON body read as it came, for handlers that verify or parse it themselves: anything but
+/// `application/json` is a 415, an oversized body a 413.
+#[derive(Debug)]
+pub struct JsonBytes(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for JsonBytes {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        if !is_json(request.headers()) {
+            return Err(ApiError::UnsupportedMediaType(
+                "Send the body as JSON, with Content-Type: application/json.".into(),
+            ));
+        }
+        Ok(Self(Bytes::from_request(request, state).await?))
+    }
+}
+
+/// `application/json`, or a `+json` type, as axum's `Json` accepts.
+fn is_json(headers: &HeaderMap) -> bool {
+    let Some(essence) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+    else {
+        return false;
+    };
+    let essence = essence.trim().to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
 
 /// Query parameters; unparsable ones are a 400.
 #[derive(Debug, FromRequestParts)]

@@ -2,10 +2,16 @@
 
 use std::any::Any;
 use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{ready, Context, Poll};
 
+use axum::body::{Body, Bytes, HttpBody};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::BoxError;
 use serde::Serialize;
+use tower::{Layer, Service};
 
 pub const CONTENT_TYPE: &str = "application/problem+json";
 
@@ -75,6 +81,108 @@ pub fn method_not_allowed(allow: &'static str) -> Response {
         .headers_mut()
         .insert(header::ALLOW, HeaderValue::from_static(allow));
     response
+}
+
+/// How long a client is asked to wait after a 503 that did not say.
+const DEFAULT_RETRY_AFTER: u64 = 5;
+
+/// Every error the app sends is problem+json: an error answer that is not — one axum or a
+/// tower layer wrote (a 405 of a route, a whole-request deadline's 503, a 413 from a body
+/// limit) — gets a problem body with its status, keeping its headers (CORS, `Allow`,
+/// `RateLimit-*`); a 503 without `Retry-After` gets one. Successful answers pass untouched.
+pub fn ensure_problem(response: Response) -> Response {
+    let status = response.status();
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|value| value.as_bytes().starts_with(CONTENT_TYPE.as_bytes()));
+    if !(status.is_client_error() || status.is_server_error()) || is_problem {
+        return response;
+    }
+    let (mut parts, _) = response.into_parts();
+    let mut problem = Problem::new(status, default_detail(status));
+    if status == StatusCode::SERVICE_UNAVAILABLE && !parts.headers.contains_key(header::RETRY_AFTER)
+    {
+        problem = problem.with_retry_after(DEFAULT_RETRY_AFTER);
+    }
+    let answer = problem.into_response();
+    let (answer_parts, body) = answer.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.extend(answer_parts.headers);
+    Response::from_parts(parts, body)
+}
+
+/// Applies [`ensure_problem`] to every answer, with one body type for the connection.
+#[derive(Debug, Clone, Copy)]
+pub struct ProblemLayer;
+
+impl<S> Layer<S> for ProblemLayer {
+    type Service = Problems<S>;
+
+    fn layer(&self, inner: S) -> Problems<S> {
+        Problems { inner }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Problems<S> {
+    inner: S,
+}
+
+impl<S, R, B> Service<R> for Problems<S>
+where
+    S: Service<R, Response = axum::http::Response<B>>,
+    B: HttpBody<Data = Bytes> + Send + 'static,
+    B::Error: Into<BoxError>,
+{
+    type Response = Response;
+    type Error = S::Error;
+    type Future = ProblemFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: R) -> Self::Future {
+        ProblemFuture {
+            inner: self.inner.call(request),
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    pub struct ProblemFuture<F> {
+        #[pin]
+        inner: F,
+    }
+}
+
+impl<F, B, E> Future for ProblemFuture<F>
+where
+    F: Future<Output = Result<axum::http::Response<B>, E>>,
+    B: HttpBody<Data = Bytes> + Send + 'static,
+    B::Error: Into<BoxError>,
+{
+    type Output = Result<Response, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let response = ready!(self.project().inner.poll(cx))?;
+        Poll::Ready(Ok(ensure_problem(response.map(Body::new))))
+    }
+}
+
+/// What an error nobody described means to the client.
+fn default_detail(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::METHOD_NOT_ALLOWED => "This endpoint does not answer this method; see Allow.",
+        StatusCode::PAYLOAD_TOO_LARGE => "The request body is larger than this endpoint accepts.",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "Send the body as application/json.",
+        StatusCode::SERVICE_UNAVAILABLE => {
+            "The request could not be completed in time; retry shortly."
+        }
+        StatusCode::REQUEST_TIMEOUT => "The request did not arrive in time.",
+        _ => "The request could not be answered.",
+    }
 }
 
 /// A panic in a handler is a bug; the caller still gets a well-formed problem, never a reset.

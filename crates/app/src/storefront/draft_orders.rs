@@ -1,7 +1,6 @@
 //! `POST /api/v1/draft-orders` (DESIGN §5): a shopper's choice becomes a Shopify draft order at
 //! the server's price.
 
-use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
@@ -13,6 +12,7 @@ use crate::draft_orders::request::{
     answer, idempotency_key, order_body, place_order, OrderBody, MAX_BODY_BYTES,
 };
 use crate::http::error::ApiError;
+use crate::http::extract::JsonBytes;
 use crate::http::problem::{method_not_allowed, Problem};
 use crate::http::AppState;
 
@@ -53,7 +53,7 @@ pub(crate) async fn create(
     State(state): State<AppState>,
     key: StorefrontKey,
     headers: HeaderMap,
-    body: Bytes,
+    JsonBytes(body): JsonBytes,
 ) -> Result<(StatusCode, Json<DraftOrderResponse>), ApiError> {
     let body = order_body(&body)?;
     let product = body

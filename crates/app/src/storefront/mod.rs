@@ -27,9 +27,9 @@ pub fn reads(state: &AppState) -> Router<AppState> {
 }
 
 /// `POST /api/v1/draft-orders` behind its own gate, so draft orders are not starved by price
-/// polling.
+/// polling; its deadline inside the gate, so a request that times out still gets CORS.
 pub fn orders(state: &AppState) -> Router<AppState> {
-    behind_gate(state, draft_orders::routes())
+    behind_gate(state, draft_orders::routes().layer(crate::http::deadline()))
 }
 
 /// Puts `routes` (all under `/api/v1`) behind the gate: CORS, rate limits, key authentication.

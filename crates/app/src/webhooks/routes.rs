@@ -1,6 +1,5 @@
 //! `POST /webhooks`: one endpoint for every topic.
 
-use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
@@ -10,6 +9,7 @@ use gridprice_storage::webhooks::{self as storage, Intake};
 
 use super::process;
 use crate::http::error::ApiError;
+use crate::http::extract::JsonBytes;
 use crate::http::AppState;
 
 /// Shopify's payloads are small; the verifier refuses anything larger too.
@@ -24,7 +24,7 @@ pub fn routes() -> Router<AppState> {
 async fn receive(
     State(state): State<AppState>,
     headers: HeaderMap,
-    body: Bytes,
+    JsonBytes(body): JsonBytes,
 ) -> Result<StatusCode, ApiError> {
     let secret = &state.shopify.config().credentials.api_secret;
     let delivery = shopify::webhook::verify(&headers, &body, secret).map_err(|e| {

@@ -290,6 +290,7 @@ stack_test!(tampered_webhooks_are_refused_and_store_nothing, |stack| {
         .http
         .post(stack.app("/webhooks"))
         .header("x-shopify-topic", "shop/redact")
+        .header("content-type", "application/json")
         .header(
             "x-shopify-hmac-sha256",
             "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",

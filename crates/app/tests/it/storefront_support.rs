@@ -195,6 +195,14 @@ pub async fn demo_option_ids(stack: &TestStack) -> ((i64, [i64; 3]), (i64, [i64;
 
 /// Serves `state` on a free port until the token is cancelled.
 pub async fn serve(state: gridprice::http::AppState) -> (String, CancellationToken) {
+    serve_with(state, Default::default()).await
+}
+
+/// [`serve`] with these connection limits.
+pub async fn serve_with(
+    state: gridprice::http::AppState,
+    limits: gridprice::config::ServerLimits,
+) -> (String, CancellationToken) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
@@ -204,7 +212,7 @@ pub async fn serve(state: gridprice::http::AppState) -> (String, CancellationTok
     tokio::spawn(async move {
         let metrics = state.metrics.clone();
         let router = gridprice::app::router(state);
-        let _ = gridprice::http::serve(listener, router, metrics, async move {
+        let _ = gridprice::http::serve(listener, router, metrics, limits, async move {
             shutdown.cancelled().await;
         })
         .await;

@@ -48,6 +48,7 @@ impl TestStack {
                 ..Default::default()
             },
             rate_limits: Default::default(),
+            server: Default::default(),
         };
         let stack = gridprice::dev::DevStack::start(options)
             .await

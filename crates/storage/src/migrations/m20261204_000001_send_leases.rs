@@ -14,7 +14,7 @@ impl MigrationTrait for Migration {
             .alter_table(
                 Table::alter()
                     .table(DraftOrderRecords::Table)
-                    .add_column(&mut timestamp_with_time_zone_null(
+                    .add_column(timestamp_with_time_zone_null(
                         DraftOrderRecords::SendLeaseUntil,
                     ))
                     .to_owned(),
