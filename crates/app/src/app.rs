@@ -19,6 +19,7 @@ use crate::config::{AppConfig, ServerLimits};
 use crate::crypto::SecretBox;
 use crate::draft_orders::{duplicates, reconcile, DraftOrders};
 use crate::http::problem::Problem;
+use crate::http::rate_limit::OrderLimiters;
 use crate::http::{self, AppState, Services};
 use crate::jobs::{JobSignal, Worker};
 use crate::metrics::Metrics;
@@ -79,6 +80,7 @@ impl App {
             orders,
             metrics,
             jobs: JobSignal::default(),
+            order_limiters: Arc::new(OrderLimiters::new(&config.rate_limits)),
             rate_limits: config.rate_limits,
             metrics_token: config.metrics_token,
         });

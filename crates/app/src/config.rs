@@ -10,6 +10,9 @@ use std::str::FromStr;
 use std::num::NonZeroU32;
 use std::time::Duration;
 
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+
 use axum::http::HeaderName;
 use shopify::admin::ClientOptions;
 use shopify::{ApiVersion, AppCredentials, ShopUrlTemplate};
@@ -34,6 +37,8 @@ pub const ENCRYPTION_KEY: &str = "GRIDPRICE_ENCRYPTION_KEY";
 pub const METRICS_TOKEN: &str = "GRIDPRICE_METRICS_TOKEN";
 pub const RATE_LIMIT_PER_KEY: &str = "GRIDPRICE_RATE_LIMIT_PER_KEY";
 pub const RATE_LIMIT_PER_IP: &str = "GRIDPRICE_RATE_LIMIT_PER_IP";
+pub const ORDER_LIMIT_PER_KEY: &str = "GRIDPRICE_ORDER_LIMIT_PER_KEY";
+pub const ORDER_LIMIT_PER_IP: &str = "GRIDPRICE_ORDER_LIMIT_PER_IP";
 /// A header set by the operator's own proxy (e.g. `x-forwarded-for`); its last address is the
 /// client. Unset, the peer address is the client: a header anyone can send is not trusted.
 pub const CLIENT_IP_HEADER: &str = "GRIDPRICE_CLIENT_IP_HEADER";
@@ -142,45 +147,106 @@ impl FromStr for LogFormat {
     }
 }
 
-/// A sustained rate per second and the burst allowed on top of an idle period.
+/// A sustained rate per second, fractions allowed (`0.05` is three a minute), and the burst
+/// allowed on top of an idle period. The rate is kept as written, so messages repeat it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rate {
-    pub per_second: NonZeroU32,
-    pub burst: NonZeroU32,
+    per_second: Decimal,
+    burst: NonZeroU32,
+    /// `1 / per_second`, worked out once: limiters read it on every request.
+    interval: Duration,
 }
 
 impl Rate {
-    pub const fn new(per_second: NonZeroU32, burst: NonZeroU32) -> Self {
-        Self { per_second, burst }
+    /// The slowest rate accepted: one a day. Slower would mean "never", which is a switch, not
+    /// a rate.
+    const MIN_PER_SECOND: Decimal = Decimal::from_parts(11_574, 0, 0, false, 9);
+    const MAX_PER_SECOND: u32 = 1_000_000;
+
+    /// A whole number per second.
+    pub fn new(per_second: NonZeroU32, burst: NonZeroU32) -> Self {
+        Self::exact(Decimal::from(per_second.get()), burst)
+    }
+
+    fn exact(per_second: Decimal, burst: NonZeroU32) -> Self {
+        let nanos = (Decimal::from(1_000_000_000u32) / per_second).ceil();
+        Self {
+            per_second,
+            burst,
+            interval: Duration::from_nanos(nanos.to_u64().unwrap_or(u64::MAX)),
+        }
+    }
+
+    pub fn burst(self) -> NonZeroU32 {
+        self.burst
+    }
+
+    /// How long it takes to earn one request back.
+    pub fn interval(self) -> Duration {
+        self.interval
+    }
+
+    /// Whole seconds (rounded up) to earn `requests` back.
+    pub fn seconds_to_earn(self, requests: u32) -> u64 {
+        let nanos = u128::from(requests) * self.interval.as_nanos();
+        u64::try_from(nanos.div_ceil(1_000_000_000)).unwrap_or(u64::MAX)
     }
 }
 
-/// `PER_SECOND,BURST`, e.g. `20,60`.
+/// "20 per second", "3 per minute", "2 per hour", as the operator would say it.
+impl std::fmt::Display for Rate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let per_minute = self.per_second * Decimal::from(60);
+        let (amount, unit) = if self.per_second >= Decimal::ONE {
+            (self.per_second, "second")
+        } else if per_minute >= Decimal::ONE {
+            (per_minute, "minute")
+        } else {
+            (per_minute * Decimal::from(60), "hour")
+        };
+        write!(f, "{} per {unit}", amount.round_dp(2).normalize())
+    }
+}
+
+/// `PER_SECOND,BURST`, e.g. `20,60` or `0.05,5`.
 impl FromStr for Rate {
     type Err = String;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let positive = |part: &str| {
-            part.trim().parse::<NonZeroU32>().map_err(|_| {
-                format!("expected PER_SECOND,BURST with positive integers, got {text:?}")
-            })
+        let expected = || {
+            format!(
+                "expected PER_SECOND,BURST such as 20,60 or 0.05,5 (a rate from one a day to {} \
+                 per second, a whole burst of at least 1), got {text:?}",
+                Self::MAX_PER_SECOND
+            )
         };
-        let (rate, burst) = text
-            .split_once(',')
-            .ok_or_else(|| format!("expected PER_SECOND,BURST such as 20,60, got {text:?}"))?;
-        Ok(Self::new(positive(rate)?, positive(burst)?))
+        let (rate, burst) = text.split_once(',').ok_or_else(expected)?;
+        let per_second = Decimal::from_str_exact(rate.trim())
+            .ok()
+            .filter(|rate| {
+                *rate >= Self::MIN_PER_SECOND && *rate <= Decimal::from(Self::MAX_PER_SECOND)
+            })
+            .ok_or_else(expected)?;
+        let burst = burst.trim().parse::<NonZeroU32>().map_err(|_| expected())?;
+        Ok(Self::exact(per_second, burst))
     }
 }
 
-/// The storefront API's limits (`GRIDPRICE_RATE_LIMIT_*`), passed in through the app's state.
+/// The storefront API's limits (`GRIDPRICE_RATE_LIMIT_*`, `GRIDPRICE_ORDER_LIMIT_*`), passed
+/// in through the app's state.
 ///
-/// Defaults are sized for a widget that re-prices as the shopper types: one shopper (or one
-/// NAT) gets 20 requests per second with bursts of 60 — several fields typed quickly, plus
+/// Price defaults are sized for a widget that re-prices as the shopper types: one shopper (or
+/// one NAT) gets 20 requests per second with bursts of 60 — several fields typed quickly, plus
 /// options — and a store's key 200 per second with bursts of 600 across all its shoppers.
+/// Draft orders are real orders in the merchant's admin, so they have their own, much lower
+/// limits: a shopper buys a few times, not dozens (3 a minute, bursts of 5, per client; one a
+/// second, bursts of 30, per key).
 #[derive(Debug, Clone)]
 pub struct RateLimits {
     pub per_key: Rate,
     pub per_ip: Rate,
+    pub orders_per_key: Rate,
+    pub orders_per_ip: Rate,
     pub client_ip_header: Option<HeaderName>,
 }
 
@@ -189,6 +255,8 @@ impl Default for RateLimits {
         Self {
             per_key: Rate::new(nonzero(200), nonzero(600)),
             per_ip: Rate::new(nonzero(20), nonzero(60)),
+            orders_per_key: Rate::new(nonzero(1), nonzero(30)),
+            orders_per_ip: Rate::exact(Decimal::new(5, 2), nonzero(5)),
             client_ip_header: None,
         }
     }
@@ -202,6 +270,12 @@ impl RateLimits {
                 .parse(RATE_LIMIT_PER_KEY)?
                 .unwrap_or(defaults.per_key),
             per_ip: source.parse(RATE_LIMIT_PER_IP)?.unwrap_or(defaults.per_ip),
+            orders_per_key: source
+                .parse(ORDER_LIMIT_PER_KEY)?
+                .unwrap_or(defaults.orders_per_key),
+            orders_per_ip: source
+                .parse(ORDER_LIMIT_PER_IP)?
+                .unwrap_or(defaults.orders_per_ip),
             client_ip_header: source.parse(CLIENT_IP_HEADER)?,
         })
     }
@@ -461,8 +535,30 @@ mod tests {
     #[test]
     fn rates_parse_from_configuration() {
         let rate: Rate = "5,15".parse().unwrap();
-        assert_eq!((rate.per_second.get(), rate.burst.get()), (5, 15));
-        for bad in ["5", "0,1", "1,0", "a,b", "-1,2"] {
+        assert_eq!(rate, Rate::new(nonzero(5), nonzero(15)));
+        assert_eq!(rate.interval(), Duration::from_millis(200));
+        assert_eq!(rate.to_string(), "5 per second");
+        let slow: Rate = "0.05,5".parse().unwrap();
+        assert_eq!(
+            (slow.interval(), slow.burst().get()),
+            (Duration::from_secs(20), 5)
+        );
+        assert_eq!(slow.seconds_to_earn(2), 40);
+        assert_eq!(slow.to_string(), "3 per minute");
+        assert_eq!(
+            "0.0005,1".parse::<Rate>().unwrap().to_string(),
+            "1.8 per hour"
+        );
+        for bad in [
+            "5",
+            "0,1",
+            "1,0",
+            "a,b",
+            "-1,2",
+            "0.000001,1",
+            "2000000,1",
+            "1e3,1",
+        ] {
             assert!(bad.parse::<Rate>().is_err(), "{bad}");
         }
     }

@@ -199,6 +199,7 @@ impl From<shopify::token::TokenError> for ServiceError {
             E::BadRequest { .. } | E::InvalidCredentials(_) => {
                 Self::AccessDenied(format!("Shopify did not grant access: {error}"))
             }
+            E::UnknownShop => Self::NotFound(error.to_string()),
             E::Timeout | E::Transport(_) => Self::shopify_unavailable(&error),
             other => Self::BadGateway(format!("Shopify answered with an error: {other}")),
         }

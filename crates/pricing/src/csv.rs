@@ -5,9 +5,12 @@
 //!   of its fields contains a digit ("width,height,price", "Width (mm),Height (mm),Price").
 //! - UTF-8, with or without a byte-order mark; LF or CRLF line ends; blank lines are skipped and
 //!   spaces around fields are ignored. At most [`MAX_CSV_BYTES`].
-//! - Every bad line is reported with its 1-based line number and all of its problems; a bad line
-//!   contributes nothing. For a duplicated (width, height) the last line wins. A grid with
-//!   missing cells is rejected with the list of missing (width, height) pairs.
+//! - Every bad line is counted, and the first [`MAX_REPORTED_PROBLEMS`] problems are reported
+//!   with their 1-based line numbers; a bad line contributes nothing. For a duplicated
+//!   (width, height) the last line wins. A grid with missing cells is rejected with the
+//!   missing (width, height) pairs (the first [`MAX_REPORTED_PROBLEMS`], and their count).
+//! - Memory stays a small multiple of the file: reports are capped, and a file with more than
+//!   [`MAX_PRICE_LINES`] price lines is refused as it is read.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -18,11 +21,19 @@ use thiserror::Error;
 
 use crate::currency::Currency;
 use crate::dimension::{Dimension, DimensionError, Unit};
-use crate::matrix::{serialize_display, MatrixProblem, OutOfRangePolicy, PriceMatrix};
+use crate::matrix::{
+    serialize_display, MatrixProblem, OutOfRangePolicy, PriceMatrix, MAX_BREAKPOINTS,
+};
 use crate::money::{Money, MoneyError};
 
 /// The largest CSV file accepted: 1 MiB.
 pub const MAX_CSV_BYTES: usize = 1024 * 1024;
+/// Problems reported in full, of each kind; beyond them only their number. A merchant fixes a
+/// file from its first problems, and a thousand messages help nobody.
+pub const MAX_REPORTED_PROBLEMS: usize = 100;
+/// Price lines read: twice the cells of the largest matrix, room for a file with every cell
+/// repeated once (the later line wins).
+pub const MAX_PRICE_LINES: usize = 2 * MAX_BREAKPOINTS * MAX_BREAKPOINTS;
 
 const HEADER: [&str; 3] = ["width", "height", "price"];
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -91,21 +102,37 @@ impl fmt::Display for LineError {
 pub enum CsvImportError {
     #[error("the CSV file is {size} bytes; the limit is {limit} bytes (1 MiB)")]
     TooLarge { size: usize, limit: usize },
+    #[error("the CSV file has more than {limit} price lines; a matrix has at most {} cells", MAX_BREAKPOINTS * MAX_BREAKPOINTS)]
+    TooManyLines { limit: usize },
     /// Bad lines and/or problems of the grid made from the good lines (missing cells, too
-    /// many breakpoints…). Both lists are complete.
-    #[error("{}", describe_invalid(line_errors, matrix_problems))]
+    /// many breakpoints…): the first [`MAX_REPORTED_PROBLEMS`] of each, and how many in all.
+    #[error("{}", describe_invalid(self))]
     Invalid {
         line_errors: Vec<LineError>,
+        line_error_count: usize,
         matrix_problems: Vec<MatrixProblem>,
+        matrix_problem_count: usize,
     },
 }
 
-fn describe_invalid(line_errors: &[LineError], matrix_problems: &[MatrixProblem]) -> String {
+fn describe_invalid(error: &CsvImportError) -> String {
+    let CsvImportError::Invalid {
+        line_errors,
+        line_error_count,
+        matrix_problems,
+        matrix_problem_count,
+    } = error
+    else {
+        return String::new();
+    };
     let lines = line_errors.iter().map(ToString::to_string);
     let grid = matrix_problems.iter().map(ToString::to_string);
+    let unreported = (line_error_count + matrix_problem_count)
+        .saturating_sub(line_errors.len() + matrix_problems.len());
+    let more = (unreported > 0).then(|| format!("and {unreported} more problems"));
     format!(
         "the CSV file cannot be imported: {}",
-        lines.chain(grid).collect::<Vec<_>>().join("; ")
+        lines.chain(grid).chain(more).collect::<Vec<_>>().join("; ")
     )
 }
 
@@ -124,8 +151,10 @@ pub struct GridCell {
 pub struct CsvGrid {
     /// Every good line in file order, duplicates included (the later one wins in a matrix).
     pub cells: Vec<GridCell>,
-    /// Every problem of every bad line, in file order.
+    /// The first [`MAX_REPORTED_PROBLEMS`] problems of bad lines, in file order.
     pub line_errors: Vec<LineError>,
+    /// How many problems the bad lines have in all.
+    pub line_error_count: usize,
 }
 
 impl CsvGrid {
@@ -139,15 +168,27 @@ impl CsvGrid {
             .cells
             .iter()
             .map(|cell| (cell.width.value(), cell.height.value(), cell.price.minor()));
-        let matrix_problems = match PriceMatrix::from_cells(unit, policy, triples) {
-            Ok(matrix) if self.line_errors.is_empty() => return Ok(matrix),
+        let mut matrix_problems = match PriceMatrix::from_cells(unit, policy, triples) {
+            Ok(matrix) if self.line_error_count == 0 => return Ok(matrix),
             Ok(_) => Vec::new(),
             Err(error) => error.problems,
         };
+        let matrix_problem_count = matrix_problems.len();
+        matrix_problems.truncate(MAX_REPORTED_PROBLEMS);
         Err(CsvImportError::Invalid {
             line_errors: self.line_errors,
+            line_error_count: self.line_error_count,
             matrix_problems,
+            matrix_problem_count,
         })
+    }
+
+    /// Records a problem of a bad line: counted always, kept while few.
+    fn report(&mut self, error: LineError) {
+        self.line_error_count += 1;
+        if self.line_errors.len() < MAX_REPORTED_PROBLEMS {
+            self.line_errors.push(error);
+        }
     }
 }
 
@@ -180,6 +221,11 @@ pub fn parse_grid(bytes: &[u8], unit: Unit, currency: Currency) -> Result<CsvGri
                     continue;
                 }
                 match parse_row(&record, unit, currency) {
+                    Ok(_) if grid.cells.len() == MAX_PRICE_LINES => {
+                        return Err(CsvImportError::TooManyLines {
+                            limit: MAX_PRICE_LINES,
+                        })
+                    }
                     Ok((width, height, price)) => grid.cells.push(GridCell {
                         line,
                         width,
@@ -187,12 +233,13 @@ pub fn parse_grid(bytes: &[u8], unit: Unit, currency: Currency) -> Result<CsvGri
                         price,
                     }),
                     Err(problems) => {
-                        grid.line_errors
-                            .extend(problems.into_iter().map(|(column, problem)| LineError {
+                        for (column, problem) in problems {
+                            grid.report(LineError {
                                 line,
                                 column,
                                 problem,
-                            }))
+                            });
+                        }
                     }
                 }
             }
@@ -204,7 +251,7 @@ pub fn parse_grid(bytes: &[u8], unit: Unit, currency: Currency) -> Result<CsvGri
                 let problem = LineProblem::Unreadable {
                     reason: error.to_string(),
                 };
-                grid.line_errors.push(LineError {
+                grid.report(LineError {
                     line,
                     column: None,
                     problem,

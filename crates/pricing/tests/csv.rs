@@ -126,13 +126,16 @@ fn bad_rows_fixture_is_not_imported() {
     let error = import(BAD_ROWS_CSV).unwrap_err();
     let CsvImportError::Invalid {
         line_errors,
+        line_error_count,
         matrix_problems,
+        matrix_problem_count,
     } = &error
     else {
         panic!("expected line errors, got {error:?}");
     };
     let lines: Vec<u64> = line_errors.iter().map(|error| error.line).collect();
     assert_eq!(lines, [3, 4, 5, 6, 7]);
+    assert_eq!((*line_error_count, *matrix_problem_count), (5, 0));
     assert!(
         matrix_problems.is_empty(),
         "the good lines form a complete grid"
@@ -222,6 +225,7 @@ fn missing_cells_are_listed() {
     let CsvImportError::Invalid {
         line_errors,
         matrix_problems,
+        ..
     } = error
     else {
         panic!("expected missing cells");
@@ -340,4 +344,24 @@ fn export_then_import_keeps_units_and_policy_from_the_caller() {
     )
     .unwrap();
     assert_eq!(back, matrix);
+}
+
+#[test]
+fn only_the_first_problems_are_reported_with_their_count() {
+    let file: String = (0..250).map(|_| "12\n").collect();
+    let error = import(&file).unwrap_err();
+    let CsvImportError::Invalid {
+        line_errors,
+        line_error_count,
+        ..
+    } = &error
+    else {
+        panic!("expected line errors, got {error:?}");
+    };
+    assert_eq!((line_errors.len(), *line_error_count), (100, 250));
+    assert_eq!(line_errors[99].line, 100);
+    assert!(
+        error.to_string().ends_with("and 150 more problems"),
+        "{error}"
+    );
 }

@@ -20,6 +20,10 @@ pub const MAX_TOKEN_LEN: usize = 4096;
 /// Clock skew tolerated on `exp` and `nbf` by [`verify`] (Shopify's own libraries use 10
 /// seconds); [`verify_with_leeway`] takes another.
 pub const LEEWAY: Duration = Duration::from_secs(10);
+/// How long a session token Shopify issues is valid: one minute
+/// (shopify.dev, "Session tokens": "The lifetime of a session token is one minute"). A token
+/// that claims to live longer (plus the leeway) was not made by Shopify's admin.
+pub const MAX_LIFETIME: Duration = Duration::from_secs(60);
 
 /// The verified content of a session token.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +54,8 @@ pub enum SessionTokenError {
     Expired,
     #[error("session token is not valid yet")]
     NotYetValid,
+    #[error("session token lives longer than Shopify's one minute")]
+    LifetimeTooLong,
     #[error("session token issuer is not https://<shop>.myshopify.com/admin")]
     InvalidIssuer,
     #[error("session token destination is not https://<shop>.myshopify.com")]
@@ -71,6 +77,7 @@ struct Claims {
     sub: String,
     exp: i64,
     nbf: i64,
+    iat: Option<i64>,
     sid: Option<String>,
 }
 
@@ -159,6 +166,11 @@ fn check_times(
     if now.timestamp() < claims.nbf.saturating_sub(leeway) {
         return Err(SessionTokenError::NotYetValid);
     }
+    let issued = claims.iat.unwrap_or(claims.nbf).min(claims.nbf);
+    let longest = i64::try_from(MAX_LIFETIME.as_secs()).unwrap_or(i64::MAX);
+    if claims.exp.saturating_sub(issued) > longest.saturating_add(leeway) {
+        return Err(SessionTokenError::LifetimeTooLong);
+    }
     Ok(expires_at)
 }
 
@@ -234,6 +246,22 @@ mod tests {
         assert_eq!(token.user, "42");
         assert_eq!(token.session_id.as_deref(), Some("session-abc"));
         assert_eq!(token.expires_at.timestamp(), NOW + 60);
+    }
+
+    #[test]
+    fn refuses_a_token_that_lives_longer_than_shopify_issues() {
+        let mut long = claims();
+        long["exp"] = json!(NOW + 3600);
+        assert_eq!(
+            verify(&sign(&long, "app-secret"), &creds(), now()),
+            Err(SessionTokenError::LifetimeTooLong)
+        );
+        // A minute and its leeway is the most, counted from issue.
+        let mut minute_and_leeway = claims();
+        minute_and_leeway["exp"] = json!(NOW - 1 + 70);
+        assert!(verify(&sign(&minute_and_leeway, "app-secret"), &creds(), now()).is_ok());
+        minute_and_leeway["exp"] = json!(NOW - 1 + 71);
+        assert!(verify(&sign(&minute_and_leeway, "app-secret"), &creds(), now()).is_err());
     }
 
     #[test]

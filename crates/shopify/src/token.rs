@@ -63,6 +63,9 @@ pub enum TokenError {
     /// 401/403: the app's client credentials were not accepted.
     #[error("Shopify rejected the app credentials ({0})")]
     InvalidCredentials(u16),
+    /// 404: no such shop (a closed store, or a domain Shopify never had).
+    #[error("Shopify has no shop at this domain")]
+    UnknownShop,
     #[error("unexpected HTTP status {0} from the token endpoint")]
     UnexpectedStatus(u16),
     #[error("the token endpoint did not answer in time")]
@@ -233,6 +236,7 @@ async fn request_token(
                 .unwrap_or_else(|| "unspecified".into()),
         }),
         401 | 403 => Err(TokenError::InvalidCredentials(status)),
+        404 => Err(TokenError::UnknownShop),
         _ => Err(TokenError::UnexpectedStatus(status)),
     }
 }

@@ -52,13 +52,15 @@ pub struct OrderBody {
 }
 
 /// A repeat of an earlier request is answered from its record, its sizes read in the unit the
-/// first one was read in; a new request is priced from the catalogue and sent to Shopify.
+/// first one was read in; a new request must pass `admit_new` (the storefront's order limits),
+/// then is priced from the catalogue and sent to Shopify.
 pub async fn place_order(
     state: &AppState,
     store: &Store,
     product: ProductGid,
     body: &OrderBody,
     key: Option<IdempotencyKey>,
+    admit_new: impl FnOnce() -> Result<(), ApiError>,
 ) -> Result<Outcome, ApiError> {
     let orders = &state.orders;
     if let Some(earlier) = match &key {
@@ -69,6 +71,7 @@ pub async fn place_order(
         let request = order_request(product, body, unit, key)?;
         return Ok(orders.replay(store, earlier, &request).await?);
     }
+    admit_new()?;
     let unit = orders.unit_of(store, product).await?;
     Ok(orders
         .create(store, &order_request(product, body, unit, key)?)

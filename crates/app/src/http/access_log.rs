@@ -38,6 +38,31 @@ impl MakeRequestId for MakeUuid {
     }
 }
 
+/// The longest client-sent request id kept; a UUID is 36 characters, a trace id 32 to 55.
+const MAX_REQUEST_ID_LEN: usize = 128;
+
+/// Drops a client-sent request id that is too long or has characters beyond letters, digits
+/// and `-_.:/+=`, so a fresh one is made: what is echoed and logged cannot forge log lines or
+/// carry a payload.
+pub fn drop_unsafe_request_id<B>(mut request: axum::http::Request<B>) -> axum::http::Request<B> {
+    let safe = |value: &HeaderValue| {
+        let bytes = value.as_bytes();
+        !bytes.is_empty()
+            && bytes.len() <= MAX_REQUEST_ID_LEN
+            && bytes
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.:/+=".contains(b))
+    };
+    if request
+        .headers()
+        .get(REQUEST_ID)
+        .is_some_and(|id| !safe(id))
+    {
+        request.headers_mut().remove(REQUEST_ID);
+    }
+    request
+}
+
 /// Logs each request and counts it in `metrics`.
 #[derive(Debug, Clone)]
 pub struct AccessLogLayer {

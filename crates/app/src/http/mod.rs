@@ -8,6 +8,7 @@ pub mod extract;
 pub mod health;
 pub mod json;
 pub mod problem;
+pub mod rate_limit;
 mod state;
 
 pub use state::{AppState, Services};
@@ -71,6 +72,7 @@ pub async fn serve(
     tracing::info!(?address, "listening");
     let app = ServiceBuilder::new()
         .layer(problem::ProblemLayer)
+        .map_request(access_log::drop_unsafe_request_id)
         .layer(SetRequestIdLayer::new(REQUEST_ID, access_log::MakeUuid))
         .layer(access_log::AccessLogLayer { metrics })
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use gridprice_storage::Database;
 
+use super::rate_limit::OrderLimiters;
 use crate::catalog::CatalogCache;
 use crate::config::RateLimits;
 use crate::draft_orders::DraftOrders;
@@ -26,6 +27,8 @@ pub struct Services {
     pub jobs: JobSignal,
     /// The storefront API's rate limits (each gated router builds its own limiters).
     pub rate_limits: RateLimits,
+    /// New draft orders' own limits, shared by every route that places them.
+    pub order_limiters: Arc<OrderLimiters>,
     /// What a scrape of `/metrics` must present, if anything.
     pub metrics_token: Option<MetricsToken>,
 }
@@ -37,7 +40,9 @@ impl AppState {
 
     /// The same services with other storefront rate limits (tests serving a second router).
     pub fn with_rate_limits(mut self, rate_limits: RateLimits) -> Self {
-        Arc::make_mut(&mut self.0).rate_limits = rate_limits;
+        let services = Arc::make_mut(&mut self.0);
+        services.order_limiters = Arc::new(OrderLimiters::new(&rate_limits));
+        services.rate_limits = rate_limits;
         self
     }
 }

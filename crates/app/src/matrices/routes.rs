@@ -262,12 +262,21 @@ struct ImportPreview {
     /// The distinct sizes of the good lines, ascending.
     widths: Vec<String>,
     heights: Vec<String>,
-    /// Every good line, in file order.
+    /// The first good lines, in file order (at most [`MAX_PREVIEW_ROWS`]).
     rows: Vec<PreviewRow>,
+    /// How many good lines the file has.
+    row_count: usize,
+    /// The first problems of bad lines ([`pricing::csv::MAX_REPORTED_PROBLEMS`]).
     line_errors: Vec<LineError>,
-    /// Problems of the grid the good lines make (missing cells, too many breakpoints…).
+    line_error_count: usize,
+    /// The first problems of the grid the good lines make (missing cells, too many
+    /// breakpoints…).
     matrix_problems: Vec<ProblemView>,
+    matrix_problem_count: usize,
 }
+
+/// Good lines a preview shows: enough to see the file was read right.
+const MAX_PREVIEW_ROWS: usize = 100;
 
 #[derive(Debug, Serialize)]
 struct PreviewRow {
@@ -471,9 +480,11 @@ fn preview(grid: CsvGrid, unit: Unit, policy: OutOfRangePolicy) -> ImportPreview
     };
     let widths = distinct(|cell| cell.width.value());
     let heights = distinct(|cell| cell.height.value());
+    let row_count = grid.cells.len();
     let rows = grid
         .cells
         .iter()
+        .take(MAX_PREVIEW_ROWS)
         .map(|cell| PreviewRow {
             line: cell.line,
             width: cell.width.value().to_string(),
@@ -481,22 +492,32 @@ fn preview(grid: CsvGrid, unit: Unit, policy: OutOfRangePolicy) -> ImportPreview
             price: cell.price.to_string(),
         })
         .collect();
-    let (line_errors, matrix_problems) = match grid.into_matrix(unit, policy) {
-        Ok(_) => (Vec::new(), Vec::new()),
-        Err(CsvImportError::Invalid {
-            line_errors,
-            matrix_problems,
-        }) => (line_errors, matrix_problems),
-        Err(CsvImportError::TooLarge { .. }) => (Vec::new(), Vec::new()),
-    };
+    let (line_errors, line_error_count, matrix_problems, matrix_problem_count) =
+        match grid.into_matrix(unit, policy) {
+            Err(CsvImportError::Invalid {
+                line_errors,
+                line_error_count,
+                matrix_problems,
+                matrix_problem_count,
+            }) => (
+                line_errors,
+                line_error_count,
+                matrix_problems,
+                matrix_problem_count,
+            ),
+            _ => (Vec::new(), 0, Vec::new(), 0),
+        };
     ImportPreview {
-        valid: line_errors.is_empty() && matrix_problems.is_empty(),
+        valid: line_error_count == 0 && matrix_problem_count == 0,
         unit,
         out_of_range: policy,
         widths,
         heights,
         rows,
+        row_count,
         line_errors,
+        line_error_count,
+        matrix_problem_count,
         matrix_problems: matrix_problems
             .into_iter()
             .map(|problem| ProblemView {
@@ -511,10 +532,15 @@ fn preview(grid: CsvGrid, unit: Unit, policy: OutOfRangePolicy) -> ImportPreview
 fn csv_error(error: CsvImportError) -> ApiError {
     match error {
         CsvImportError::TooLarge { .. } => ApiError::PayloadTooLarge(format!("{error}.")),
+        CsvImportError::TooManyLines { .. } => ApiError::invalid_field("file", error.to_string()),
         CsvImportError::Invalid {
             line_errors,
+            line_error_count,
             matrix_problems,
+            matrix_problem_count,
         } => {
+            let unreported = (line_error_count + matrix_problem_count)
+                .saturating_sub(line_errors.len() + matrix_problems.len());
             let mut errors = FieldErrors::default();
             for error in line_errors {
                 let field = match error.column {
@@ -525,6 +551,9 @@ fn csv_error(error: CsvImportError) -> ApiError {
             }
             for problem in matrix_problems {
                 errors.add("grid", problem);
+            }
+            if unreported > 0 {
+                errors.add("file", format!("and {unreported} more problems"));
             }
             errors.into()
         }

@@ -14,6 +14,7 @@ use crate::draft_orders::request::{
 use crate::http::error::ApiError;
 use crate::http::extract::JsonBytes;
 use crate::http::problem::{method_not_allowed, Problem};
+use crate::http::rate_limit::ClientIp;
 use crate::http::AppState;
 
 pub const DRAFT_ORDERS_PATH: &str = "/api/v1/draft-orders";
@@ -52,6 +53,7 @@ async fn only_post() -> axum::response::Response {
 pub(crate) async fn create(
     State(state): State<AppState>,
     key: StorefrontKey,
+    client: ClientIp,
     headers: HeaderMap,
     JsonBytes(body): JsonBytes,
 ) -> Result<(StatusCode, Json<DraftOrderResponse>), ApiError> {
@@ -66,6 +68,7 @@ pub(crate) async fn create(
             product,
             &body,
             idempotency_key(&headers)?,
+            || state.order_limiters.admit(client, Some(key.id.get())),
         )
         .await?,
     )

@@ -17,10 +17,10 @@ use tower::{Layer, Service};
 
 use super::key::{self, StorefrontKey};
 use super::query::MAX_QUERY_BYTES;
-use super::rate_limit::{Allowance, Limited, Limiters};
 use crate::catalog::{AuthenticatedKey, KeyLookup, KeyMiss};
 use crate::error::CatalogError;
 use crate::http::error::ApiError;
+use crate::http::rate_limit::{Allowance, Limited, Limiters};
 use crate::http::AppState;
 
 /// One gate: the routes it wraps share its limiters.
@@ -34,7 +34,7 @@ impl GateLayer {
         Self {
             gate: Arc::new(Gate {
                 state: state.clone(),
-                limiters: Limiters::new(state.rate_limits.clone()),
+                limiters: Limiters::new(&state.rate_limits),
             }),
         }
     }

@@ -12,7 +12,6 @@ mod gate;
 mod key;
 pub mod openapi;
 pub mod query;
-mod rate_limit;
 mod routes;
 
 use axum::Router;

@@ -530,3 +530,60 @@ stack_test!(
         assert!(served >= 40, "every call reached Shopify: {requests}");
     }
 );
+
+stack_test!(
+    a_token_for_a_shop_shopify_does_not_know_or_too_long_lived_is_refused,
+    |stack| {
+        // Signed with the app's secret, as a token from a closed store would be.
+        let now = chrono::Utc::now().timestamp();
+        let ghost = "closed-store.myshopify.com";
+        let claims = json!({
+            "iss": format!("https://{ghost}/admin"), "dest": format!("https://{ghost}"),
+            "aud": stack.stack.ready.app_api_key, "sub": "1",
+            "exp": now + 60, "nbf": now, "iat": now, "jti": "x", "sid": "s",
+        });
+        let token = jsonwebtoken::encode(
+            &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+            &claims,
+            &jsonwebtoken::EncodingKey::from_secret(stack.stack.ready.app_api_secret.as_bytes()),
+        )
+        .unwrap();
+        let url = format!("/?embedded=1&shop={ghost}&host=aG9zdA&id_token={token}");
+        let page = stack.http.get(stack.app(&url)).send().await.unwrap();
+        assert_eq!(page.status(), StatusCode::NOT_FOUND);
+        assert_eq!(page.headers()["content-type"], "application/problem+json");
+        assert!(stores::find_by_shop(stack.db(), &shop(ghost))
+            .await
+            .unwrap()
+            .is_none());
+
+        let long_lived = mint_token(stack, json!({ "shop": DEMO, "expiresIn": 3600 })).await;
+        let response = session_request(stack, &long_lived).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        let minute = mint_token(stack, json!({ "shop": DEMO })).await;
+        assert_eq!(
+            session_request(stack, &minute).await.status(),
+            StatusCode::OK
+        );
+    }
+);
+
+stack_test!(a_webhook_over_its_size_limit_gets_a_problem, |stack| {
+    let response = stack
+        .http
+        .post(stack.app("/webhooks"))
+        .header("content-type", "application/json")
+        .header("x-shopify-topic", "shop/redact")
+        .header("x-shopify-shop-domain", DEMO)
+        .body(vec![b' '; 1024 * 1024 + 1])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json"
+    );
+    let problem: Value = response.json().await.unwrap();
+    assert_eq!(problem["status"], 413);
+});

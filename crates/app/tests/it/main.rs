@@ -12,6 +12,7 @@ mod admin_store;
 mod admin_support;
 mod cli_migrate;
 mod cli_quote;
+mod connections;
 mod install;
 mod offline_tokens;
 mod operations_metrics;

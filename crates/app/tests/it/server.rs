@@ -100,6 +100,24 @@ async fn serve_answers_health_readiness_and_problems_then_stops_gracefully() {
         "trace-me-42",
         "a given request id is kept"
     );
+    for unsafe_id in [
+        "x".repeat(129),
+        "a b".to_owned(),
+        "id\"><script>".to_owned(),
+    ] {
+        let answered = client
+            .get(format!("{}/healthz", server.url))
+            .header("x-request-id", &unsafe_id)
+            .send()
+            .await
+            .unwrap();
+        let echoed = answered.headers()["x-request-id"].to_str().unwrap();
+        assert_eq!(
+            echoed.len(),
+            36,
+            "a fresh id replaces {unsafe_id:?}, got {echoed}"
+        );
+    }
     assert_eq!(
         ready.json::<serde_json::Value>().await.unwrap()["status"],
         "ready"
@@ -149,8 +167,8 @@ async fn serve_answers_health_readiness_and_problems_then_stops_gracefully() {
         .starts_with("application/openmetrics-text"));
     let text = metrics.text().await.unwrap();
     for sample in [
-        // The first successful /healthz of start-up, the one above, and /readyz.
-        "gridprice_http_requests_total{route=\"operations\",code=\"200\"} 3",
+        // The first successful /healthz of start-up, the four above, and /readyz.
+        "gridprice_http_requests_total{route=\"operations\",code=\"200\"} 6",
         "gridprice_http_requests_total{route=\"operations\",code=\"401\"} 2",
         "gridprice_http_requests_total{route=\"other\",code=\"404\"} 1",
         "gridprice_draft_orders_pending 0",

@@ -385,7 +385,7 @@ stack_test!(storefront_rate_limits_per_key_and_per_ip, |stack| {
         RateLimits {
             per_key: tiny(1, 2),
             per_ip: tiny(1000, 1000),
-            client_ip_header: None,
+            ..RateLimits::default()
         },
     )
     .await;
@@ -447,7 +447,7 @@ stack_test!(storefront_rate_limits_per_key_and_per_ip, |stack| {
         RateLimits {
             per_key: tiny(1000, 1000),
             per_ip: tiny(1, 1),
-            client_ip_header: None,
+            ..RateLimits::default()
         },
     )
     .await;

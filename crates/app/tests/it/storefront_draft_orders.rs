@@ -14,7 +14,10 @@ use sea_orm::{
 };
 use serde_json::{json, Value};
 
-use crate::storefront_support::demo_store;
+use gridprice::config::RateLimits;
+use gridprice_storage::api_keys::KeyKind;
+
+use crate::storefront_support::{demo_store, new_key, serve};
 use crate::support::{shop, TestStack};
 
 const DEMO: &str = "demo-shop.myshopify.com";
@@ -644,6 +647,39 @@ stack_test!(bad_orders_are_refused_and_write_nothing, |stack| {
         .await
         .unwrap();
     assert_eq!(not_json.status(), StatusCode::BAD_REQUEST);
+    let refusals = [
+        // Over the 16 KiB body limit.
+        (
+            "application/json",
+            format!("{{\"pad\":\"{}\"}}", "x".repeat(20 * 1024)),
+            413,
+        ),
+        // JSON without saying so.
+        ("text/plain", order_body().to_string(), 415),
+    ];
+    for (content_type, body, status) in refusals {
+        let response = stack
+            .http
+            .post(stack.app("/api/v1/draft-orders"))
+            .header("x-api-key", stack.storefront_key())
+            .header("content-type", content_type)
+            .header("origin", "https://shop.example")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), status);
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/problem+json"
+        );
+        assert_eq!(
+            response.headers()["access-control-allow-origin"],
+            "https://shop.example"
+        );
+        let problem: Value = response.json().await.unwrap();
+        assert_eq!(problem["status"], status);
+    }
     let long_key = "k".repeat(300);
     assert_eq!(
         post_order(stack, &order_body(), Some(&long_key))
@@ -858,5 +894,121 @@ stack_test!(
         assert_eq!(replay.status(), StatusCode::OK);
         assert_eq!(replay.json::<Value>().await.unwrap(), first);
         assert_books_balance(stack, 1).await;
+    }
+);
+
+stack_test!(
+    new_orders_have_their_own_limits_and_repeats_of_a_key_do_not_count,
+    |stack| {
+        let limits = |per_ip: &str, per_key: &str| RateLimits {
+            orders_per_ip: per_ip.parse().unwrap(),
+            orders_per_key: per_key.parse().unwrap(),
+            ..stack.state().rate_limits.clone()
+        };
+        // Per client: bursts of 2, then one every 100 s.
+        let (base, stop) = serve(
+            stack
+                .state()
+                .clone()
+                .with_rate_limits(limits("0.01,2", "1000,1000")),
+        )
+        .await;
+        let post = |key: &'static str, api_key: String| {
+            let http = stack.http.clone();
+            let url = format!("{base}/api/v1/draft-orders");
+            async move {
+                http.post(url)
+                    .header("x-api-key", api_key)
+                    .header("idempotency-key", key)
+                    .json(&order_body())
+                    .send()
+                    .await
+                    .unwrap()
+            }
+        };
+        let key = stack.storefront_key().to_owned();
+        assert_eq!(
+            post("limit-1", key.clone()).await.status(),
+            StatusCode::CREATED
+        );
+        assert_eq!(
+            post("limit-2", key.clone()).await.status(),
+            StatusCode::CREATED
+        );
+        let limited = post("limit-3", key.clone()).await;
+        assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(
+            limited.headers()["content-type"],
+            "application/problem+json"
+        );
+        let retry: u64 = limited.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((90..=100).contains(&retry), "{retry}");
+        let problem: Value = limited.json().await.unwrap();
+        assert!(
+            problem["detail"]
+                .as_str()
+                .unwrap()
+                .contains("new draft orders"),
+            "{problem}"
+        );
+        // A repeat is answered from its record, however often.
+        for _ in 0..3 {
+            assert_eq!(post("limit-1", key.clone()).await.status(), StatusCode::OK);
+        }
+        // Prices are not orders: their own limits still let them through.
+        let price = stack
+            .http
+            .get(format!(
+                "{base}/api/v1/products/{PRODUCT}/price?width=450&height=250"
+            ))
+            .header("x-api-key", &key)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(price.status(), StatusCode::OK);
+        stop.cancel();
+        assert_books_balance(stack, 2).await;
+
+        // Per key: one new order, then the key waits; another key of the store does not.
+        let (base, stop) = serve(
+            stack
+                .state()
+                .clone()
+                .with_rate_limits(limits("1000,1000", "0.01,1")),
+        )
+        .await;
+        let post = |key: String, api_key: String| {
+            let http = stack.http.clone();
+            let url = format!("{base}/api/v1/draft-orders");
+            async move {
+                http.post(url)
+                    .header("x-api-key", api_key)
+                    .header("idempotency-key", key)
+                    .json(&order_body())
+                    .send()
+                    .await
+                    .unwrap()
+            }
+        };
+        assert_eq!(
+            post("by-key-1".into(), key.clone()).await.status(),
+            StatusCode::CREATED
+        );
+        assert_eq!(
+            post("by-key-2".into(), key.clone()).await.status(),
+            StatusCode::TOO_MANY_REQUESTS
+        );
+        let store = demo_store(stack).await;
+        let (_, other) = new_key(stack, &store, KeyKind::Publishable, &[]).await;
+        assert_eq!(
+            post("by-key-3".into(), other).await.status(),
+            StatusCode::CREATED
+        );
+        stop.cancel();
+        assert_books_balance(stack, 4).await;
     }
 );

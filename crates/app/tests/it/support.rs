@@ -47,7 +47,12 @@ impl TestStack {
                 retry_budget: std::time::Duration::from_secs(6),
                 ..Default::default()
             },
-            rate_limits: Default::default(),
+            // The suite places many orders from 127.0.0.1; the order limits have their own test.
+            rate_limits: gridprice::config::RateLimits {
+                orders_per_ip: "1000,1000".parse().expect("a rate"),
+                orders_per_key: "1000,1000".parse().expect("a rate"),
+                ..Default::default()
+            },
             server: Default::default(),
         };
         let stack = gridprice::dev::DevStack::start(options)

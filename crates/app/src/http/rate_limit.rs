@@ -1,13 +1,16 @@
 //! Rate limits of the storefront API, per key and per client IP, in memory (GCRA via
-//! `governor`). Each instance limits on its own: N instances behind a load balancer allow up to
-//! N times the rate, which is what spreading load means.
+//! `governor`): one pair for each gated router's requests, and one pair for new draft orders.
+//! Each instance limits on its own: N instances behind a load balancer allow up to N times the
+//! rate, which is what spreading load means.
 
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
+use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use axum::extract::ConnectInfo;
-use axum::http::{HeaderMap, HeaderName, HeaderValue, Request};
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{Extensions, HeaderMap, HeaderName, HeaderValue, Request};
 use governor::clock::{Clock, DefaultClock};
 use governor::middleware::StateInformationMiddleware;
 use governor::state::keyed::DefaultKeyedStateStore;
@@ -15,6 +18,7 @@ use governor::{Quota, RateLimiter};
 
 use crate::config::{Rate, RateLimits};
 use crate::http::error::ApiError;
+use crate::http::AppState;
 
 const RATELIMIT_LIMIT: HeaderName = HeaderName::from_static("ratelimit-limit");
 const RATELIMIT_REMAINING: HeaderName = HeaderName::from_static("ratelimit-remaining");
@@ -24,22 +28,62 @@ const RATELIMIT_RESET: HeaderName = HeaderName::from_static("ratelimit-reset");
 const SWEEP_EVERY: u64 = 4096;
 
 fn quota(rate: Rate) -> Quota {
-    Quota::per_second(rate.per_second).allow_burst(rate.burst)
+    Quota::with_period(rate.interval())
+        .unwrap_or_else(|| Quota::per_second(NonZeroU32::MAX))
+        .allow_burst(rate.burst())
 }
 
 type Keyed<K> = RateLimiter<K, DefaultKeyedStateStore<K>, DefaultClock, StateInformationMiddleware>;
 
-/// The live limiters of one router.
-pub(super) struct Limiters {
-    settings: RateLimits,
+/// A per-key and a per-client limiter with their rates.
+struct Pair {
+    key_rate: Rate,
+    ip_rate: Rate,
     per_key: Keyed<i64>,
     per_ip: Keyed<IpAddr>,
     checks: AtomicU64,
 }
 
+impl Pair {
+    fn new(key_rate: Rate, ip_rate: Rate) -> Self {
+        Self {
+            per_key: RateLimiter::dashmap(quota(key_rate))
+                .with_middleware::<StateInformationMiddleware>(),
+            per_ip: RateLimiter::dashmap(quota(ip_rate))
+                .with_middleware::<StateInformationMiddleware>(),
+            key_rate,
+            ip_rate,
+            checks: AtomicU64::new(0),
+        }
+    }
+
+    fn check_ip(&self, ip: IpAddr, what: &str) -> Result<Allowance, Limited> {
+        self.sweep();
+        check(&self.per_ip, &ip, self.ip_rate, what, "this client")
+    }
+
+    fn check_key(&self, key_id: i64, what: &str) -> Result<Allowance, Limited> {
+        check(&self.per_key, &key_id, self.key_rate, what, "this API key")
+    }
+
+    /// Entries back at a full allowance carry no information; dropping them bounds memory.
+    fn sweep(&self) {
+        if self.checks.fetch_add(1, Ordering::Relaxed) % SWEEP_EVERY == SWEEP_EVERY - 1 {
+            self.per_ip.retain_recent();
+            self.per_key.retain_recent();
+        }
+    }
+}
+
+/// The live request limiters of one gated router.
+pub struct Limiters {
+    pair: Pair,
+    client_ip_header: Option<HeaderName>,
+}
+
 /// What is left of a client's allowance, for the `RateLimit-*` headers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct Allowance {
+pub struct Allowance {
     limit: u32,
     remaining: u32,
     /// Seconds until the allowance is full again.
@@ -73,53 +117,73 @@ fn seconds(reset: u64) -> HeaderValue {
 }
 
 /// A refusal with the allowance that caused it.
-pub(super) struct Limited {
+pub struct Limited {
     pub error: ApiError,
     pub allowance: Allowance,
 }
 
 impl Limiters {
-    pub fn new(settings: RateLimits) -> Self {
+    pub fn new(settings: &RateLimits) -> Self {
         Self {
-            per_key: RateLimiter::dashmap(quota(settings.per_key))
-                .with_middleware::<StateInformationMiddleware>(),
-            per_ip: RateLimiter::dashmap(quota(settings.per_ip))
-                .with_middleware::<StateInformationMiddleware>(),
-            settings,
-            checks: AtomicU64::new(0),
+            pair: Pair::new(settings.per_key, settings.per_ip),
+            client_ip_header: settings.client_ip_header.clone(),
         }
     }
 
     pub fn check_ip<B>(&self, request: &Request<B>) -> Result<Allowance, Limited> {
-        self.sweep();
-        let ip = client_ip(request, self.settings.client_ip_header.as_ref());
-        check(&self.per_ip, &ip, self.settings.per_ip, "this client")
+        let ip = client_ip(
+            request.headers(),
+            request.extensions(),
+            self.client_ip_header.as_ref(),
+        );
+        self.pair.check_ip(ip, "requests")
     }
 
     pub fn check_key(&self, key_id: i64) -> Result<Allowance, Limited> {
-        check(
-            &self.per_key,
-            &key_id,
-            self.settings.per_key,
-            "this API key",
-        )
-    }
-
-    /// Entries back at a full allowance carry no information; dropping them bounds memory.
-    fn sweep(&self) {
-        if self.checks.fetch_add(1, Ordering::Relaxed) % SWEEP_EVERY == SWEEP_EVERY - 1 {
-            self.per_ip.retain_recent();
-            self.per_key.retain_recent();
-        }
+        self.pair.check_key(key_id, "requests")
     }
 }
 
-fn check<K>(limiter: &Keyed<K>, key: &K, rate: Rate, whom: &str) -> Result<Allowance, Limited>
+/// The limits on new draft orders, per client and per key, apart from the request limits: an
+/// order is a real order in the merchant's admin, so far fewer are allowed.
+pub struct OrderLimiters {
+    pair: Pair,
+}
+
+impl OrderLimiters {
+    pub fn new(settings: &RateLimits) -> Self {
+        Self {
+            pair: Pair::new(settings.orders_per_key, settings.orders_per_ip),
+        }
+    }
+
+    /// Takes one new order from the client's allowance and, when a key was presented, from
+    /// the key's.
+    pub fn admit(&self, client: ClientIp, key_id: Option<i64>) -> Result<(), ApiError> {
+        self.pair
+            .check_ip(client.0, "new draft orders")
+            .map_err(|limited| limited.error)?;
+        if let Some(key_id) = key_id {
+            self.pair
+                .check_key(key_id, "new draft orders")
+                .map_err(|limited| limited.error)?;
+        }
+        Ok(())
+    }
+}
+
+fn check<K>(
+    limiter: &Keyed<K>,
+    key: &K,
+    rate: Rate,
+    what: &str,
+    whom: &str,
+) -> Result<Allowance, Limited>
 where
     K: std::hash::Hash + Eq + Clone,
 {
-    let burst = rate.burst.get();
-    let refill = |used: u32| -> u64 { u64::from(used).div_ceil(u64::from(rate.per_second.get())) };
+    let burst = rate.burst().get();
+    let refill = |used: u32| rate.seconds_to_earn(used);
     match limiter.check_key(key) {
         Ok(snapshot) => {
             let remaining = snapshot.remaining_burst_capacity();
@@ -135,9 +199,8 @@ where
             Err(Limited {
                 error: ApiError::RateLimited {
                     detail: format!(
-                        "Too many requests from {whom} (at most {} per second, bursts of {burst}); \
-                         retry after {retry_after} s.",
-                        rate.per_second
+                        "Too many {what} from {whom} (at most {rate}, bursts of {burst}); \
+                         retry after {retry_after} s."
                     ),
                     retry_after,
                 },
@@ -157,17 +220,35 @@ fn whole_seconds(wait: Duration) -> u64 {
     seconds.max(1)
 }
 
+/// The client a request came from, as the rate limits see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientIp(IpAddr);
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Self(client_ip(
+            &parts.headers,
+            &parts.extensions,
+            state.rate_limits.client_ip_header.as_ref(),
+        )))
+    }
+}
+
 /// The client's address: the last entry of the trusted proxy header, else the peer. IPv6
 /// clients are limited per /64, the block one subscriber usually gets.
-fn client_ip<B>(request: &Request<B>, header: Option<&HeaderName>) -> IpAddr {
+fn client_ip(headers: &HeaderMap, extensions: &Extensions, header: Option<&HeaderName>) -> IpAddr {
     let forwarded = header
-        .and_then(|name| request.headers().get(name))
+        .and_then(|name| headers.get(name))
         .and_then(|value| value.to_str().ok())
         .and_then(|list| list.rsplit(',').next())
         .and_then(|last| last.trim().parse::<IpAddr>().ok());
     let peer = || {
-        request
-            .extensions()
+        extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map(|info| info.0.ip())
     };
@@ -194,7 +275,7 @@ mod tests {
 
     #[test]
     fn a_burst_is_allowed_then_refused_with_a_retry_time() {
-        let limiters = Limiters::new(RateLimits {
+        let limiters = Limiters::new(&RateLimits {
             per_key: Rate::new(nonzero(1), nonzero(2)),
             ..RateLimits::default()
         });
