@@ -15,6 +15,7 @@ mod cli_quote;
 mod install;
 mod offline_tokens;
 mod operations_metrics;
+mod platform_fidelity;
 mod server;
 mod storefront_access;
 mod storefront_cache;
