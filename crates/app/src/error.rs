@@ -250,9 +250,11 @@ impl From<StorageError> for JobError {
 impl From<ServiceError> for JobError {
     fn from(error: ServiceError) -> Self {
         match error {
-            ServiceError::Invalid(_) | ServiceError::Internal(_) => {
-                Self::Permanent(error.to_string())
-            }
+            // Denied access (protected customer data, a scope) fails the same way until someone
+            // grants it: not retried blindly.
+            ServiceError::Invalid(_)
+            | ServiceError::Internal(_)
+            | ServiceError::AccessDenied(_) => Self::Permanent(error.to_string()),
             other => Self::Retry(other.to_string()),
         }
     }
