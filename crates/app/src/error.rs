@@ -182,6 +182,31 @@ impl From<shopify::admin::AdminError> for ServiceError {
             E::Unauthorized(_) => {
                 Self::Reconnect("Shopify refused the store's access token.".to_owned())
             }
+            // Definitive until someone grants the access; never worth retrying as it is.
+            E::ProtectedCustomerDataDenied {
+                message,
+                documentation,
+            } => Self::AccessDenied(format!(
+                "Shopify has not approved this app for protected customer data, and draft \
+                 orders are protected customer data. In the Shopify Partner Dashboard, open the \
+                 app's API access page and request access to protected customer data \
+                 (shopify.dev/docs/apps/launch/protected-customer-data){link}; draft orders \
+                 can be created once Shopify approves it. Shopify said: {message}",
+                link = documentation
+                    .map(|url| format!(", here: {url}"))
+                    .unwrap_or_default(),
+            )),
+            E::AccessDenied {
+                message,
+                required_access,
+            } => Self::AccessDenied(format!(
+                "Shopify denied access{scope}: the store must grant the app the access it \
+                 asks for — open the app in the Shopify admin and approve its updated access \
+                 scopes (or reinstall it). Shopify said: {message}",
+                scope = required_access
+                    .map(|scope| format!(" (required: {})", scope.trim_end_matches('.')))
+                    .unwrap_or_default(),
+            )),
             E::Throttled
             | E::Timeout
             | E::ServerError(_)
@@ -226,9 +251,11 @@ impl From<StorageError> for JobError {
 impl From<ServiceError> for JobError {
     fn from(error: ServiceError) -> Self {
         match error {
-            ServiceError::Invalid(_) | ServiceError::Internal(_) => {
-                Self::Permanent(error.to_string())
-            }
+            // Denied access (protected customer data, a scope) fails the same way until someone
+            // grants it: not retried blindly.
+            ServiceError::Invalid(_)
+            | ServiceError::Internal(_)
+            | ServiceError::AccessDenied(_) => Self::Permanent(error.to_string()),
             other => Self::Retry(other.to_string()),
         }
     }

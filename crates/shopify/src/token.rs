@@ -183,10 +183,18 @@ const MIGRATION_RETRY_DELAY: Duration = Duration::from_millis(250);
 
 /// No usable answer came back: the grant may or may not have happened.
 fn answer_lost(error: &TokenError) -> bool {
-    match error {
-        TokenError::Timeout | TokenError::Transport(_) => true,
-        TokenError::UnexpectedStatus(status) => *status == 429 || *status >= 500,
-        _ => false,
+    error.answer_lost()
+}
+
+impl TokenError {
+    /// No usable answer came back (timeout, transport failure, 429 or 5xx): the grant may or
+    /// may not have happened at Shopify. Every other error is Shopify's definitive answer.
+    pub fn answer_lost(&self) -> bool {
+        match self {
+            Self::Timeout | Self::Transport(_) => true,
+            Self::UnexpectedStatus(status) => *status == 429 || *status >= 500,
+            _ => false,
+        }
     }
 }
 

@@ -113,7 +113,16 @@ pub struct DraftOrderRecord {
     pub quantity: u32,
     pub unit_price: Money,
     pub total: Money,
+    /// Shopify's total (what the shopper pays), once created.
     pub shopify_total: Option<String>,
+    /// The line's unit price as Shopify calculated it, in the shop currency, once created.
+    pub shopify_unit_price: Option<String>,
+    /// Shopify's tax on the order (added, or contained when prices include tax).
+    pub shopify_total_tax: Option<String>,
+    /// Shopify's discounts on the order (automatic ones, when the store accepts them).
+    pub shopify_total_discounts: Option<String>,
+    /// Shopify's line price is not the locked unit price; `None` until created.
+    pub shopify_price_differs: Option<bool>,
     pub snapshot: PricedSnapshot,
     pub status: RecordStatus,
     pub idempotency_key: Option<String>,
@@ -125,13 +134,19 @@ pub struct DraftOrderRecord {
     pub updated_at: DateTime<Utc>,
 }
 
-/// What Shopify answered for a created draft order.
+/// What Shopify answered for a created draft order: its identity and its calculation.
 #[derive(Debug, Clone)]
 pub struct ShopifyDraftOrder {
     pub gid: String,
     pub name: String,
     pub invoice_url: String,
     pub total: String,
+    /// The line's unit price (shop currency); `None` when Shopify returned no line.
+    pub unit_price: Option<String>,
+    pub total_tax: String,
+    pub total_discounts: String,
+    /// The line price is not the locked price.
+    pub price_differs: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -260,6 +275,22 @@ pub async fn mark_created(
         .col_expr(
             records::Column::ShopifyTotal,
             Expr::value(order.total.clone()),
+        )
+        .col_expr(
+            records::Column::ShopifyUnitPrice,
+            Expr::value(order.unit_price.clone()),
+        )
+        .col_expr(
+            records::Column::ShopifyTotalTax,
+            Expr::value(order.total_tax.clone()),
+        )
+        .col_expr(
+            records::Column::ShopifyTotalDiscounts,
+            Expr::value(order.total_discounts.clone()),
+        )
+        .col_expr(
+            records::Column::ShopifyPriceDiffers,
+            Expr::value(order.price_differs),
         )
         .col_expr(records::Column::Error, Expr::value(Option::<String>::None))
         .col_expr(records::Column::UpdatedAt, Expr::value(Utc::now()))
@@ -463,6 +494,10 @@ fn record_from_row(row: records::Model) -> StorageResult<DraftOrderRecord> {
         height: row.height,
         unit: row.unit,
         shopify_total: row.shopify_total,
+        shopify_unit_price: row.shopify_unit_price,
+        shopify_total_tax: row.shopify_total_tax,
+        shopify_total_discounts: row.shopify_total_discounts,
+        shopify_price_differs: row.shopify_price_differs,
         snapshot: serde_json::from_str(&row.option_selections).map_err(|e| {
             StorageError::corrupt(format!("record {} has an unreadable snapshot: {e}", row.id))
         })?,

@@ -56,6 +56,9 @@ pub struct Store {
     pub line_item_mode: LineItemMode,
     /// Origins a new storefront key allows unless the merchant names others; empty = any.
     pub default_allowed_origins: Vec<String>,
+    /// Whether Shopify's automatic discounts may apply to Gridprice's draft orders (off: the
+    /// locked price is the price).
+    pub accept_automatic_discounts: bool,
     pub total_draft_orders_created: i64,
     pub installed_at: Option<DateTime<Utc>>,
     pub uninstalled_at: Option<DateTime<Utc>>,
@@ -77,6 +80,7 @@ impl Store {
             out_of_range_default: self.out_of_range_default,
             line_item_mode: self.line_item_mode,
             default_allowed_origins: self.default_allowed_origins.clone(),
+            accept_automatic_discounts: self.accept_automatic_discounts,
         }
     }
 }
@@ -88,6 +92,7 @@ pub struct Settings {
     pub out_of_range_default: OutOfRangePolicy,
     pub line_item_mode: LineItemMode,
     pub default_allowed_origins: Vec<String>,
+    pub accept_automatic_discounts: bool,
 }
 
 /// An install or reinstall as Shopify granted it.
@@ -323,6 +328,10 @@ pub async fn update_settings(work: &UnitOfWork<'_>, settings: &Settings) -> Stor
             Expr::value(settings.line_item_mode.as_str()),
         )
         .col_expr(stores::Column::DefaultAllowedOrigins, Expr::value(origins))
+        .col_expr(
+            stores::Column::AcceptAutomaticDiscounts,
+            Expr::value(settings.accept_automatic_discounts),
+        )
         .col_expr(stores::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(stores::Column::Id.eq(work.store().get()))
         .exec(work.txn())
@@ -348,6 +357,7 @@ fn new_row(shop: &ShopDomain, currency: Currency) -> stores::ActiveModel {
         out_of_range_default: Set(pricing::OutOfRangePolicy::default().as_str().to_owned()),
         line_item_mode: Set(LineItemMode::default().as_str().to_owned()),
         default_allowed_origins: Set("[]".to_owned()),
+        accept_automatic_discounts: Set(false),
         total_draft_orders_created: Set(0),
         created_at: Set(now),
         updated_at: Set(now),
@@ -368,6 +378,7 @@ fn store_from_row(row: stores::Model) -> StorageResult<Store> {
         line_item_mode: row.line_item_mode.parse().map_err(StorageError::corrupt)?,
         default_allowed_origins: serde_json::from_str(&row.default_allowed_origins)
             .map_err(StorageError::corrupt)?,
+        accept_automatic_discounts: row.accept_automatic_discounts,
         total_draft_orders_created: row.total_draft_orders_created,
         installed_at: row.installed_at,
         uninstalled_at: row.uninstalled_at,

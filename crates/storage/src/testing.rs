@@ -340,6 +340,10 @@ pub fn shopify_order(n: u32) -> ShopifyDraftOrder {
         name: format!("#D{n}"),
         invoice_url: format!("https://shop.example/invoices/{n}"),
         total: "30.00".to_owned(),
+        unit_price: Some("30.0".to_owned()),
+        total_tax: "0.0".to_owned(),
+        total_discounts: "0.0".to_owned(),
+        price_differs: false,
     }
 }
 

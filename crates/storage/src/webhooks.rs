@@ -1,4 +1,7 @@
-//! Webhook deliveries (deduplicated by webhook id) and privacy requests.
+//! Webhook deliveries and privacy requests. A delivery is taken once per `dedupe_key()`: its
+//! event id when it has one (every delivery of one event shares it, e.g. to two subscriptions),
+//! else its webhook id (every retry of one delivery shares that); the webhook id stays unique
+//! too.
 
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
@@ -16,7 +19,8 @@ pub enum Intake {
     Duplicate,
 }
 
-/// Records the delivery and enqueues `job`, its work, in one transaction, once per webhook id.
+/// Records the delivery and enqueues `job`, its work, in one transaction — once per event id
+/// when the delivery has one, else once per webhook id.
 pub async fn accept(
     db: &Database,
     delivery: &WebhookDelivery,
@@ -25,6 +29,7 @@ pub async fn accept(
     let txn = db.connection().begin().await?;
     let recorded = webhook_events::ActiveModel {
         webhook_id: Set(delivery.webhook_id.clone()),
+        dedupe_key: Set(Some(delivery.dedupe_key().to_owned())),
         topic: Set(delivery.topic.as_str().to_owned()),
         shop: Set(delivery.shop.as_str().to_owned()),
         received_at: Set(Utc::now()),

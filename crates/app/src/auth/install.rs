@@ -15,8 +15,10 @@ use super::service::complete_install;
 use crate::http::error::ApiError;
 use crate::http::AppState;
 
-/// Shopify redirects back at once; older callbacks are replays.
-const CALLBACK_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(300);
+/// Shopify redirects back at once; older callbacks are replays. Shopify's own library allows
+/// 90 s of clock difference either way (shopify-app-js `lib/utils/hmac-validator.ts`,
+/// `HMAC_TIMESTAMP_PERMITTED_CLOCK_TOLERANCE_SEC`), and so does Gridprice.
+pub const CALLBACK_MAX_AGE: std::time::Duration = oauth::CALLBACK_MAX_AGE;
 /// Query strings are small; anything larger is not Shopify's.
 const MAX_QUERY_BYTES: usize = 4096;
 

@@ -129,8 +129,18 @@ pub struct RecordView {
     unit_price: String,
     total: String,
     currency: &'static str,
-    /// Shopify's own total, once created.
+    /// Shopify's own total, once created: what the shopper pays, tax included.
     shopify_total: Option<String>,
+    /// Shopify's line unit price (shop currency), once created.
+    shopify_unit_price: Option<String>,
+    /// Shopify's tax on the order (added to the total, or contained in it when prices include
+    /// tax), once created.
+    shopify_total_tax: Option<String>,
+    /// Shopify's discounts on the order (automatic ones, when the store accepts them).
+    shopify_total_discounts: Option<String>,
+    /// Shopify's line price is not the locked price (a discount, a conversion…); null until
+    /// created.
+    shopify_price_differs: Option<bool>,
     options: PricedSnapshot,
     error: Option<String>,
     attempts: i32,
@@ -158,6 +168,10 @@ impl RecordView {
             total: record.total.to_string(),
             currency: record.total.currency().code(),
             shopify_total: record.shopify_total,
+            shopify_unit_price: record.shopify_unit_price,
+            shopify_total_tax: record.shopify_total_tax,
+            shopify_total_discounts: record.shopify_total_discounts,
+            shopify_price_differs: record.shopify_price_differs,
             options: record.snapshot,
             error: record.error,
             attempts: record.attempts,

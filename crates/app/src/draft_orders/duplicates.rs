@@ -13,7 +13,7 @@ use gridprice_storage::draft_orders::{self as records, DraftOrderRecord, RecordS
 use gridprice_storage::jobs::NewJob;
 use gridprice_storage::{stores, DraftOrderRecordId, StorageError};
 use serde::{Deserialize, Serialize};
-use shopify::admin::{AdminError, DraftOrderStatus};
+use shopify::admin::DraftOrderStatus;
 
 use super::service::{orders_tagged, reference_tag, DraftOrders};
 use crate::error::{JobError, ServiceError};
@@ -74,14 +74,13 @@ impl DraftOrders {
         else {
             return Ok(0);
         };
-        let token = self.shopify.access_token(&store).await?;
-        let shop = self.shopify.shop(&store.shop, &token);
-        let failed =
-            |error: AdminError| async { JobError::from(self.shopify.failure(&store, error).await) };
-        let tagged = match orders_tagged(&shop, &record.reference).await {
-            Ok(tagged) => tagged,
-            Err(error) => return Err(failed(error).await),
-        };
+        let (shopify, store) = (&self.shopify, &store);
+        let reference = record.reference.as_str();
+        let tagged = shopify
+            .call(store, |token| async move {
+                orders_tagged(&shopify.shop(&store.shop, &token), reference).await
+            })
+            .await?;
         let mut deleted = 0;
         for extra in tagged.iter().filter(|order| order.id.to_string() != kept) {
             if extra.status == DraftOrderStatus::Completed {
@@ -91,7 +90,16 @@ impl DraftOrders {
                 );
                 continue;
             }
-            match shop.draft_order_delete(&extra.id).await {
+            let id = &extra.id;
+            let outcome = shopify
+                .call(store, |token| async move {
+                    shopify
+                        .shop(&store.shop, &token)
+                        .draft_order_delete(id)
+                        .await
+                })
+                .await;
+            match outcome {
                 Ok(()) => {
                     deleted += 1;
                     tracing::warn!(
@@ -101,10 +109,10 @@ impl DraftOrders {
                     );
                 }
                 // Already gone (deleted by the merchant, or by an earlier run of this job).
-                Err(AdminError::UserErrors(errors)) => {
+                Err(ServiceError::Refused { errors, .. }) => {
                     tracing::info!(duplicate = %extra.id, ?errors, "duplicate draft order not deleted");
                 }
-                Err(error) => return Err(failed(error).await),
+                Err(error) => return Err(error.into()),
             }
         }
         Ok(deleted)

@@ -7,9 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use gridprice_storage::draft_orders::{self as records, DraftOrderRecord};
 use gridprice_storage::stores::{self, Store};
 
-use super::service::{
-    find_by_reference, lease_until, mark_created, DraftOrders, Sent, NEVER_PLACED, RETRY_WINDOW,
-};
+use super::service::{lease_until, mark_created, DraftOrders, Sent, NEVER_PLACED, RETRY_WINDOW};
 use crate::error::ServiceError;
 use crate::metrics::Reconciled;
 
@@ -85,9 +83,8 @@ impl DraftOrders {
         store: &Store,
         record: &DraftOrderRecord,
     ) -> Result<Settled, ServiceError> {
-        let token = self.shopify.access_token(store).await?;
-        let shop = self.shopify.shop(&store.shop, &token);
-        match find_by_reference(&shop, &record.reference).await {
+        let found = self.find(store, &record.reference).await;
+        match found {
             Ok(Some(order)) => {
                 let (_, changed) = mark_created(&self.db, record, &order).await?;
                 // Several instances reconcile; only the one that settled it counts it.
@@ -97,7 +94,14 @@ impl DraftOrders {
                 return Ok(Settled::Created);
             }
             Ok(None) => {}
-            Err(error) => return Err(self.shopify.failure(store, error).await),
+            // Not approved for protected customer data (or a scope missing): definitive, and
+            // every later pass would be denied the same way.
+            Err(ServiceError::AccessDenied(reason)) => {
+                self.denied(store, record, reason).await?;
+                self.metrics.reconciled(Reconciled::Failed);
+                return Ok(Settled::Failed);
+            }
+            Err(error) => return Err(error),
         }
         if Utc::now() - record.created_at > RETRY_WINDOW {
             let changed = records::mark_failed(&self.db, store.id, record.id, NEVER_PLACED).await?;
@@ -107,15 +111,22 @@ impl DraftOrders {
             return Ok(Settled::Failed);
         }
         // Shopify never had it (it was down, or the send failed before reaching it): send again.
+        let token = self.shopify.access_token(store).await?;
         match self
-            .submit(store, &shop, record.clone(), std::time::Duration::ZERO)
-            .await?
+            .submit(store, token, record.clone(), std::time::Duration::ZERO)
+            .await
         {
-            Sent::Created(_) => {
+            Ok(Sent::Created(_)) => {
                 self.metrics.reconciled(Reconciled::Created);
                 Ok(Settled::Created)
             }
-            Sent::Unconfirmed => Ok(Settled::Pending),
+            Ok(Sent::Unconfirmed) => Ok(Settled::Pending),
+            // Refused or denied: the record is `failed` already.
+            Err(ServiceError::Refused { .. } | ServiceError::AccessDenied(_)) => {
+                self.metrics.reconciled(Reconciled::Failed);
+                Ok(Settled::Failed)
+            }
+            Err(error) => Err(error),
         }
     }
 }

@@ -10,6 +10,13 @@
 //! 6. A `pending` record is driven to an outcome by a retry with its `Idempotency-Key` or by the
 //!    reconciliation job, whichever takes its send lease: looked up by its tag, sent again when
 //!    Shopify does not have it, for [`RETRY_WINDOW`]; then `failed`.
+//! 7. Shopify denying access — the app not approved for protected customer data, which draft
+//!    orders are, or a missing scope — is definitive: the record is `failed` with what to do
+//!    about it, and nothing is sent or looked up again. A refused token (401) is retried once
+//!    with the store's newer token (`ShopifyAccess::token_after_refusal`) before the store must
+//!    reconnect.
+//! 8. Shopify's calculation is kept on the record (line price, tax, discounts, total) and a line
+//!    price other than the locked price is flagged (`shopify_price_differs`) and logged.
 
 use std::time::Duration;
 
@@ -22,7 +29,7 @@ use gridprice_storage::Database;
 use rand::Rng;
 use sha2::{Digest, Sha256};
 use shopify::admin::{
-    AdminError, Attribute, CreatedDraftOrder, DraftOrderInput, DraftOrderLineItem, ShopClient,
+    AdminError, Attribute, CreatedDraftOrder, DraftOrderInput, DraftOrderLineItem,
 };
 use shopify::{AccessToken, ProductGid, VariantGid};
 use tokio::time::Instant;
@@ -128,27 +135,26 @@ impl DraftOrders {
         // Before anything is recorded: without a usable token the request leaves no record, and
         // its Idempotency-Key stays free for a retry.
         let token = self.store_token(store).await?;
-        let shop = self.shopify.shop(&store.shop, &token);
-        let variant = self.chosen_variant(store, &shop, request, &priced).await?;
+        let variant = self.chosen_variant(store, request, &priced).await?;
         let new = new_record(request, &priced, hash.clone(), variant.as_ref());
         let lease = lease_until();
         let record = match records::insert_pending(&self.db, store.id, new, lease).await? {
             Inserted::New(record) => record,
             Inserted::Existing(existing) => return self.settled(store, existing, &hash).await,
         };
-        self.send(store, &shop, record, FLOW_BUDGET).await
+        self.send(store, token, record, FLOW_BUDGET).await
     }
 
     /// Sends a record this caller holds the lease of, then gives the lease back.
     async fn send(
         &self,
         store: &Store,
-        shop: &ShopClient<'_>,
+        token: AccessToken,
         record: DraftOrderRecord,
         budget: Duration,
     ) -> Result<Outcome, ServiceError> {
         let id = record.id;
-        let sent = self.submit(store, shop, record, budget).await;
+        let sent = self.submit(store, token, record, budget).await;
         records::release_send(&self.db, store.id, id).await?;
         match sent? {
             Sent::Created(record) => {
@@ -180,9 +186,8 @@ impl DraftOrders {
         store: &Store,
         record: DraftOrderRecord,
     ) -> Result<Outcome, ServiceError> {
-        let token = self.store_token(store).await?;
-        let shop = self.shopify.shop(&store.shop, &token);
-        match find_by_reference(&shop, &record.reference).await {
+        let found = self.find(store, &record.reference).await;
+        match found {
             Ok(Some(order)) => {
                 let record = self.complete(&record, &order).await?;
                 self.metrics.draft_order(DraftOrderOutcome::Replayed);
@@ -192,6 +197,10 @@ impl DraftOrders {
                 });
             }
             Ok(None) => {}
+            Err(ServiceError::AccessDenied(reason)) => {
+                return Err(self.denied(store, &record, reason).await?);
+            }
+            Err(ServiceError::Reconnect(_)) => return Err(reconnect_needed()),
             Err(error) => {
                 tracing::warn!(record = record.id.get(), %error, "cannot look the order up");
                 return Err(self.still_pending());
@@ -200,7 +209,8 @@ impl DraftOrders {
         if chrono::Utc::now() - record.created_at > RETRY_WINDOW {
             return Err(self.give_up(store, &record).await?);
         }
-        match self.submit(store, &shop, record, FLOW_BUDGET).await? {
+        let token = self.store_token(store).await?;
+        match self.submit(store, token, record, FLOW_BUDGET).await? {
             Sent::Created(record) => {
                 self.metrics.draft_order(DraftOrderOutcome::Created);
                 Ok(Outcome {
@@ -220,6 +230,22 @@ impl DraftOrders {
     ) -> Result<ServiceError, ServiceError> {
         records::mark_failed(&self.db, store.id, record.id, NEVER_PLACED).await?;
         Ok(refused(NEVER_PLACED))
+    }
+
+    /// Shopify denied the app access (not approved for protected customer data, or a missing
+    /// scope): definitive, so the record is `failed` with `reason` — what to do about it — and
+    /// the refusal to answer. Nothing is sent or looked up again: every call would be denied
+    /// until access is granted.
+    pub(super) async fn denied(
+        &self,
+        store: &Store,
+        record: &DraftOrderRecord,
+        reason: String,
+    ) -> Result<ServiceError, ServiceError> {
+        tracing::warn!(shop = %store.shop, record = record.id.get(), %reason, "Shopify denied access; the draft order failed");
+        records::mark_failed(&self.db, store.id, record.id, &reason).await?;
+        self.metrics.draft_order(DraftOrderOutcome::Refused);
+        Ok(ServiceError::AccessDenied(reason))
     }
 
     /// The record made by an earlier request with this key, if any.
@@ -300,7 +326,6 @@ impl DraftOrders {
     async fn chosen_variant(
         &self,
         store: &Store,
-        shop: &ShopClient<'_>,
         request: &OrderRequest,
         priced: &PricedProduct,
     ) -> Result<Option<VariantGid>, ServiceError> {
@@ -318,10 +343,16 @@ impl DraftOrders {
         }
         // Any other variant is checked against Shopify: a price override on another product's
         // variant would sell that product at this product's price.
-        let product = match shop.product(request.product).await {
-            Ok(product) => product,
-            Err(error) => return Err(self.shopify.failure(store, error).await),
-        };
+        let shopify = &self.shopify;
+        let product = shopify
+            .call(store, |token| async move {
+                shopify
+                    .shop(&store.shop, &token)
+                    .product(request.product)
+                    .await
+            })
+            .await
+            .map_err(for_shopper)?;
         let belongs = product.is_some_and(|p| p.variants.iter().any(|v| &v.id == asked));
         if !belongs {
             return Err(ServiceError::invalid_field(
@@ -338,16 +369,18 @@ impl DraftOrders {
     pub(super) async fn submit(
         &self,
         store: &Store,
-        shop: &ShopClient<'_>,
+        mut token: AccessToken,
         record: DraftOrderRecord,
         budget: Duration,
     ) -> Result<Sent, ServiceError> {
-        let input = draft_order_input(&record);
+        let input = draft_order_input(&record, store.accept_automatic_discounts);
         let deadline = Instant::now() + budget;
         let mut backoff = FIRST_BACKOFF;
+        let mut token_renewed = false;
         loop {
             records::record_attempt(&self.db, store.id, record.id).await?;
             self.metrics.draft_order_sent();
+            let shop = self.shopify.shop(&store.shop, &token);
             let error = match shop.draft_order_create(&input).await {
                 Ok(order) => {
                     return Ok(Sent::Created(Box::new(
@@ -367,19 +400,28 @@ impl DraftOrders {
                     self.metrics.draft_order(DraftOrderOutcome::Refused);
                     return Err(AdminError::UserErrors(errors).into());
                 }
-                AdminError::Unauthorized(status) => {
-                    records::mark_failed(
-                        &self.db,
-                        store.id,
-                        record.id,
-                        "Shopify refused the store's token",
-                    )
-                    .await?;
-                    self.metrics.draft_order(DraftOrderOutcome::Refused);
-                    self.shopify
-                        .failure(store, AdminError::Unauthorized(status))
-                        .await;
-                    return Err(reconnect_needed());
+                // Refused before anything ran: nothing was created. The token may have been
+                // revoked by a renewal elsewhere; the newer one is tried once.
+                AdminError::Unauthorized(_) if !token_renewed => {
+                    let newer = self
+                        .shopify
+                        .token_after_refusal(store, &token)
+                        .await
+                        .map_err(for_shopper)?;
+                    if let Some(newer) = newer {
+                        token = newer;
+                        token_renewed = true;
+                        continue;
+                    }
+                    return Err(self.token_refused(store, &record).await?);
+                }
+                AdminError::Unauthorized(_) => {
+                    return Err(self.token_refused(store, &record).await?);
+                }
+                error @ (AdminError::ProtectedCustomerDataDenied { .. }
+                | AdminError::AccessDenied { .. }) => {
+                    let reason = ServiceError::from(error).to_string();
+                    return Err(self.denied(store, &record, reason).await?);
                 }
                 error => {
                     tracing::warn!(record = record.id.get(), %error, "draft order not confirmed yet")
@@ -391,13 +433,22 @@ impl DraftOrders {
             tokio::time::sleep(jittered(backoff)).await;
             backoff = backoff.saturating_mul(2);
             // The attempt may have created the order even though no answer came back.
-            match find_by_reference(shop, &record.reference).await {
+            match find_by_reference(&shop, &record.reference).await {
                 Ok(Some(order)) => {
                     return Ok(Sent::Created(Box::new(
                         self.complete(&record, &order).await?,
                     )))
                 }
                 Ok(None) => {}
+                // Denied now, denied for every later look or send: nothing can settle it but
+                // the access being granted.
+                Err(
+                    error @ (AdminError::ProtectedCustomerDataDenied { .. }
+                    | AdminError::AccessDenied { .. }),
+                ) => {
+                    let reason = ServiceError::from(error).to_string();
+                    return Err(self.denied(store, &record, reason).await?);
+                }
                 // Without knowing, sending again could make a second order.
                 Err(error) => {
                     tracing::warn!(record = record.id.get(), %error, "cannot look the order up");
@@ -405,6 +456,42 @@ impl DraftOrders {
                 }
             }
         }
+    }
+
+    /// Shopify refused the store's token and no newer one is to be had: the record is `failed`
+    /// (nothing was created) and the store marked for reconnection.
+    async fn token_refused(
+        &self,
+        store: &Store,
+        record: &DraftOrderRecord,
+    ) -> Result<ServiceError, ServiceError> {
+        records::mark_failed(
+            &self.db,
+            store.id,
+            record.id,
+            "Shopify refused the store's token",
+        )
+        .await?;
+        self.metrics.draft_order(DraftOrderOutcome::Refused);
+        self.shopify
+            .failure(store, AdminError::Unauthorized(401))
+            .await;
+        Ok(reconnect_needed())
+    }
+
+    /// The order with the record's reference, found with the store's token (a refused token is
+    /// retried once with a newer one).
+    pub(super) async fn find(
+        &self,
+        store: &Store,
+        reference: &str,
+    ) -> Result<Option<CreatedDraftOrder>, ServiceError> {
+        let shopify = &self.shopify;
+        shopify
+            .call(store, |token| async move {
+                find_by_reference(&shopify.shop(&store.shop, &token), reference).await
+            })
+            .await
     }
 
     async fn complete(
@@ -418,13 +505,7 @@ impl DraftOrders {
     /// The store's token for this order. A storefront cannot act on "reconnect": to the shopper
     /// that is the store being unavailable for now.
     async fn store_token(&self, store: &Store) -> Result<AccessToken, ServiceError> {
-        self.shopify
-            .access_token(store)
-            .await
-            .map_err(|error| match error {
-                ServiceError::Reconnect(_) => reconnect_needed(),
-                other => other,
-            })
+        self.shopify.access_token(store).await.map_err(for_shopper)
     }
 
     /// The answer when Shopify did not confirm in time; the record stays `pending`.
@@ -447,7 +528,16 @@ pub async fn mark_created(
     order: &CreatedDraftOrder,
 ) -> Result<(DraftOrderRecord, bool), ServiceError> {
     let check = duplicates::check(record)?;
-    let order = shopify_order(order);
+    let order = shopify_order(record, order);
+    if order.price_differs {
+        tracing::warn!(
+            record = record.id.get(), draft_order = %order.gid,
+            locked_unit_price = %record.unit_price, locked_total = %record.total,
+            shopify_unit_price = order.unit_price.as_deref().unwrap_or("none"),
+            shopify_total = %order.total, shopify_discounts = %order.total_discounts,
+            "Shopify's line price is not the locked price"
+        );
+    }
     Ok(records::mark_created(db, record.store_id, record.id, &order, &check).await?)
 }
 
@@ -476,12 +566,33 @@ pub fn reference_tag(reference: &str) -> String {
     format!("{REFERENCE_TAG_PREFIX}{reference}")
 }
 
-pub fn shopify_order(order: &CreatedDraftOrder) -> ShopifyDraftOrder {
+/// What is kept of Shopify's order: its identity and its calculation, with the line checked
+/// against the locked price. The line differs when its unit price is not the locked unit price
+/// (in the record's currency) or its total after discounts is not the locked total — an
+/// automatic discount, a conversion, an override Shopify did not take; a missing line differs
+/// too. Tax is not a difference: it comes on top of (or, with `taxes_included`, inside) the price.
+pub fn shopify_order(record: &DraftOrderRecord, order: &CreatedDraftOrder) -> ShopifyDraftOrder {
+    let line = order.line_items.first();
+    let price_differs = line.is_none_or(|line| {
+        !line.unit_price.same_value(&shop_money(&record.unit_price))
+            || !line.discounted_total.same_value(&shop_money(&record.total))
+    });
     ShopifyDraftOrder {
         gid: order.id.to_string(),
         name: order.name.clone(),
         invoice_url: order.invoice_url.clone().unwrap_or_default(),
         total: order.total.amount.clone(),
+        unit_price: line.map(|line| line.unit_price.amount.clone()),
+        total_tax: order.total_tax.amount.clone(),
+        total_discounts: order.total_discounts.amount.clone(),
+        price_differs,
+    }
+}
+
+fn shop_money(money: &pricing::Money) -> shopify::admin::Money {
+    shopify::admin::Money {
+        amount: money.to_string(),
+        currency_code: money.currency().code().to_owned(),
     }
 }
 
@@ -513,8 +624,12 @@ fn new_record(
 }
 
 /// The draft order a record asks for, from the record alone: the first send and every resend
-/// carry the same line, attributes, tags and note.
-fn draft_order_input(record: &DraftOrderRecord) -> DraftOrderInput {
+/// carry the same line, attributes, tags and note. Automatic discounts apply only when the
+/// store's setting accepts them.
+fn draft_order_input(
+    record: &DraftOrderRecord,
+    accept_automatic_discounts: bool,
+) -> DraftOrderInput {
     let unit = &record.unit;
     let snapshot = &record.snapshot;
     let mut attributes = vec![
@@ -527,10 +642,7 @@ fn draft_order_input(record: &DraftOrderRecord) -> DraftOrderInput {
             .iter()
             .map(|o| attribute(&o.option_group, o.choice.clone())),
     );
-    let price = shopify::admin::Money {
-        amount: record.unit_price.to_string(),
-        currency_code: record.unit_price.currency().code().to_owned(),
-    };
+    let price = shop_money(&record.unit_price);
     let variant = record
         .variant_gid
         .as_deref()
@@ -564,8 +676,9 @@ fn draft_order_input(record: &DraftOrderRecord) -> DraftOrderInput {
             "Priced by Gridprice from the matrix \"{}\"{cell}.",
             record.matrix_name
         )),
-        // The locked price is the price: Shopify's automatic discounts do not apply to it.
-        accept_automatic_discounts: Some(false),
+        // Said either way, never left out: Shopify does not document what it does then. Off
+        // (the default setting), the locked price is the price.
+        accept_automatic_discounts: Some(accept_automatic_discounts),
     }
 }
 
@@ -619,6 +732,15 @@ pub(super) enum Sent {
 /// Until when a send that starts now holds its record.
 pub(super) fn lease_until() -> chrono::DateTime<chrono::Utc> {
     chrono::Utc::now() + SEND_LEASE
+}
+
+/// A storefront cannot act on "reconnect": to the shopper that is the store being unavailable
+/// for now.
+fn for_shopper(error: ServiceError) -> ServiceError {
+    match error {
+        ServiceError::Reconnect(_) => reconnect_needed(),
+        other => other,
+    }
 }
 
 fn reconnect_needed() -> ServiceError {

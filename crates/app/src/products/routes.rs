@@ -163,12 +163,13 @@ async fn search(
     let text = bounded("query", query.query.as_deref(), MAX_SEARCH_QUERY_CHARS)?;
     let after = bounded("after", query.after.as_deref(), MAX_CURSOR_CHARS)?;
     let store = &session.store;
-    let token = state.shopify.access_token(store).await?;
-    let client = state.shopify.shop(&store.shop, &token);
-    let page = match client.search_products(text, SEARCH_PAGE_SIZE, after).await {
-        Ok(page) => page,
-        Err(error) => return Err(state.shopify.failure(store, error).await.into()),
-    };
+    let shopify = &state.shopify;
+    let page = shopify
+        .call(store, |token| async move {
+            let client = shopify.shop(&store.shop, &token);
+            client.search_products(text, SEARCH_PAGE_SIZE, after).await
+        })
+        .await?;
     let assigned: HashMap<String, MatrixId> = storage::list(&state.db, store.id)
         .await?
         .into_iter()

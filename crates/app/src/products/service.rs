@@ -70,11 +70,11 @@ async fn fetch_product(
     product: ProductGid,
 ) -> Result<ShopifyProduct, ServiceError> {
     let store = &editor.store;
-    let token = shopify.access_token(store).await?;
-    let found = match shopify.shop(&store.shop, &token).product(product).await {
-        Ok(found) => found,
-        Err(error) => return Err(shopify.failure(store, error).await),
-    };
+    let found = shopify
+        .call(store, |token| async move {
+            shopify.shop(&store.shop, &token).product(product).await
+        })
+        .await?;
     let found = found.ok_or_else(|| {
         ServiceError::NotFound(format!("{} has no product {product}.", store.shop))
     })?;

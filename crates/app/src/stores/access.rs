@@ -9,8 +9,17 @@
 //! A store still holding a non-expiring token gets it exchanged for an expiring one the same way.
 //! A token that still works is never waited on: while another request renews it, or for a while
 //! after a renewal failed, requests use it as it is.
+//!
+//! Shopify keeps one expiring offline token per shop and app: a renewal anywhere revokes the
+//! token other requests and instances may still hold. So a token Shopify refuses (401) is not
+//! the end: [`ShopifyAccess::call`] re-reads the row and retries once with the newer token —
+//! renewing it first when the row still holds the refused one — and only then concludes that the
+//! store must reconnect. A non-expiring token is never used while (or after) its migration to an
+//! expiring one may have happened at Shopify: a migration whose answer was lost is sent again by
+//! the next request (Shopify answers a repeat with the same pair for 7 days).
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::{Arc, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -176,6 +185,76 @@ impl ShopifyAccess {
         self.renew(store).await
     }
 
+    /// Runs `operation` against the store's Admin API with its token. When Shopify refuses the
+    /// token (401) — revoked because another request or instance renewed it, which revokes the
+    /// earlier expiring token — the stored token is read again and the operation retried once
+    /// with the newer one ([`Self::token_after_refusal`]); only a second refusal, or no newer
+    /// token to be had, marks the store for reconnection. Any other error is
+    /// [`Self::failure`]'s.
+    ///
+    /// `operation` gets the token to use (build the client with [`Self::shop`]).
+    pub async fn call<T, F, Fut>(&self, store: &Store, operation: F) -> Result<T, ServiceError>
+    where
+        F: Fn(AccessToken) -> Fut,
+        Fut: Future<Output = Result<T, AdminError>>,
+    {
+        let mut token = self.access_token(store).await?;
+        let mut retried = false;
+        loop {
+            let outcome = operation(token.clone()).await;
+            match outcome {
+                Ok(value) => return Ok(value),
+                Err(AdminError::Unauthorized(_)) if !retried => {
+                    match self.token_after_refusal(store, &token).await? {
+                        Some(newer) => {
+                            token = newer;
+                            retried = true;
+                        }
+                        None => return Err(self.refused(store).await),
+                    }
+                }
+                Err(error) => return Err(self.failure(store, error).await),
+            }
+        }
+    }
+
+    /// After Shopify refused `refused` (HTTP 401): the token to try instead, if there is one.
+    /// Another request or instance may have renewed the store's token meanwhile — Shopify keeps
+    /// one expiring offline token per shop and app and revokes the earlier one — so the row is
+    /// read again; if it still holds the refused token (a renewal elsewhere that was not stored,
+    /// or a clock that ran ahead), the token is renewed now. `None` when Shopify will not renew
+    /// it: the store must reconnect (the caller marks it, see [`Self::failure`]). Shopify not
+    /// answering the renewal is an error (unavailable), not a reason to reconnect.
+    pub async fn token_after_refusal(
+        &self,
+        store: &Store,
+        refused: &AccessToken,
+    ) -> Result<Option<AccessToken>, ServiceError> {
+        let _turn = self.inner.renewals.turn(store.id).await;
+        let stored = self.read_token(store).await?;
+        let current = self.open_access(&store.shop, &stored)?;
+        let now = Utc::now();
+        if current.expose_secret() != refused.expose_secret() && !is_due(&stored, now) {
+            tracing::info!(shop = %store.shop, "access token refused; retrying with the token renewed meanwhile");
+            return Ok(Some(current));
+        }
+        tracing::warn!(shop = %store.shop, "Shopify refused the stored access token; renewing it");
+        let renewed = self.request_renewal(store, &stored).await;
+        self.inner.renewals.record(store.id, renewed.is_ok());
+        let error = match renewed {
+            Ok(grant) => return self.keep(store, &stored, &grant, now).await.map(Some),
+            Err(error) => error,
+        };
+        if let Some(other) = self.other_renewal(store, &stored, &error).await? {
+            return self.open_access(&store.shop, &other).map(Some);
+        }
+        if error.answer_lost() {
+            return Err(error.into());
+        }
+        tracing::warn!(shop = %store.shop, %error, "Shopify will not renew a refused access token");
+        Ok(None)
+    }
+
     /// Seals a token Shopify granted at `received` for keeping.
     pub fn seal(
         &self,
@@ -202,15 +281,23 @@ impl ShopifyAccess {
     }
 
     /// A Shopify failure for `store` as a feature sees it; the store is marked for
-    /// reconnection when Shopify refused its token.
+    /// reconnection when Shopify refused its token. Callers holding a token use [`Self::call`]
+    /// or [`Self::token_after_refusal`] first: a refusal may only mean a newer token exists.
     pub async fn failure(&self, store: &Store, error: AdminError) -> ServiceError {
         if matches!(error, AdminError::Unauthorized(_)) {
-            tracing::warn!(shop = %store.shop, "Shopify refused the access token; re-authentication required");
-            if let Err(marking) = storage::mark_reauth_required(&self.inner.db, store.id).await {
-                return marking.into();
-            }
+            return self.refused(store).await;
         }
         error.into()
+    }
+
+    /// Shopify refused the store's token and no newer one is to be had: the store is marked for
+    /// reconnection.
+    async fn refused(&self, store: &Store) -> ServiceError {
+        tracing::warn!(shop = %store.shop, "Shopify refused the access token; re-authentication required");
+        if let Err(marking) = storage::mark_reauth_required(&self.inner.db, store.id).await {
+            return marking.into();
+        }
+        AdminError::Unauthorized(401).into()
     }
 }
 
@@ -219,9 +306,11 @@ fn is_due(stored: &StoredToken, now: DateTime<Utc>) -> bool {
     stored.expiry.as_ref().is_none_or(|e| now >= e.refresh_at)
 }
 
-/// Whether Shopify still accepts the token (a non-expiring one until it is exchanged).
+/// Whether the token may be used as it is while it is being (or failed to be) renewed: an
+/// expiring token until it expires; a non-expiring token never, since its migration may have
+/// retired it at Shopify even when no answer came back.
 fn still_works(stored: &StoredToken, now: DateTime<Utc>) -> bool {
-    stored.expiry.as_ref().is_none_or(|e| now < e.expires_at)
+    stored.expiry.as_ref().is_some_and(|e| now < e.expires_at)
 }
 
 impl ShopifyAccess {
@@ -244,22 +333,42 @@ impl ShopifyAccess {
         if !is_due(&stored, now) {
             return self.open_access(&store.shop, &stored);
         }
-        let (config, http) = (&self.inner.config, &self.inner.http);
-        let (template, credentials) = (&config.shop_url_template, &config.credentials);
-        let renewed = match &stored.expiry {
-            Some(expiry) => {
-                let refresh_token = self.open_refresh(&store.shop, expiry)?;
-                token::refresh(http, template, &store.shop, credentials, &refresh_token).await
-            }
-            None => {
-                let legacy = self.open_access(&store.shop, &stored)?;
-                token::migrate_to_expiring(http, template, &store.shop, credentials, &legacy).await
-            }
-        };
-        self.inner.renewals.record(store.id, renewed.is_ok());
+        let renewed = self.request_renewal(store, &stored).await;
+        // A lost answer is not a failure to wait out: the next request asks again (for a
+        // migration Shopify repeats the same pair), and an expiring token is used meanwhile.
+        let failed = renewed
+            .as_ref()
+            .is_err_and(|e| stored.expiry.is_some() || !e.answer_lost());
+        self.inner.renewals.record(store.id, !failed);
         match renewed {
             Ok(grant) => self.keep(store, &stored, &grant, now).await,
             Err(error) => self.not_renewed(store, &stored, error, now).await,
+        }
+    }
+
+    /// Asks Shopify for the renewal of `stored`: a refresh of an expiring token, or the
+    /// migration of a non-expiring one (which Shopify answers with the same pair when it is
+    /// repeated within 7 days, so a lost answer is simply asked for again).
+    async fn request_renewal(
+        &self,
+        store: &Store,
+        stored: &StoredToken,
+    ) -> Result<OfflineToken, TokenError> {
+        let (config, http) = (&self.inner.config, &self.inner.http);
+        let (template, credentials) = (&config.shop_url_template, &config.credentials);
+        match &stored.expiry {
+            Some(expiry) => {
+                let refresh_token = self
+                    .open_refresh(&store.shop, expiry)
+                    .map_err(|e| TokenError::InvalidResponse(e.to_string()))?;
+                token::refresh(http, template, &store.shop, credentials, &refresh_token).await
+            }
+            None => {
+                let legacy = self
+                    .open_access(&store.shop, stored)
+                    .map_err(|e| TokenError::InvalidResponse(e.to_string()))?;
+                token::migrate_to_expiring(http, template, &store.shop, credentials, &legacy).await
+            }
         }
     }
 
@@ -282,8 +391,10 @@ impl ShopifyAccess {
     }
 
     /// A renewal that failed: another instance's renewal is used if there is one, else a token that
-    /// still works; a refresh token Shopify refuses (`invalid_grant`) means the merchant must open
-    /// the app again.
+    /// still works; a refresh token Shopify refuses (`invalid_grant`), or a non-expiring token it
+    /// will not migrate, means the merchant must open the app again. A migration whose answer
+    /// was lost leaves the non-expiring token unused (Shopify may have retired it): the request
+    /// fails as unavailable and the next one repeats the migration.
     async fn not_renewed(
         &self,
         store: &Store,
@@ -294,23 +405,35 @@ impl ShopifyAccess {
         if let Some(current) = self.other_renewal(store, stored, &error).await? {
             return self.open_access(&store.shop, &current);
         }
-        let refused =
-            matches!(&error, TokenError::BadRequest { error, .. } if error == "invalid_grant");
-        match &stored.expiry {
-            Some(_) if refused => {
-                tracing::warn!(shop = %store.shop, %error, "Shopify will not renew the offline token");
-                storage::mark_reauth_required(&self.inner.db, store.id).await?;
-                Err(ServiceError::Reconnect(format!(
+        let refused = match &stored.expiry {
+            Some(_) => {
+                matches!(&error, TokenError::BadRequest { error, .. } if error == "invalid_grant")
+            }
+            None => matches!(&error, TokenError::BadRequest { .. }),
+        };
+        if refused {
+            tracing::warn!(shop = %store.shop, %error, "Shopify will not renew the offline token");
+            storage::mark_reauth_required(&self.inner.db, store.id).await?;
+            return Err(ServiceError::Reconnect(format!(
                 "Shopify no longer renews Gridprice's access to {}; open the app in the Shopify admin to reconnect it.",
                 store.shop
-            )))
-            }
-            _ if still_works(stored, now) => {
-                tracing::warn!(shop = %store.shop, %error, "offline token not renewed yet; using the current one");
-                self.open_access(&store.shop, stored)
-            }
-            _ => Err(error.into()),
+            )));
         }
+        if still_works(stored, now) {
+            tracing::warn!(shop = %store.shop, %error, "offline token not renewed yet; using the current one");
+            return self.open_access(&store.shop, stored);
+        }
+        if stored.expiry.is_none() && error.answer_lost() {
+            tracing::warn!(shop = %store.shop, %error, "the token migration's answer was lost; the next request repeats it");
+            return Err(ServiceError::Unavailable {
+                detail: format!(
+                    "Shopify did not answer the renewal of {}'s access token; try again shortly.",
+                    store.shop
+                ),
+                retry_after: 2,
+            });
+        }
+        Err(error.into())
     }
 
     /// Another instance's renewal of `stored`, if one is on the row. A refusal (400) is waited on

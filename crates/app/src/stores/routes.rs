@@ -1,6 +1,7 @@
 //! The merchant's view of their store: `/app/api/session`, re-reading the shop from Shopify, and
 //! `/app/api/settings` (default unit, out-of-range policy, how draft order lines refer to
-//! products, and the origins new storefront keys allow).
+//! products, the origins new storefront keys allow, and whether Shopify's automatic discounts
+//! may apply to draft orders).
 
 use axum::extract::{DefaultBodyLimit, State};
 use axum::routing::{get, post};
@@ -46,11 +47,12 @@ async fn sync_shop(
 ) -> Result<Json<SessionView>, ApiError> {
     let store = session.store.clone();
     let store = &store;
-    let token = state.shopify.access_token(store).await?;
-    let info = match state.shopify.shop(&store.shop, &token).shop_info().await {
-        Ok(info) => info,
-        Err(error) => return Err(state.shopify.failure(store, error).await.into()),
-    };
+    let shopify = &state.shopify;
+    let info = shopify
+        .call(store, |token| async move {
+            shopify.shop(&store.shop, &token).shop_info().await
+        })
+        .await?;
     let currency = service::shopify_currency(&info.currency_code)?;
     service::set_currency(&state.db, &session, currency).await?;
     let mut session = session;
@@ -76,6 +78,7 @@ struct SettingsPatch {
     out_of_range_default: Option<String>,
     line_item_mode: Option<String>,
     default_allowed_origins: Option<Vec<String>>,
+    accept_automatic_discounts: Option<bool>,
 }
 
 impl SettingsPatch {
@@ -101,6 +104,9 @@ impl SettingsPatch {
         if let Some(origins) = &self.default_allowed_origins {
             next.default_allowed_origins =
                 parse_origins(&mut errors, "defaultAllowedOrigins", origins);
+        }
+        if let Some(accept) = self.accept_automatic_discounts {
+            next.accept_automatic_discounts = accept;
         }
         errors.into_result()?;
         Ok(next)

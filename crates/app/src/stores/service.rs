@@ -17,6 +17,9 @@ pub struct SettingsView {
     out_of_range_default: OutOfRangePolicy,
     line_item_mode: &'static str,
     default_allowed_origins: Vec<String>,
+    /// Whether Shopify's automatic discounts may apply to draft orders (off: the locked price
+    /// is the price).
+    accept_automatic_discounts: bool,
 }
 
 impl From<&Settings> for SettingsView {
@@ -26,6 +29,7 @@ impl From<&Settings> for SettingsView {
             out_of_range_default: settings.out_of_range_default,
             line_item_mode: settings.line_item_mode.as_str(),
             default_allowed_origins: settings.default_allowed_origins.clone(),
+            accept_automatic_discounts: settings.accept_automatic_discounts,
         }
     }
 }

@@ -37,7 +37,11 @@ async fn receive(
     match storage::accept(&state.db, &delivery, &job).await? {
         Intake::Accepted => state.jobs.wake(),
         Intake::Duplicate => {
-            tracing::info!(webhook_id = %delivery.webhook_id, "duplicate webhook delivery ignored");
+            tracing::info!(
+                webhook_id = %delivery.webhook_id,
+                dedupe_key = %delivery.dedupe_key(),
+                "duplicate webhook delivery ignored"
+            );
         }
     }
     Ok(StatusCode::OK)

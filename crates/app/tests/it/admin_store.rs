@@ -29,6 +29,7 @@ stack_test!(admin_settings_are_read_patched_and_validated, |stack| {
             "outOfRangeDefault": "reject",
             "lineItemMode": "variant",
             "defaultAllowedOrigins": [],
+            "acceptAutomaticDiscounts": false,
         })
     );
     let patched = admin

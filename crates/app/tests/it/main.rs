@@ -16,6 +16,7 @@ mod connections;
 mod install;
 mod offline_tokens;
 mod operations_metrics;
+mod platform_fidelity;
 mod server;
 mod storefront_access;
 mod storefront_cache;

@@ -9,7 +9,7 @@ use std::time::Duration;
 use gridprice_storage::entities::stores as store_rows;
 use gridprice_storage::stores::{self, StoredToken};
 use reqwest::StatusCode;
-use sea_orm::EntityTrait;
+use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
 use serde_json::json;
 use shopify::token::OfflineToken;
 use shopify::AccessToken;
@@ -224,3 +224,174 @@ async fn two_instances_exchanging_one_token_agree_on_postgres() {
     second.stop().await;
     stack.finish().await;
 }
+
+async fn faults(stack: &TestStack, faults: serde_json::Value) {
+    let response = stack
+        .http
+        .post(stack.sim("/_sim/faults"))
+        .json(&faults)
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success());
+}
+
+fn reauth_required(row: &store_rows::Model) -> bool {
+    row.reauth_required_at.is_some()
+}
+
+async fn store_row(stack: &TestStack) -> store_rows::Model {
+    store_rows::Entity::find()
+        .one(connection(stack.db()))
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+/// The stored token, opened.
+async fn current_access_token(stack: &TestStack) -> String {
+    let sealed = stored_token(stack).await.access_ciphertext;
+    stack.state().shopify.secrets().open(&sealed, DEMO).unwrap()
+}
+
+stack_test!(
+    a_token_revoked_by_a_renewal_elsewhere_is_renewed_and_the_order_goes_through,
+    |stack| {
+        // Another instance renews the token and its answer never reaches the row: Shopify keeps
+        // one expiring offline token per shop and app, so the stored one is revoked, while its
+        // refresh token still works (its replacement was never used).
+        let stored = stored_token(stack).await;
+        let sealed_refresh = stored.expiry.as_ref().unwrap().refresh_ciphertext.clone();
+        let secrets = stack.state().shopify.secrets();
+        let refresh = secrets
+            .open(&sealed_refresh, &format!("{DEMO}#refresh"))
+            .unwrap();
+        let config = stack.state().shopify.config();
+        shopify::token::refresh(
+            &reqwest::Client::new(),
+            &config.shop_url_template,
+            &shop(DEMO),
+            &config.credentials,
+            &shopify::RefreshToken::new(refresh),
+        )
+        .await
+        .expect("renewed elsewhere");
+        let revoked = current_access_token(stack).await;
+        assert_eq!(shop_query(stack, &revoked).await, StatusCode::UNAUTHORIZED);
+        let refused_before = sim_stat(stack, "unauthorized").await;
+
+        let response = order(stack, "after-revocation").await;
+        assert_eq!(
+            response.status(),
+            StatusCode::CREATED,
+            "{}",
+            response.text().await.unwrap()
+        );
+        assert_eq!(
+            sim_stat(stack, "unauthorized").await,
+            refused_before + 1,
+            "one refused send, then the renewed token"
+        );
+        assert!(
+            !reauth_required(&store_row(stack).await),
+            "no reconnection needed"
+        );
+        let renewed = current_access_token(stack).await;
+        assert_ne!(renewed, revoked);
+        assert_eq!(shop_query(stack, &renewed).await, StatusCode::OK);
+    }
+);
+
+/// Two instances on one PostgreSQL database: while the second instance's call is on its way
+/// with the stored token, the first renews it, which revokes it at Shopify. The second instance's
+/// call is refused (401), re-reads the row and succeeds with the first instance's token — no
+/// second renewal, no reconnection.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_renewed_by_another_instance_mid_call_is_retried_with_on_postgres() {
+    let Some(stack) = TestStack::postgres().await else {
+        return;
+    };
+    let second = stack.second_instance().await;
+    let store = demo_store(&stack).await;
+    // The call waits this long at Shopify before its token is checked.
+    faults(&stack, json!({ "latencyMs": 1500 })).await;
+    let refreshes = sim_stat(&stack, "tokenRefreshes").await;
+    let refused = sim_stat(&stack, "unauthorized").await;
+
+    let second_access = &second.state().shopify;
+    let on_second = second_access.call(&store, |token| {
+        let shop = &store.shop;
+        async move { second_access.shop(shop, &token).shop_info().await }
+    });
+    let renewal_on_first = async {
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        // The token falls due on the first instance, which renews it.
+        let mut row = store_row(&stack).await.into_active_model();
+        row.access_token_refresh_at = Set(Some(chrono::Utc::now() - chrono::Duration::minutes(1)));
+        row.update(connection(stack.db())).await.unwrap();
+        stack.state().shopify.access_token(&store).await
+    };
+    let (info, renewed) = tokio::join!(on_second, renewal_on_first);
+    faults(&stack, json!({ "latencyMs": 0 })).await;
+
+    let renewed = renewed.expect("the first instance renewed");
+    assert_eq!(
+        info.expect("the second instance's call succeeded")
+            .myshopify_domain
+            .as_str(),
+        DEMO
+    );
+    assert_eq!(
+        sim_stat(&stack, "tokenRefreshes").await,
+        refreshes + 1,
+        "one renewal"
+    );
+    assert_eq!(
+        sim_stat(&stack, "unauthorized").await,
+        refused + 1,
+        "the call was refused once, then retried with the renewed token"
+    );
+    assert_eq!(current_access_token(&stack).await, renewed.expose_secret());
+    assert!(
+        !reauth_required(&store_row(&stack).await),
+        "no reconnection needed"
+    );
+    second.stop().await;
+    stack.finish().await;
+}
+
+stack_test!(
+    a_lost_migration_answer_is_asked_again_and_the_retired_token_never_sent,
+    |stack| {
+        let legacy = hold_a_non_expiring_token(stack).await;
+        // Every answer of the client's attempts is lost; each time Shopify did migrate.
+        let attempts = shopify::token::MIGRATION_ATTEMPTS;
+        faults(stack, json!({ "dropNextTokenResponse": attempts })).await;
+        let refused_before = sim_stat(stack, "unauthorized").await;
+
+        let first = order(stack, "lost-migration").await;
+        assert_eq!(first.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert!(first.headers().contains_key("retry-after"));
+        assert_eq!(
+            sim_stat(stack, "unauthorized").await,
+            refused_before,
+            "the non-expiring token, retired by the migration, was not used"
+        );
+        assert!(
+            stored_token(stack).await.expiry.is_none(),
+            "nothing stored yet"
+        );
+        assert!(!reauth_required(&store_row(stack).await));
+
+        // The retry asks again and Shopify answers with the same pair.
+        let second = order(stack, "lost-migration").await;
+        assert_eq!(second.status(), StatusCode::CREATED);
+        assert!(
+            stored_token(stack).await.expiry.is_some(),
+            "now an expiring token"
+        );
+        assert_eq!(sim_stat(stack, "unauthorized").await, refused_before);
+        assert!(!reauth_required(&store_row(stack).await));
+        assert_eq!(shop_query(stack, &legacy).await, StatusCode::UNAUTHORIZED);
+    }
+);

@@ -24,6 +24,12 @@ pub struct Model {
     pub total_minor: i64,
     pub currency: String,
     pub shopify_total: Option<String>,
+    /// The line's unit price as Shopify calculated it (shop currency, decimal as Shopify wrote it).
+    pub shopify_unit_price: Option<String>,
+    pub shopify_total_tax: Option<String>,
+    pub shopify_total_discounts: Option<String>,
+    /// Shopify's line price is not the locked price (`None` until created).
+    pub shopify_price_differs: Option<bool>,
     pub option_selections: String,
     pub status: String,
     pub idempotency_key: Option<String>,

@@ -27,6 +27,8 @@ pub struct Model {
     pub line_item_mode: String,
     /// JSON array of origins new storefront keys get unless told otherwise.
     pub default_allowed_origins: String,
+    /// Whether Shopify's automatic discounts may apply to Gridprice's draft orders.
+    pub accept_automatic_discounts: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

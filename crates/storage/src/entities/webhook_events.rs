@@ -9,6 +9,9 @@ pub struct Model {
     pub id: i64,
     #[sea_orm(unique)]
     pub webhook_id: String,
+    /// The event id when the delivery had one, else its webhook id; unique (NULL on rows from
+    /// before it was kept).
+    pub dedupe_key: Option<String>,
     pub topic: String,
     pub shop: String,
     pub received_at: DateTimeUtc,

@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 mod m20261125_000001_initial;
 mod m20261203_000001_expiring_tokens;
 mod m20261204_000001_send_leases;
+mod m20261205_000001_platform_fidelity;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_initial::Migration),
             Box::new(m20261203_000001_expiring_tokens::Migration),
             Box::new(m20261204_000001_send_leases::Migration),
+            Box::new(m20261205_000001_platform_fidelity::Migration),
         ]
     }
 }

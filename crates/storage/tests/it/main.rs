@@ -3,5 +3,6 @@
 mod draft_orders;
 mod matrices;
 mod options;
+mod platform_fidelity;
 mod stores;
 mod support;
