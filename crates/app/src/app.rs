@@ -170,6 +170,8 @@ pub fn router(state: AppState) -> Router {
         .merge(stores::routes::routes())
         .merge(api_keys::routes::routes())
         .merge(matrices::routes::routes())
+        .merge(matrices::pages::routes())
+        .merge(crate::pages::routes())
         .merge(products::routes::routes())
         .merge(options::routes::routes())
         .merge(audit::routes::routes())

@@ -33,6 +33,9 @@ pub const APP_URL: &str = "SHOPIFY_APP_URL";
 pub const SCOPES: &str = "SCOPES";
 pub const API_VERSION: &str = "SHOPIFY_API_VERSION";
 pub const SHOP_URL_TEMPLATE: &str = "SHOPIFY_SHOP_URL_TEMPLATE";
+pub const CDN_URL: &str = "SHOPIFY_CDN_URL";
+/// Where App Bridge and Polaris come from (DESIGN §12).
+pub const DEFAULT_CDN_URL: &str = "https://cdn.shopify.com";
 pub const ENCRYPTION_KEY: &str = "GRIDPRICE_ENCRYPTION_KEY";
 pub const METRICS_TOKEN: &str = "GRIDPRICE_METRICS_TOKEN";
 pub const RATE_LIMIT_PER_KEY: &str = "GRIDPRICE_RATE_LIMIT_PER_KEY";
@@ -377,6 +380,9 @@ pub struct ShopifyConfig {
     pub shop_url_template: ShopUrlTemplate,
     /// Timeouts and the retry budget of Admin API calls.
     pub client: ClientOptions,
+    /// Where the admin pages load App Bridge and Polaris from (`SHOPIFY_CDN_URL`); the
+    /// simulator in development.
+    pub cdn_url: Url,
 }
 
 impl ShopifyConfig {
@@ -399,6 +405,9 @@ impl ShopifyConfig {
             api_version: source.parse(API_VERSION)?.unwrap_or_default(),
             shop_url_template: source.parse(SHOP_URL_TEMPLATE)?.unwrap_or_default(),
             client: ClientOptions::default(),
+            cdn_url: source
+                .parse(CDN_URL)?
+                .unwrap_or_else(|| Url::parse(DEFAULT_CDN_URL).expect("a valid URL")),
         })
     }
 

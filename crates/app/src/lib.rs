@@ -31,6 +31,7 @@ pub mod matrices;
 pub mod metrics;
 pub mod names;
 pub mod options;
+pub mod pages;
 pub mod products;
 pub mod storefront;
 pub mod stores;

@@ -55,6 +55,8 @@ const LAYERS: &[(&str, Layer)] = &[
     ("stores::routes", Edge),
     ("api_keys::routes", Edge),
     ("matrices::routes", Edge),
+    ("matrices::pages", Edge),
+    ("pages", Edge),
     ("products::routes", Edge),
     ("options::routes", Edge),
     ("audit::routes", Edge),

@@ -43,6 +43,9 @@ pub struct MatrixSummary {
     pub unit: Unit,
     pub out_of_range: OutOfRangePolicy,
     pub version: i64,
+    /// Width and height breakpoints: the grid is `widths × heights`.
+    pub widths: i64,
+    pub heights: i64,
     pub assigned_products: i64,
     pub updated_at: DateTime<Utc>,
 }
@@ -184,9 +187,27 @@ pub async fn list(db: &Database, store: StoreId) -> StorageResult<Vec<MatrixSumm
         .await?
         .into_iter()
         .collect();
+    let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+    let sizes: HashMap<(i64, String), i64> = breakpoints::Entity::find()
+        .select_only()
+        .column(breakpoints::Column::MatrixId)
+        .column(breakpoints::Column::Axis)
+        .column_as(breakpoints::Column::Id.count(), "size")
+        .filter(breakpoints::Column::MatrixId.is_in(ids))
+        .group_by(breakpoints::Column::MatrixId)
+        .group_by(breakpoints::Column::Axis)
+        .into_tuple::<(i64, String, i64)>()
+        .all(db.connection())
+        .await?
+        .into_iter()
+        .map(|(matrix, axis, size)| ((matrix, axis), size))
+        .collect();
+    let size = |id: i64, axis: &str| sizes.get(&(id, axis.to_owned())).copied().unwrap_or(0);
     rows.into_iter()
         .map(|row| {
             Ok(MatrixSummary {
+                widths: size(row.id, WIDTH),
+                heights: size(row.id, HEIGHT),
                 id: MatrixId::new(row.id),
                 unit: row.unit.parse().map_err(StorageError::corrupt)?,
                 out_of_range: row.out_of_range.parse().map_err(StorageError::corrupt)?,

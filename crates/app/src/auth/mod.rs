@@ -11,7 +11,6 @@ use axum::Router;
 
 use crate::http::AppState;
 
-pub use embedded::frame_ancestors;
 pub use install::CALLBACK_MAX_AGE;
 pub use session::AdminSession;
 

@@ -32,7 +32,13 @@ impl FromRequestParts<AppState> for AdminSession {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = bearer_token(parts)?;
+        Self::from_token(state, bearer_token(parts)?).await
+    }
+}
+
+impl AdminSession {
+    /// The session a session token proves: a page load's `id_token` or a fetch's bearer token.
+    pub async fn from_token(state: &AppState, token: &str) -> Result<Self, ApiError> {
         let credentials = &state.shopify.config().credentials;
         let claims =
             shopify::session_token::verify(token, credentials, Utc::now()).map_err(|e| {

@@ -112,6 +112,11 @@ impl DevStack {
             ))
             .map_err(|e| DevError::Io(format!("simulator URL: {e}")))?,
             client: options.shopify_client.clone(),
+            // The simulator plays Shopify's CDN: its App Bridge talks to its admin frame.
+            cdn_url: sim
+                .base_url()
+                .parse()
+                .map_err(|e| DevError::Io(format!("simulator URL: {e}")))?,
         };
         let config = AppConfig {
             database_url: options

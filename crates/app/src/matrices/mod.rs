@@ -1,4 +1,5 @@
 //! Price matrices: the merchant's width × height grids.
 
+pub mod pages;
 pub mod routes;
 pub mod service;

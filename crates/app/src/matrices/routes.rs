@@ -38,6 +38,7 @@ pub fn routes() -> Router<AppState> {
             "/app/api/matrices/{id}",
             get(show).put(replace).patch(rename).delete(remove),
         )
+        .route("/app/api/matrices/quote", post(quote))
         .route("/app/api/matrices/{id}/duplicate", post(duplicate))
         .route("/app/api/matrices/{id}/export.csv", get(export))
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY_BYTES));
@@ -76,6 +77,21 @@ struct ReplaceMatrix {
     widths: Vec<String>,
     heights: Vec<String>,
     cells: Vec<Vec<Option<String>>>,
+}
+
+/// A grid as the editor holds it, saved or not, and a size to price on it.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct QuoteGrid {
+    unit: Option<String>,
+    out_of_range: Option<String>,
+    widths: Vec<String>,
+    heights: Vec<String>,
+    cells: Vec<Vec<Option<String>>>,
+    width: String,
+    height: String,
+    /// The unit of `width` and `height`; the grid's when left out.
+    size_unit: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -203,7 +219,7 @@ struct MatrixList {
 /// A whole matrix, in the shape create and replace accept.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-struct MatrixView {
+pub(super) struct MatrixView {
     id: MatrixId,
     name: String,
     version: i64,
@@ -221,7 +237,7 @@ fn axis_text(axis: &[Dimension]) -> Vec<String> {
     axis.iter().map(|d| d.value().to_string()).collect()
 }
 
-fn matrix_view(stored: StoredMatrix, currency: Currency) -> MatrixView {
+pub(super) fn matrix_view(stored: StoredMatrix, currency: Currency) -> MatrixView {
     let matrix = &stored.matrix;
     let width_count = matrix.widths().len().max(1);
     let prices: Vec<String> = matrix
@@ -241,6 +257,17 @@ fn matrix_view(stored: StoredMatrix, currency: Currency) -> MatrixView {
         updated_at: stored.updated_at,
         name: stored.name,
     }
+}
+
+/// The cell a size falls on: its indexes, breakpoints (in the grid's unit) and price.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CellQuote {
+    price: String,
+    row: usize,
+    column: usize,
+    width: String,
+    height: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -328,6 +355,45 @@ async fn create(
         StatusCode::CREATED,
         Json(matrix_view(created, store.currency)),
     ))
+}
+
+/// `POST /app/api/matrices/quote`: the editor's "price a size" preview, on the grid being
+/// edited — the server's lookup, so the page never prices on its own.
+async fn quote(
+    session: AdminSession,
+    JsonBody(body): JsonBody<QuoteGrid>,
+) -> Result<Json<CellQuote>, ApiError> {
+    let store = &session.store;
+    let grid = GridText {
+        unit: body.unit.as_deref(),
+        out_of_range: body.out_of_range.as_deref(),
+        widths: &body.widths,
+        heights: &body.heights,
+        cells: &body.cells,
+    };
+    let defaults = (store.unit_preference, store.out_of_range_default);
+    let mut errors = FieldErrors::default();
+    let matrix = grid.parse(defaults, store.currency, &mut errors);
+    let size_unit = match body.size_unit.as_deref() {
+        Some(text) => errors.check("sizeUnit", text.parse::<Unit>()),
+        None => matrix.as_ref().map(PriceMatrix::unit),
+    };
+    let size = size_unit.and_then(|unit| {
+        let width = errors.check("width", Dimension::parse(&body.width, unit));
+        let height = errors.check("height", Dimension::parse(&body.height, unit));
+        width.zip(height)
+    });
+    let (matrix, (width, height)) = errors.finish(matrix.zip(size))?;
+    let hit = matrix
+        .lookup(width, height)
+        .map_err(|out_of_range| ApiError::bad_request(format!("{out_of_range}.")))?;
+    Ok(Json(CellQuote {
+        price: Money::from_minor(hit.price_minor, store.currency).to_string(),
+        row: hit.height_index,
+        column: hit.width_index,
+        width: hit.width.value().to_string(),
+        height: hit.height.value().to_string(),
+    }))
 }
 
 async fn show(
