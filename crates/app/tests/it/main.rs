@@ -6,6 +6,7 @@ mod support;
 
 mod admin_catalog;
 mod admin_matrices;
+mod admin_pages;
 mod admin_products;
 mod admin_security;
 mod admin_store;
