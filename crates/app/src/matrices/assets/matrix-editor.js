@@ -473,6 +473,7 @@ export function start(root) {
   let editing = false; // typing in the focused input (arrows move the caret until its edge)
   let editStart = ''; // the focused input's text when it got focus (Escape restores it)
   let focusMode = ''; // how the next focus changes the selection (see focusAt)
+  let focused = null; // the input the last focus event was for
   let pointerFocus = false;
   let dragging = false;
   let errorMarks = [];
@@ -630,8 +631,10 @@ export function start(root) {
     const el = inputAt(p);
     if (!el) return;
     focusMode = mode || '';
-    if (doc.activeElement === el) onFocus({ target: el });
-    else el.focus();
+    focused = null;
+    el.focus();
+    // No focus event when it already had focus, or while the window itself has none.
+    if (focused !== el) onFocus({ target: el });
     focusMode = '';
   }
 
@@ -942,6 +945,7 @@ export function start(root) {
   function onFocus(e) {
     const el = e.target;
     if (!isGridInput(el)) return;
+    focused = el;
     const pos = posOf(el);
     if (!anchor || !focusMode) anchor = extent = pos;
     else if (focusMode === 'extend') extent = pos;
