@@ -63,7 +63,8 @@ function launch() {
   return { send, close: () => child.kill() };
 }
 
-async function run(scenario) {
+/** Runs a fixture scenario; `then(page)` may drive the page further once its results are in. */
+async function run(scenario, then) {
   const server = await serve();
   const browser = launch();
   try {
@@ -85,7 +86,18 @@ async function run(scenario) {
           const { data } = await browser.send('Page.captureScreenshot', { format: 'png' }, sessionId);
           writeFileSync(`${process.env.EDITOR_SCREENSHOT}-${scenario}.png`, Buffer.from(data, 'base64'));
         }
-        return JSON.parse(result.value);
+        const results = JSON.parse(result.value);
+        if (then) {
+          const page = {
+            send: (method, params) => browser.send(method, params, sessionId),
+            eval: async (expression) => {
+              const reply = await browser.send('Runtime.evaluate', { expression, returnByValue: true }, sessionId);
+              return reply.result.value;
+            },
+          };
+          await then(page);
+        }
+        return results;
       }
       assert.ok(Date.now() < deadline, `the scenario ${scenario} finished within 30 s`);
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -118,4 +130,50 @@ test('a 100 × 100 grid is built, and a 100 × 100 paste applied, well under a s
   for (const [name, runs] of Object.entries({ build, pasteOver, grown })) {
     assert.ok(Math.min(...runs) < 1000, `${name}: ${runs.join(', ')} ms`);
   }
+});
+
+// Real key presses and typing, as Chromium delivers them (default actions included).
+const KEYS = { Tab: 9, Enter: 13, Escape: 27, ArrowLeft: 37, ArrowUp: 38, ArrowRight: 39, ArrowDown: 40 };
+async function press(page, key, modifiers = 0) {
+  const common = { key, code: key, windowsVirtualKeyCode: KEYS[key], nativeVirtualKeyCode: KEYS[key], modifiers };
+  await page.send('Input.dispatchKeyEvent', { type: 'rawKeyDown', ...common });
+  await page.send('Input.dispatchKeyEvent', { type: 'keyUp', ...common });
+}
+
+test('real typing: focus selects, typing replaces, Tab and arrows move, Escape restores', { skip }, async () => {
+  await run('idle', async (page) => {
+    const value = (r, c) => page.eval(`document.querySelector('#matrix-grid table').rows[${r + 1}].cells[${c + 1}].firstChild.value`);
+    const focusedAt = () => page.eval(`(() => { const el = document.activeElement; return [el.parentNode.parentNode.rowIndex - 1, el.parentNode.cellIndex - 1].join(); })()`);
+    await page.eval(`document.querySelector('#matrix-grid tbody td input').focus()`);
+    await page.send('Input.insertText', { text: '42' });
+    assert.equal(await value(0, 0), '42', 'typing replaces the selected text');
+    assert.equal(await page.eval(`window.calls.filter((c) => c[0] === 'saveBar.show').length`), 1, 'the save bar is shown');
+    await press(page, 'Tab');
+    assert.equal(await focusedAt(), '0,1', 'Tab moves right');
+    await page.send('Input.insertText', { text: '5' });
+    assert.equal(await value(0, 1), '5');
+    await press(page, 'ArrowLeft');
+    assert.equal(await focusedAt(), '0,1', 'while editing, ArrowLeft moves the caret first');
+    await press(page, 'ArrowLeft');
+    assert.equal(await focusedAt(), '0,0', 'then, at the text start, to the cell on the left');
+    await press(page, 'ArrowDown');
+    await press(page, 'Enter');
+    assert.equal(await focusedAt(), '1,0', 'Enter on the last row stays');
+    await press(page, 'Enter', 8);
+    assert.equal(await focusedAt(), '0,0', 'Shift+Enter moves up');
+    await press(page, 'ArrowDown');
+    await press(page, 'ArrowRight');
+    await page.send('Input.insertText', { text: '7' });
+    assert.equal(await value(1, 1), '7');
+    await press(page, 'Escape');
+    assert.equal(await value(1, 1), '13.00', 'Escape restores the text the cell had');
+    await press(page, 'ArrowUp');
+    await press(page, 'ArrowRight');
+    await press(page, 'Tab');
+    assert.equal(await focusedAt(), '1,-1', 'Tab from a row end goes to the next row');
+    await press(page, 'ArrowRight', 8);
+    await press(page, 'ArrowRight', 8);
+    await press(page, 'ArrowUp', 8);
+    assert.equal(await page.eval(`document.querySelectorAll('#matrix-grid td.me-sel').length`), 4, 'Shift+arrows select 2 × 2 prices');
+  });
 });

@@ -7,6 +7,18 @@
 // "1500"); the only arithmetic on it is the bulk adjustment, done on BigInt minor units. Prices
 // for a size come from the server's quote, never from this file.
 //
+// Interaction model (spreadsheet-like). A cell that gets focus from the keyboard is in navigation
+// mode with its text selected: typing replaces it and switches to editing; a click or F2 edits in
+// place. Up/Down, Enter (down) and Shift+Enter (up) always move; Left/Right move in navigation
+// mode, and while editing once the caret is at the text's edge. Home/End go to the row's first/last
+// price in navigation mode (the caret's line start/end while editing); Ctrl/Cmd+Home/End go to the
+// grid's first/last price. Tab/Shift+Tab are the browser's own (row by row, then out of the grid).
+// Escape puts back the text the cell had when it got focus. Shift+arrows, Shift+click or a drag
+// select a rectangle of prices; paste (a tab-separated block) lands at its top-left cell, a single
+// value fills it, copy gives it as tab-separated text, Delete/Backspace empties it. Breakpoints
+// are cells too: row -1 holds the widths, column -1 the heights, so a block pasted from a width
+// breakpoint fills widths with its first row.
+//
 // Text: every string shown comes from #editor-text (a JSON object of key -> string, {name}
 // placeholders); a missing key shows as the key itself. A text with {count} may add plural
 // forms as "{key}_{category}" keys (Intl.PluralRules categories of the locale: "_one" for en/de),
@@ -434,7 +446,8 @@ export function start(root) {
     try { return JSON.parse($(id)?.textContent || 'null'); } catch { return null; }
   };
   const matrix = json('matrix-data');
-  if (!matrix) return null;
+  const grid = $('matrix-grid');
+  if (!matrix || !grid) return null;
   const texts = json('editor-text') || {};
   const locale = root.dataset.locale || doc.documentElement.lang || 'en';
   const plural = new Intl.PluralRules(locale);
@@ -448,7 +461,6 @@ export function start(root) {
   const parsedDecimals = parseInt(root.dataset.currencyDecimals, 10);
   const decimals = Number.isInteger(parsedDecimals) && parsedDecimals >= 0 ? parsedDecimals : 2;
   const app = () => win.shopify;
-  const grid = $('matrix-grid');
   const banner = $('matrix-banner');
   const unitSelect = $('matrix-unit');
   const policySelect = $('matrix-policy');
