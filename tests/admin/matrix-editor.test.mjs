@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 
 const FILE = new URL('../../crates/app/src/matrices/assets/matrix-editor.js', import.meta.url);
 const KEYS = new URL('../../crates/app/src/matrices/assets/matrix-editor.keys.txt', import.meta.url);
@@ -18,6 +19,11 @@ test('loads under Node without touching a document', () => {
   assert.equal(typeof globalThis.document, 'undefined');
   assert.equal(typeof me.start, 'function');
   assert.equal(me.MAX, 100);
+});
+
+test('the module stays small: the admin JavaScript budget is 30 KB gzipped in all', () => {
+  const served = gzipSync(readFileSync(FILE)).length;
+  assert.ok(served < 16 * 1024, `${served} bytes gzipped as served, comments included`);
 });
 
 // --- text -----------------------------------------------------------------------------------

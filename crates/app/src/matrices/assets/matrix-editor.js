@@ -25,7 +25,7 @@
 // used when present. The keys, with their English text (the same list, tab-separated, is
 // matrix-editor.keys.txt beside this file):
 //   caption: Prices in {currency}: widths across, heights down, sizes in {unit}
-//   corner: Height \ width ({unit})
+//   corner: Height / width ({unit})
 //   widthLabel: Width {n} in {unit}
 //   heightLabel: Height {n} in {unit}
 //   cellLabel: Price for {width} × {height} {unit}
@@ -792,7 +792,8 @@ export function start(root) {
         link.textContent = t('reload');
         setBanner(t('conflict'), link);
         announce(t('conflict'));
-      } else if (response.status === 422 && data?.errors) {
+      } else if (data?.errors && Object.keys(data.errors).length) {
+        // 422 (and a 400 naming fields): each message at the input it names, and a summary.
         showErrors(data);
       } else {
         const message = t('saveFailed', { detail: data?.detail || data?.title || response.statusText || response.status });
