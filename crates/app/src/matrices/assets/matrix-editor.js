@@ -68,6 +68,7 @@
 //   previewResult: {price} — cell {width} × {height} {unit}
 //   previewFailed: No price could be found for this size.
 //   previewInvalid: Fix the problems in the grid to see a price.
+//   exportFailed: The CSV file could not be downloaded: {detail}
 
 /** The largest grid: breakpoints per axis (DESIGN §3). */
 export const MAX = 100;
@@ -816,8 +817,8 @@ export function start(root) {
     clearErrors();
     setBanner(null);
     if (sameShape) sync(); else build();
-    if (unitSelect) unitSelect.value = state.unit;
-    if (policySelect) policySelect.value = state.outOfRange;
+    setSelect(unitSelect, state.unit);
+    setSelect(policySelect, state.outOfRange);
     changed();
     announce(t('discarded'));
   }
@@ -1136,6 +1137,38 @@ export function start(root) {
     el?.addEventListener('input', schedulePreview);
     el?.addEventListener('change', schedulePreview);
   }
+
+  // --- CSV export: a fetch (App Bridge adds the session token; a plain link would carry none)
+  // of the saved matrix, handed to the browser as a download.
+  on('export-csv', 'click', async (e) => {
+    const href = e.currentTarget.dataset.href || `/app/api/matrices/${encodeURIComponent(id)}/export.csv`;
+    try {
+      const response = await win.fetch(href, { headers: { Accept: 'text/csv' } });
+      if (!response.ok) {
+        const problem = await response.json().catch(() => null);
+        throw new Error(problem?.detail || response.statusText || response.status);
+      }
+      const name = /filename="?([^";]+)"?/.exec(response.headers.get('Content-Disposition') || '')?.[1] || `matrix-${id}.csv`;
+      const url = win.URL.createObjectURL(await response.blob());
+      const link = doc.createElement('a');
+      link.href = url;
+      link.download = name;
+      link.click();
+      win.setTimeout(() => win.URL.revokeObjectURL(url), 10_000);
+    } catch (error) {
+      notify(t('exportFailed', { detail: error.message }), true);
+    }
+  });
+
+  // The selects show the matrix's own unit and policy (the page may render them unselected).
+  const setSelect = (el, v) => {
+    if (!el || !v) return;
+    el.setAttribute('value', v);
+    win.customElements?.whenDefined(el.localName).then(() => { el.value = v; }, () => {});
+  };
+  setSelect(unitSelect, state.unit);
+  setSelect(policySelect, state.outOfRange);
+  if (preview.unit && !preview.unit.querySelector('[selected]')) setSelect(preview.unit, state.unit);
 
   build();
   if (preview.out && !preview.out.textContent.trim()) preview.out.textContent = t('previewHint');
