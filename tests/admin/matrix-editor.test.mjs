@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
 const FILE = new URL('../../crates/app/src/matrices/assets/matrix-editor.js', import.meta.url);
-const KEYS = new URL('../../crates/app/src/matrices/assets/matrix-editor.keys.txt', import.meta.url);
+const CATALOGUES = ['en', 'de'].map((lang) => new URL(`../../crates/app/locales/${lang}.json`, import.meta.url));
+const PREFIX = 'editor.script.';
 const me = await import(FILE.href);
 
 const glass = () => ({
@@ -35,24 +36,19 @@ test('placeholders are filled, unknown ones left as written', () => {
   assert.equal(me.fill('{toString}', {}), '{toString}');
 });
 
-test('every text key is listed in the module comment and keys.txt, and every listed key is used', () => {
+test('every text key the module uses is in both catalogues, and every catalogue key is used', () => {
   const source = readFileSync(FILE, 'utf8');
-  const listed = readFileSync(KEYS, 'utf8').trimEnd().split('\n').map((line) => {
-    const [key, english, extra] = line.split('\t');
-    assert.ok(key && english && extra === undefined, `one key, a tab and the English text: ${line}`);
-    return [key, english];
-  });
+  const [en, de] = CATALOGUES.map((url) => JSON.parse(readFileSync(url, 'utf8')));
+  const listed = Object.entries(en).filter(([k]) => k.startsWith(PREFIX)).map(([k, v]) => [k.slice(PREFIX.length), v]);
+  for (const [key] of listed) assert.ok(de[PREFIX + key], `${key} has a German text`);
   const keys = listed.map(([k]) => k);
-  assert.equal(new Set(keys).size, keys.length, 'no key twice');
-  const comment = [...source.matchAll(/^\/\/ {3}(\w+): (.*)$/gm)].map((m) => [m[1], m[2]]);
-  assert.deepEqual(comment, listed, 'the top comment lists the same keys and English text');
   const code = source.replace(/^\/\/.*$/gm, '');
   const base = new Set(keys.map((k) => k.replace(/_(zero|one|two|few|many|other)$/, '')));
   // Keys used in code: t('key' …) calls and the error keys passed around as strings.
   const used = new Set([...code.matchAll(/\bt\('(\w+)'/g), ...code.matchAll(/\b(?:error|fail)\W+'(\w+)'/g),
     ...code.matchAll(/\bt\(\w+ \? '(\w+)' : '(\w+)'/g)].flatMap((m) => m.slice(1)));
-  for (const key of used) assert.ok(base.has(key), `used key ${key} is listed`);
-  for (const key of base) assert.ok(code.includes(`'${key}'`), `listed key ${key} is used`);
+  for (const key of used) assert.ok(base.has(key), `used key ${key} is in the catalogue`);
+  for (const key of base) assert.ok(code.includes(`'${key}'`), `catalogue key ${key} is used`);
   for (const [key, english] of listed) {
     if (key.endsWith('_one')) assert.match(english, /\{count\}/, `${key} keeps {count}`);
   }

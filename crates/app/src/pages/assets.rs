@@ -10,10 +10,16 @@ use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
 /// Every file, by the name pages ask for; beside the feature whose page uses it.
-const FILES: &[(&str, &[u8])] = &[(
-    "matrices.js",
-    include_bytes!("../matrices/assets/matrices.js"),
-)];
+const FILES: &[(&str, &[u8])] = &[
+    (
+        "matrices.js",
+        include_bytes!("../matrices/assets/matrices.js"),
+    ),
+    (
+        "matrix-editor.js",
+        include_bytes!("../matrices/assets/matrix-editor.js"),
+    ),
+];
 
 struct Asset {
     /// `matrices.1a2b3c4d5e6f.js`

@@ -22,53 +22,8 @@
 // Text: every string shown comes from #editor-text (a JSON object of key -> string, {name}
 // placeholders); a missing key shows as the key itself. A text with {count} may add plural
 // forms as "{key}_{category}" keys (Intl.PluralRules categories of the locale: "_one" for en/de),
-// used when present. The keys, with their English text (the same list, tab-separated, is
-// matrix-editor.keys.txt beside this file):
-//   caption: Prices in {currency}: widths across, heights down, sizes in {unit}
-//   corner: Height / width ({unit})
-//   widthLabel: Width {n} in {unit}
-//   heightLabel: Height {n} in {unit}
-//   cellLabel: Price for {width} × {height} {unit}
-//   blank: (empty)
-//   saved: Matrix saved
-//   conflict: This matrix was changed elsewhere — reload to see the latest version
-//   reload: Reload
-//   saveFailed: The matrix could not be saved: {detail}
-//   networkError: The server could not be reached. Your changes are still here; try again.
-//   errorSummary: {count} problems to fix before the matrix can be saved
-//   errorSummary_one: {count} problem to fix before the matrix can be saved
-//   moreErrors: and {count} more
-//   pasted: Pasted {rows} × {columns} cells
-//   pastedGrew: Pasted {rows} × {columns} cells; added {newRows} heights and {newColumns} widths — fill in their breakpoints
-//   pasteTooLarge: The pasted block needs a {rows} × {columns} grid; a matrix has at most 100 × 100.
-//   bulkInvalid: Enter an amount such as 2.50 or -1, or a percentage such as 10% or -5%.
-//   bulkDecimals: {currency} amounts have at most {decimals} decimals.
-//   bulkNegative: This would make {count} prices negative; nothing was changed.
-//   bulkNegative_one: This would make {count} price negative; nothing was changed.
-//   bulkBadCells: {count} selected cells do not hold a valid price; fix them first. Nothing was changed.
-//   bulkBadCells_one: {count} selected cell does not hold a valid price; fix it first. Nothing was changed.
-//   bulkEmpty: Select the prices to adjust first.
-//   bulkApplied: Adjusted {count} prices
-//   bulkApplied_one: Adjusted {count} price
-//   maxRows: A matrix has at most 100 heights.
-//   maxColumns: A matrix has at most 100 widths.
-//   minRows: A matrix needs at least one height.
-//   minColumns: A matrix needs at least one width.
-//   selectRows: Select a cell in the rows to remove first.
-//   selectColumns: Select a cell in the columns to remove first.
-//   rowsAdded: Added a height: enter its breakpoint
-//   columnsAdded: Added a width: enter its breakpoint
-//   rowsRemoved: Removed {count} heights
-//   rowsRemoved_one: Removed {count} height
-//   columnsRemoved: Removed {count} widths
-//   columnsRemoved_one: Removed {count} width
-//   selected: Selected {rows} × {columns} cells
-//   discarded: Changes discarded
-//   previewHint: Enter a width and a height to see their price.
-//   previewResult: {price} — cell {width} × {height} {unit}
-//   previewFailed: No price could be found for this size.
-//   previewInvalid: Fix the problems in the grid to see a price.
-//   exportFailed: The CSV file could not be downloaded: {detail}
+// used when present. The keys and their texts are the catalogue's `editor.script.*` entries
+// (crates/app/locales/en.json, de.json).
 
 /** The largest grid: breakpoints per axis (DESIGN §3). */
 export const MAX = 100;
