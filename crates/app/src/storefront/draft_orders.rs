@@ -5,6 +5,7 @@ use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::{Json, Router};
+use gridprice_storage::stores::Store;
 use gridprice_wire::DraftOrderResponse;
 
 use super::key::StorefrontKey;
@@ -25,7 +26,7 @@ pub fn routes() -> Router<AppState> {
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
 }
 
-async fn only_post() -> axum::response::Response {
+pub(crate) async fn only_post() -> axum::response::Response {
     method_not_allowed("POST, OPTIONS")
 }
 
@@ -55,18 +56,20 @@ pub(crate) async fn create(
     headers: HeaderMap,
     JsonBytes(body): JsonBytes,
 ) -> Result<(StatusCode, Json<DraftOrderResponse>), ApiError> {
-    let body = order_body(&body)?;
+    order_answer(&state, &key.store, &headers, &body).await
+}
+
+/// A draft order for `store` from a storefront's body and `Idempotency-Key`: the v1 API's and
+/// the app proxy's one way to place it.
+pub(crate) async fn order_answer(
+    state: &AppState,
+    store: &Store,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<(StatusCode, Json<DraftOrderResponse>), ApiError> {
+    let body = order_body(body)?;
     let product = body
         .product_id()?
         .ok_or_else(|| ApiError::invalid_field("productId", "is required"))?;
-    answer(
-        place_order(
-            &state,
-            &key.store,
-            product,
-            &body,
-            idempotency_key(&headers)?,
-        )
-        .await?,
-    )
+    answer(place_order(state, store, product, &body, idempotency_key(headers)?).await?)
 }

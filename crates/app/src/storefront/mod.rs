@@ -12,8 +12,9 @@ mod gate;
 mod key;
 pub mod openapi;
 pub mod query;
-mod rate_limit;
-mod routes;
+pub(crate) mod rate_limit;
+pub(crate) mod routes;
+pub mod script;
 
 use axum::Router;
 

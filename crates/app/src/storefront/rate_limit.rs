@@ -1,6 +1,6 @@
-//! Rate limits of the storefront API, per key and per client IP, in memory (GCRA via
-//! `governor`). Each instance limits on its own: N instances behind a load balancer allow up to
-//! N times the rate, which is what spreading load means.
+//! Rate limits of the storefront API, per key (or, through the app proxy, per shop) and per
+//! client IP, in memory (GCRA via `governor`). Each instance limits on its own: N instances
+//! behind a load balancer allow up to N times the rate, which is what spreading load means.
 
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -30,7 +30,7 @@ fn quota(rate: Rate) -> Quota {
 type Keyed<K> = RateLimiter<K, DefaultKeyedStateStore<K>, DefaultClock, StateInformationMiddleware>;
 
 /// The live limiters of one router.
-pub(super) struct Limiters {
+pub(crate) struct Limiters {
     settings: RateLimits,
     per_key: Keyed<i64>,
     per_ip: Keyed<IpAddr>,
@@ -39,7 +39,7 @@ pub(super) struct Limiters {
 
 /// What is left of a client's allowance, for the `RateLimit-*` headers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct Allowance {
+pub(crate) struct Allowance {
     limit: u32,
     remaining: u32,
     /// Seconds until the allowance is full again.
@@ -73,7 +73,7 @@ fn seconds(reset: u64) -> HeaderValue {
 }
 
 /// A refusal with the allowance that caused it.
-pub(super) struct Limited {
+pub(crate) struct Limited {
     pub error: ApiError,
     pub allowance: Allowance,
 }
@@ -102,6 +102,17 @@ impl Limiters {
             &key_id,
             self.settings.per_key,
             "this API key",
+        )
+    }
+
+    /// The app proxy's counterpart of a key's limit: a shop's storefront as a whole, at the
+    /// per-key rate (the shop's storefront is what a publishable key stands for).
+    pub fn check_shop(&self, store_id: i64) -> Result<Allowance, Limited> {
+        check(
+            &self.per_key,
+            &store_id,
+            self.settings.per_key,
+            "this shop's storefront",
         )
     }
 

@@ -20,4 +20,5 @@ mod storefront_access;
 mod storefront_cache;
 mod storefront_draft_orders;
 mod storefront_price;
+mod storefront_proxy;
 mod storefront_support;
