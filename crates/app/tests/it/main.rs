@@ -4,6 +4,7 @@
 #[macro_use]
 mod support;
 
+pub mod browser;
 mod admin_catalog;
 mod admin_matrices;
 mod admin_products;
@@ -17,6 +18,7 @@ mod offline_tokens;
 mod operations_metrics;
 mod server;
 mod storefront_access;
+mod storefront_browser;
 mod storefront_cache;
 mod storefront_draft_orders;
 mod storefront_price;
