@@ -25,7 +25,7 @@ use crate::jobs::{JobSignal, Worker};
 use crate::metrics::Metrics;
 use crate::stores::ShopifyAccess;
 use crate::{
-    api_keys, audit, auth, dashboard, draft_orders, matrices, options, products, storefront,
+    api_keys, audit, auth, dashboard, draft_orders, matrices, options, products, proxy, storefront,
     stores, webhooks,
 };
 
@@ -184,6 +184,9 @@ pub fn router(state: AppState) -> Router {
         .merge(timed)
         .merge(storefront::orders(&state))
         .merge(storefront::reads(&state))
+        .merge(storefront::script::routes())
+        .merge(proxy::orders(&state))
+        .merge(proxy::reads(&state))
         .fallback(|| async { Problem::new(StatusCode::NOT_FOUND, "No such endpoint.") })
         .with_state(state)
 }

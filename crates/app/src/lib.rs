@@ -7,7 +7,8 @@
 //! - features: [`stores`], [`api_keys`], [`catalog`], [`matrices`], [`products`], [`options`],
 //!   [`draft_orders`], [`jobs`], [`webhooks`], [`auth`] — their `service` modules;
 //! - the HTTP edge: [`http`] (state, request reading, problem+json, middleware), then each
-//!   feature's `routes`/`api`, [`storefront`] (the v1 API), [`dashboard`], [`audit`];
+//!   feature's `routes`/`api`, [`storefront`] (the v1 API and the calculator's script),
+//!   [`proxy`] (the same answers through Shopify's app proxy), [`dashboard`], [`audit`];
 //! - [`app`]: `App::build`, the one way every entry point starts the app;
 //! - [`cli`] and [`dev`] (the local Shopify and the demo store; the only users of the
 //!   simulator).
@@ -33,6 +34,7 @@ pub mod names;
 pub mod options;
 pub mod pages;
 pub mod products;
+pub mod proxy;
 pub mod storefront;
 pub mod stores;
 pub mod telemetry;

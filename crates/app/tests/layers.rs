@@ -64,6 +64,7 @@ const LAYERS: &[(&str, Layer)] = &[
     ("draft_orders::api", Edge),
     ("draft_orders::request", Edge),
     ("storefront", Edge),
+    ("proxy", Edge),
     ("dashboard", Edge),
     ("app", App),
     ("cli", Cli),

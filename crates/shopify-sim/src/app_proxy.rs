@@ -4,17 +4,21 @@
 //! `logged_in_customer_id`, `path_prefix`, `timestamp` and `signature`, the hex HMAC-SHA256
 //! (app secret) of the other parameters: each `name=value` (several values of one name joined
 //! by commas), sorted, concatenated with no separator. The body and the `Content-Type`,
-//! `Accept` and `Idempotency-Key` headers go along (cookies do not); the app's status,
-//! `Content-Type`, `Retry-After`, `Location` and body come back.
+//! `Accept` and `Idempotency-Key` headers go along (cookies do not), with the shopper's address
+//! in `X-Forwarded-For` (the app sees Shopify as its peer; whatever the browser sent in that
+//! header is replaced, not trusted); the app's status, `Content-Type`, `Retry-After`,
+//! `Location` and body come back.
 
 use std::collections::BTreeMap;
+use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{ConnectInfo, Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderName, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
+use axum::Extension;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
@@ -43,6 +47,8 @@ const FORWARDED_REQUEST_HEADERS: [HeaderName; 3] = [
     header::ACCEPT,
     HeaderName::from_static("idempotency-key"),
 ];
+/// The shopper's address, as the proxy tells the app.
+const FORWARDED_FOR: &str = "x-forwarded-for";
 /// Answer headers relayed to the browser.
 const RELAYED_ANSWER_HEADERS: [HeaderName; 3] =
     [header::CONTENT_TYPE, header::RETRY_AFTER, header::LOCATION];
@@ -122,9 +128,11 @@ fn raw_rest(uri: &Uri) -> Option<&str> {
 }
 
 /// `/store/{shop}/apps/{subpath}`
+#[allow(clippy::too_many_arguments)]
 pub async fn forward_root(
     state: State<Arc<SimState>>,
     Path((shop, subpath)): Path<(String, String)>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     uri: Uri,
     query: RawQuery,
     method: Method,
@@ -132,13 +140,15 @@ pub async fn forward_root(
     body: Bytes,
 ) -> Response {
     let path = Path((shop, subpath, String::new()));
-    forward(state, path, uri, query, method, headers, body).await
+    forward(state, path, peer, uri, query, method, headers, body).await
 }
 
 /// `/store/{shop}/apps/{subpath}/{*path}`
+#[allow(clippy::too_many_arguments)]
 pub async fn forward(
     State(state): State<Arc<SimState>>,
     Path((shop, subpath, _decoded)): Path<(String, String, String)>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     uri: Uri,
     RawQuery(raw): RawQuery,
     method: Method,
@@ -199,6 +209,9 @@ pub async fn forward(
         if let Some(value) = headers.get(name) {
             request = request.header(name.as_str(), value.as_bytes());
         }
+    }
+    if let Some(Extension(ConnectInfo(peer))) = peer {
+        request = request.header(FORWARDED_FOR, peer.ip().to_string());
     }
     if !body.is_empty() {
         request = request.body(body);

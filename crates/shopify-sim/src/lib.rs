@@ -38,7 +38,7 @@ mod webhooks;
 
 pub use config::{SimConfig, DEFAULT_API_VERSION, DEFAULT_BUCKET_SIZE, DEFAULT_RESTORE_RATE};
 pub use error::SimError;
-pub use seed::{DEMO_PRODUCT_ID, DEMO_SHOP, DEMO_VARIANT_ID};
+pub use seed::{DEMO_PRODUCT_HANDLE, DEMO_PRODUCT_ID, DEMO_SHOP, DEMO_VARIANT_ID};
 pub use server::{SimHandle, Simulator};
 
 /// The GraphQL schema in SDL, as validated against every incoming document.

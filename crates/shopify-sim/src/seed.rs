@@ -11,6 +11,8 @@ use crate::state::{ProductRecord, Shop, VariantRecord, World};
 pub const DEMO_SHOP: &str = "demo-shop.myshopify.com";
 /// The well-known demo product ("Glass panel"); `gridprice dev` assigns the demo matrix to it.
 pub const DEMO_PRODUCT_ID: &str = "gid://shopify/Product/8000000000001";
+/// The demo product's handle: its page is `/store/{DEMO_SHOP}/products/glass-panel`.
+pub const DEMO_PRODUCT_HANDLE: &str = "glass-panel";
 /// The demo product's first (default) variant ("Clear").
 pub const DEMO_VARIANT_ID: &str = "gid://shopify/ProductVariant/45000000000001";
 
@@ -190,6 +192,7 @@ mod tests {
     #[test]
     fn handles() {
         assert_eq!(handleize("Glass panel"), "glass-panel");
+        assert_eq!(handleize(&demo_products()[0].title), DEMO_PRODUCT_HANDLE);
         assert_eq!(handleize("  Cut -- steel 2mm! "), "cut-steel-2mm");
     }
 }

@@ -247,8 +247,8 @@ async fn accept_loop(listener: TcpListener, app: Router, mut stop: watch::Receiv
     loop {
         tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => {
-                    connections.spawn(serve_connection(stream, app.clone(), for_connections.clone()));
+                Ok((stream, peer)) => {
+                    connections.spawn(serve_connection(stream, peer, app.clone(), for_connections.clone()));
                 }
                 Err(error) => {
                     // Usually running out of file descriptors: back off instead of spinning.
@@ -269,12 +269,21 @@ async fn accept_loop(listener: TcpListener, app: Router, mut stop: watch::Receiv
     }
 }
 
-async fn serve_connection(stream: TcpStream, app: Router, mut stop: watch::Receiver<bool>) {
+async fn serve_connection(
+    stream: TcpStream,
+    peer: SocketAddr,
+    app: Router,
+    mut stop: watch::Receiver<bool>,
+) {
     let kill = ConnectionKill::default();
     let handle = kill.clone();
     let service = hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
         let mut request = request.map(axum::body::Body::new);
         request.extensions_mut().insert(handle.clone());
+        // The client's address, as the app proxy forwards it (`X-Forwarded-For`).
+        request
+            .extensions_mut()
+            .insert(axum::extract::ConnectInfo(peer));
         let app = app.clone();
         async move {
             match app.oneshot(request).await {

@@ -4,10 +4,12 @@
 //!   and [`ShopUrlTemplate`] (where shops live: Shopify or the local simulator).
 //! - [`oauth`]: install URL and callback verification; [`token`]: code → offline token and
 //!   token exchange.
-//! - [`session_token`]: App Bridge session tokens; [`webhook`]: signed deliveries.
+//! - [`session_token`]: App Bridge session tokens; [`webhook`]: signed deliveries;
+//!   [`app_proxy`]: signed storefront requests through the shop's app proxy.
 //! - [`admin`]: the Admin GraphQL client with cost-aware throttling.
 
 pub mod admin;
+pub mod app_proxy;
 mod credentials;
 mod crypto;
 mod domain;

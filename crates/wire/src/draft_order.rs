@@ -19,6 +19,7 @@ pub struct DraftOrderResponse {
     pub quantity: u32,
     pub base_price: DecimalNumber,
     pub option_modifiers: Vec<AppliedModifier<'static>>,
+    pub base_price_minor: i64,
     pub unit_price_minor: i64,
     pub total_minor: i64,
     pub money: ExactMoney,

@@ -1,5 +1,6 @@
-//! The v1 price response, wire-compatible with QuoteFlow v1: prices as numbers in major units,
-//! plus Gridprice's exact additions (`unitPriceMinor`, `totalMinor`, `money`).
+//! The v1 price response, wire-compatible with QuoteFlow v1: prices as numbers in major units and
+//! `matrix` as the matrix's name, plus Gridprice's exact additions (`matrixDetails`,
+//! `basePriceMinor`, `appliedAmountMinor`, `unitPriceMinor`, `totalMinor`, `money`).
 
 use std::borrow::Cow;
 
@@ -18,10 +19,14 @@ pub struct PriceResponse<'a> {
     pub dimensions: Dimensions,
     pub quantity: u32,
     pub total: DecimalNumber,
-    pub matrix: MatrixSummary<'a>,
+    /// The matrix's name (QuoteFlow's field: a string).
+    pub matrix: &'a str,
     pub dimension_range: DimensionRange,
     pub base_price: DecimalNumber,
     pub option_modifiers: Vec<AppliedModifier<'a>>,
+    /// Which matrix priced the size, and the breakpoints it was priced at (an addition).
+    pub matrix_details: MatrixSummary<'a>,
+    pub base_price_minor: i64,
     pub unit_price_minor: i64,
     pub total_minor: i64,
     pub money: ExactMoney,
@@ -69,6 +74,8 @@ pub struct AppliedModifier<'a> {
     /// Major units for `FIXED`, percent for `PERCENTAGE`.
     pub modifier_value: DecimalNumber,
     pub applied_amount: DecimalNumber,
+    /// `appliedAmount` in the currency's minor units (an exact addition).
+    pub applied_amount_minor: i64,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -127,7 +134,8 @@ impl<'a> PriceResponse<'a> {
             },
             quantity: quote.quantity().get(),
             total: major(quote.total()),
-            matrix: MatrixSummary {
+            matrix: request.matrix_name,
+            matrix_details: MatrixSummary {
                 id: request.matrix_id,
                 name: request.matrix_name,
                 unit: quote.unit(),
@@ -137,6 +145,7 @@ impl<'a> PriceResponse<'a> {
             dimension_range: request.range,
             base_price: major(quote.base()),
             option_modifiers,
+            base_price_minor: quote.base().minor(),
             unit_price_minor: quote.unit_price().minor(),
             total_minor: quote.total().minor(),
             money: ExactMoney::new(quote.unit_price(), quote.total()),
@@ -181,5 +190,6 @@ fn applied_modifier<'a>(option: &PricedOption<'a>, amount: Money) -> AppliedModi
         modifier_type,
         modifier_value: DecimalNumber(modifier_value),
         applied_amount: major(amount),
+        applied_amount_minor: amount.minor(),
     }
 }

@@ -11,7 +11,7 @@
 //! - on PostgreSQL nothing is cached while the change listener is not listening, and everything
 //!   is dropped whenever it (re)connects, since notifications sent meanwhile are lost;
 //! - on SQLite there is one instance (one file, one writer), so nothing crosses processes;
-//! - key entries are re-read after [`KEY_TTL`], as a backstop for store facts.
+//! - key and shop entries are re-read after [`KEY_TTL`], as a backstop for store facts.
 
 mod compiled;
 pub mod request;
@@ -29,7 +29,7 @@ use gridprice_storage::{
     StoreId,
 };
 use sha2::{Digest, Sha256};
-use shopify::ProductGid;
+use shopify::{ProductGid, ShopDomain};
 
 pub use self::compiled::{CompiledMatrix, CompiledProduct, PriceRequest, PricedProduct, Selection};
 use crate::api_keys::MAX_KEY_LENGTH;
@@ -90,6 +90,8 @@ struct Inner {
     db: Database,
     stores: RwLock<HashMap<StoreId, StoreEntry>>,
     keys: RwLock<KeyTable>,
+    /// Stores by shop domain, for requests that name their shop (the app proxy).
+    shops: RwLock<ShopTable>,
     /// False while entries could miss another instance's writes (PostgreSQL, not listening).
     coherent: AtomicBool,
     /// Counts the loads (the misses).
@@ -112,6 +114,32 @@ struct KeyTable {
     epoch: u64,
     /// By SHA-256 digest of the full key, as stored (hex) in the database.
     by_digest: HashMap<[u8; 32], CachedKey>,
+}
+
+#[derive(Debug, Default)]
+struct ShopTable {
+    epoch: u64,
+    by_shop: HashMap<ShopDomain, CachedShop>,
+}
+
+#[derive(Debug)]
+struct CachedShop {
+    store: Arc<Store>,
+    loaded_at: Instant,
+}
+
+/// What memory knows of a shop's store: the answer, or what loading it needs.
+#[derive(Debug)]
+pub enum ShopLookup {
+    Cached(Result<Arc<Store>, CatalogError>),
+    Missing(ShopMiss),
+}
+
+/// A shop to load, and the shop epoch its load must not outlive.
+#[derive(Debug)]
+pub struct ShopMiss {
+    shop: ShopDomain,
+    epoch: u64,
 }
 
 /// What memory knows of a key: the answer, or what loading it needs.
@@ -143,6 +171,7 @@ impl CatalogCache {
             coherent: AtomicBool::new(!db.is_shared()),
             stores: RwLock::default(),
             keys: RwLock::default(),
+            shops: RwLock::default(),
             metrics,
         });
         let listener: Arc<dyn ChangeListener> = inner.clone();
@@ -234,6 +263,44 @@ impl CatalogCache {
         Ok(key)
     }
 
+    /// The store of `shop` from memory (refused when it is uninstalled), or what
+    /// [`Self::load_shop`] needs to read it: a warm request is answered without awaiting.
+    pub fn cached_shop(&self, shop: &ShopDomain) -> ShopLookup {
+        let shops = read(&self.inner.shops);
+        match shops.by_shop.get(shop) {
+            Some(cached) if cached.loaded_at.elapsed() < KEY_TTL => {
+                ShopLookup::Cached(usable_store(&cached.store).map(|()| cached.store.clone()))
+            }
+            _ => ShopLookup::Missing(ShopMiss {
+                shop: shop.clone(),
+                epoch: shops.epoch,
+            }),
+        }
+    }
+
+    /// Reads a shop's store [`Self::cached_shop`] did not have, and keeps it unless an
+    /// invalidation happened meanwhile. A shop without a store has not installed Gridprice:
+    /// [`CatalogError::Uninstalled`], as for an uninstalled one.
+    pub async fn load_shop(&self, miss: ShopMiss) -> Result<Arc<Store>, CatalogError> {
+        self.inner.metrics.catalog_loaded(CatalogLoad::Shop);
+        let store = in_time(async { Ok(stores::find_by_shop(&self.inner.db, &miss.shop).await?) })
+            .await?
+            .map(Arc::new)
+            .ok_or(CatalogError::Uninstalled)?;
+        if self.is_coherent() {
+            let mut shops = write(&self.inner.shops);
+            if shops.epoch == miss.epoch {
+                let cached = CachedShop {
+                    store: store.clone(),
+                    loaded_at: Instant::now(),
+                };
+                shops.by_shop.insert(miss.shop, cached);
+            }
+        }
+        usable_store(&store)?;
+        Ok(store)
+    }
+
     async fn load_product(
         &self,
         store: StoreId,
@@ -289,6 +356,10 @@ impl ChangeListener for Inner {
         keys.epoch += 1;
         keys.by_digest
             .retain(|_, cached| cached.key.store.id != store);
+        drop(keys);
+        let mut shops = write(&self.shops);
+        shops.epoch += 1;
+        shops.by_shop.retain(|_, cached| cached.store.id != store);
     }
 
     fn changes_missed(&self, listening: bool) {
@@ -298,6 +369,10 @@ impl ChangeListener for Inner {
         let mut keys = write(&self.keys);
         keys.epoch += 1;
         keys.by_digest.clear();
+        drop(keys);
+        let mut shops = write(&self.shops);
+        shops.epoch += 1;
+        shops.by_shop.clear();
         self.coherent.store(listening, Ordering::Release);
     }
 }
@@ -319,6 +394,14 @@ impl StoreEntry {
         }
         self.products.insert(id, product);
     }
+}
+
+/// A store's own requests (the app proxy) are answered while it has Gridprice installed.
+fn usable_store(store: &Store) -> Result<(), CatalogError> {
+    if store.installed_at.is_none() || store.uninstalled_at.is_some() {
+        return Err(CatalogError::Uninstalled);
+    }
+    Ok(())
 }
 
 async fn load_key(

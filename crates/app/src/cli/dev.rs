@@ -49,7 +49,10 @@ fn guide(ready: &Ready) -> String {
         "\nGridprice is running with a local Shopify and the demo shop {shop} installed.\n\
          \n  Price the demo product (a 450 × 250 mm glass panel, 2 pieces):\n\
          \n    curl -H 'X-API-Key: {key}' \\\n      '{app}/api/v1/products/{product}/price?width=450&height=250&quantity=2'\n\
-         \n  Open the app as the Shopify admin would:   {sim}/store/{shop}/admin/apps/{api_key}\
+         \n  Open the app as the Shopify admin would:   {admin}\
+         \n  Shop as a customer (calculator, checkout): {product_page}\
+         \n  Add the calculator block in the theme editor: {editor}\
+         \n  The calculator for headless pages:         {script}\
          \n  Simulator controls (faults, webhooks):     {sim}/_sim/  (see crates/shopify-sim/README.md)\
          \n  Data (SQLite, keys) is kept in {data}; Ctrl-C stops everything.",
         shop = ready.shop,
@@ -57,7 +60,10 @@ fn guide(ready: &Ready) -> String {
         app = ready.app_url,
         product = ready.demo_product_id,
         sim = ready.shopify_url,
-        api_key = ready.app_api_key,
+        admin = ready.admin_url,
+        product_page = ready.demo_product_url,
+        editor = ready.theme_editor_url,
+        script = ready.calculator_script_url,
         data = ready.data_dir,
     )
 }

@@ -1,7 +1,9 @@
 //! A whole Gridprice on one machine: the local Shopify simulator and the app, wired together by
 //! configuration only, the demo shop installed through the real OAuth flow over HTTP, and the
-//! demo catalogue seeded. `gridprice dev` runs it; the integration tests start one each.
+//! demo catalogue seeded, and the calculator's app block placed on the demo product's page of
+//! the simulator's online store. `gridprice dev` runs it; the integration tests start one each.
 
+pub mod extension;
 mod seed;
 
 use std::path::{Path, PathBuf};
@@ -10,7 +12,9 @@ use gridprice_storage::DatabaseUrl;
 use serde::Serialize;
 use shopify::admin::ClientOptions;
 use shopify::{AppCredentials, ShopDomain, ShopUrlTemplate};
-use shopify_sim::{SimConfig, SimHandle, Simulator, DEMO_PRODUCT_ID, DEMO_SHOP};
+use shopify_sim::{
+    SimConfig, SimHandle, Simulator, DEMO_PRODUCT_HANDLE, DEMO_PRODUCT_ID, DEMO_SHOP,
+};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
@@ -58,7 +62,11 @@ pub struct DevOptions {
     pub server: ServerLimits,
 }
 
-/// The `ready` line's facts: everything needed to call the app.
+/// The theme app extension's block that dev places on the demo product's page.
+const CALCULATOR_BLOCK: &str = "calculator";
+
+/// The `ready` line's facts (DESIGN §8): everything needed to call the app and to use it as a
+/// merchant and a shopper would.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Ready {
@@ -70,6 +78,14 @@ pub struct Ready {
     pub app_api_secret: String,
     pub demo_product_id: String,
     pub demo_product_gid: String,
+    /// The app inside the simulator's admin: `{shopifyUrl}/store/{shop}/admin/apps/{appApiKey}`.
+    pub admin_url: String,
+    /// The demo product's page in the simulator's online store, with the calculator block.
+    pub demo_product_url: String,
+    /// The theme editor with the deep link that adds the calculator block to product pages.
+    pub theme_editor_url: String,
+    /// The calculator's script for headless pages (content-hashed, cached for a year).
+    pub calculator_script_url: String,
     pub data_dir: String,
 }
 
@@ -95,6 +111,10 @@ impl DevStack {
                 api_key: DEV_API_KEY.to_owned(),
                 api_secret: credentials.api_secret.expose_secret().to_owned(),
                 app_url: app_url.clone(),
+                // The online store renders the calculator block from the theme app extension;
+                // the app proxy forwards to `{app_url}/proxy` (the default, as in
+                // shopify.app.toml), and draft orders' invoice URLs are the simulator's.
+                theme_extension_dir: Some(extension::dir(&options.data_dir)?),
                 ..SimConfig::default()
             },
             sim_listener,
@@ -140,10 +160,23 @@ impl DevStack {
                 }
             })
         };
+        let shopify_url = sim.base_url();
         let mut stack = DevStack {
             ready: Ready {
+                calculator_script_url: format!(
+                    "{app_url}{}",
+                    crate::storefront::script::versioned_path()
+                ),
                 app_url,
-                shopify_url: sim.base_url(),
+                admin_url: format!("{shopify_url}/store/{DEMO_SHOP}/admin/apps/{DEV_API_KEY}"),
+                demo_product_url: format!(
+                    "{shopify_url}/store/{DEMO_SHOP}/products/{DEMO_PRODUCT_HANDLE}"
+                ),
+                theme_editor_url: format!(
+                    "{shopify_url}/store/{DEMO_SHOP}/admin/themes/current/editor?template=product\
+                     &addAppBlockId={DEV_API_KEY}/{CALCULATOR_BLOCK}&target=mainSection"
+                ),
+                shopify_url,
                 shop: DEMO_SHOP.to_owned(),
                 storefront_api_key: String::new(),
                 app_api_key: DEV_API_KEY.to_owned(),
@@ -171,7 +204,30 @@ impl DevStack {
         stack.install(&shop).await?;
         seed::demo_catalogue(&stack.state.db, &shop).await?;
         stack.ready.storefront_api_key = seed::storefront_key(&stack, &options.data_dir).await?;
+        stack.place_calculator().await?;
         Ok(stack)
+    }
+
+    /// Puts the calculator's app block on the demo shop's product pages, as a merchant does in
+    /// the theme editor (the simulator's theme lives in memory, so on every start).
+    async fn place_calculator(&self) -> Result<(), DevError> {
+        let response = reqwest::Client::new()
+            .post(format!(
+                "{}/_sim/shops/{DEMO_SHOP}/theme/app-blocks",
+                self.ready.shopify_url
+            ))
+            .json(&serde_json::json!({ "handle": CALCULATOR_BLOCK, "target": "mainSection" }))
+            .send()
+            .await
+            .map_err(|e| DevError::Install(format!("placing the calculator block: {e}")))?;
+        let status = response.status();
+        if !status.is_success() {
+            let body = response.text().await.unwrap_or_default();
+            return Err(DevError::Install(format!(
+                "placing the calculator block ended with {status}: {body}"
+            )));
+        }
+        Ok(())
     }
 
     /// Installs the app on `shop` the way a merchant does: `/auth`, Shopify's grant screen

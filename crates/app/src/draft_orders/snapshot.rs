@@ -62,6 +62,7 @@ pub fn response(record: &DraftOrderRecord) -> Result<DraftOrderResponse, Service
                 modifier_type: modifier_type(&option.modifier_type).map_err(corrupt)?,
                 modifier_value: decimal(&option.modifier_value)?,
                 applied_amount: major(option.applied_amount_minor),
+                applied_amount_minor: option.applied_amount_minor,
             })
         })
         .collect::<Result<_, ServiceError>>()?;
@@ -82,6 +83,7 @@ pub fn response(record: &DraftOrderRecord) -> Result<DraftOrderResponse, Service
         quantity: record.quantity,
         base_price: major(snapshot.base_price_minor),
         option_modifiers,
+        base_price_minor: snapshot.base_price_minor,
         unit_price_minor: record.unit_price.minor(),
         total_minor: record.total.minor(),
         money: ExactMoney::new(record.unit_price, record.total),

@@ -142,6 +142,19 @@ impl Limiters {
     pub fn check_key(&self, key_id: i64) -> Result<Allowance, Limited> {
         self.pair.check_key(key_id, "requests")
     }
+
+    /// The app proxy's counterpart of a key's limit: a shop's storefront as a whole, at the
+    /// per-key rate (the shop's storefront is what a publishable key stands for).
+    pub fn check_shop(&self, store_id: i64) -> Result<Allowance, Limited> {
+        let pair = &self.pair;
+        check(
+            &pair.per_key,
+            &store_id,
+            pair.key_rate,
+            "requests",
+            "this shop's storefront",
+        )
+    }
 }
 
 /// The limits on new draft orders, per client and per key, apart from the request limits: an
@@ -223,6 +236,14 @@ fn whole_seconds(wait: Duration) -> u64 {
 /// The client a request came from, as the rate limits see it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientIp(IpAddr);
+
+impl ClientIp {
+    /// The client named by the last entry of `header`, set by a proxy we trust (the app proxy
+    /// of a signed request: Shopify's `X-Forwarded-For`).
+    pub fn forwarded(headers: &HeaderMap, header: &HeaderName) -> Self {
+        Self(client_ip(headers, &Extensions::new(), Some(header)))
+    }
+}
 
 impl FromRequestParts<AppState> for ClientIp {
     type Rejection = std::convert::Infallible;

@@ -42,6 +42,8 @@ const LATENCY_BUCKETS: [f64; 15] = [
 pub enum Route {
     StorefrontPrice,
     StorefrontOptions,
+    /// A product's range and options (`GET …/products/{id}`).
+    StorefrontProduct,
     StorefrontDraftOrder,
     /// The rest of `/api/v1`: the OpenAPI document, CORS preflights, unknown paths.
     StorefrontOther,
@@ -56,9 +58,10 @@ pub enum Route {
 }
 
 impl Route {
-    const ALL: [Route; 9] = [
+    const ALL: [Route; 10] = [
         Route::StorefrontPrice,
         Route::StorefrontOptions,
+        Route::StorefrontProduct,
         Route::StorefrontDraftOrder,
         Route::StorefrontOther,
         Route::AdminApi,
@@ -68,12 +71,18 @@ impl Route {
         Route::Other,
     ];
 
+    /// The storefront's paths count alike whether they came to `/api/v1` (headless, with a key)
+    /// or through the shop's app proxy (`/proxy`, signed by Shopify).
     pub fn of(method: &Method, path: &str) -> Route {
-        if let Some(rest) = path.strip_prefix("/api/v1/") {
+        if let Some(rest) = path
+            .strip_prefix("/api/v1/")
+            .or_else(|| path.strip_prefix("/proxy/"))
+        {
             let product = rest.strip_prefix("products/");
             return match (method, product) {
                 (&Method::GET, Some(p)) if p.ends_with("/price") => Route::StorefrontPrice,
                 (&Method::GET, Some(p)) if p.ends_with("/options") => Route::StorefrontOptions,
+                (&Method::GET, Some(p)) if !p.contains('/') => Route::StorefrontProduct,
                 (&Method::POST, None) if rest == "draft-orders" => Route::StorefrontDraftOrder,
                 _ => Route::StorefrontOther,
             };
@@ -90,13 +99,17 @@ impl Route {
 
     /// A price or a product's options: the bulk of the traffic, the hot path.
     pub fn is_storefront_read(self) -> bool {
-        matches!(self, Route::StorefrontPrice | Route::StorefrontOptions)
+        matches!(
+            self,
+            Route::StorefrontPrice | Route::StorefrontOptions | Route::StorefrontProduct
+        )
     }
 
     fn as_str(self) -> &'static str {
         match self {
             Route::StorefrontPrice => "storefront_price",
             Route::StorefrontOptions => "storefront_options",
+            Route::StorefrontProduct => "storefront_product",
             Route::StorefrontDraftOrder => "storefront_draft_order",
             Route::StorefrontOther => "storefront_other",
             Route::AdminApi => "admin_api",
@@ -134,6 +147,8 @@ pub enum Reconciled {
 pub enum CatalogLoad {
     Product,
     Key,
+    /// A shop's store, for the app proxy.
+    Shop,
 }
 
 macro_rules! label_values {
@@ -149,7 +164,7 @@ macro_rules! label_values {
 label_values! {
     DraftOrderOutcome => { Created: "created", Refused: "refused", Pending: "pending", Replayed: "replayed" }
     Reconciled => { Created: "created", Failed: "failed" }
-    CatalogLoad => { Product: "product", Key: "key" }
+    CatalogLoad => { Product: "product", Key: "key", Shop: "shop" }
 }
 
 impl EncodeLabelValue for Route {
@@ -267,7 +282,7 @@ impl Metrics {
         );
         registry.register(
             "catalog_loads",
-            "Products and API keys the in-memory catalogue read from the database (its misses)",
+            "Products, API keys and shops the in-memory catalogue read from the database (its misses)",
             inner.catalog_loads.clone(),
         );
         registry.register(
@@ -406,6 +421,23 @@ mod tests {
             ),
             (Method::GET, "/api/v1/draft-orders", Route::StorefrontOther),
             (Method::GET, "/api/v1/openapi.json", Route::StorefrontOther),
+            (
+                Method::GET,
+                "/api/v1/products/123",
+                Route::StorefrontProduct,
+            ),
+            (Method::GET, "/proxy/products/123", Route::StorefrontProduct),
+            (
+                Method::GET,
+                "/proxy/products/123/price",
+                Route::StorefrontPrice,
+            ),
+            (
+                Method::POST,
+                "/proxy/draft-orders",
+                Route::StorefrontDraftOrder,
+            ),
+            (Method::GET, "/proxy", Route::Other),
             (Method::GET, "/app/api/matrices/7", Route::AdminApi),
             (Method::GET, "/auth/callback", Route::App),
             (Method::GET, "/authority", Route::Other),

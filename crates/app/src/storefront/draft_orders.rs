@@ -5,6 +5,7 @@ use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::{Json, Router};
+use gridprice_storage::stores::Store;
 use gridprice_wire::DraftOrderResponse;
 
 use super::key::StorefrontKey;
@@ -26,7 +27,7 @@ pub fn routes() -> Router<AppState> {
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
 }
 
-async fn only_post() -> axum::response::Response {
+pub(crate) async fn only_post() -> axum::response::Response {
     method_not_allowed("POST, OPTIONS")
 }
 
@@ -57,19 +58,24 @@ pub(crate) async fn create(
     headers: HeaderMap,
     JsonBytes(body): JsonBytes,
 ) -> Result<(StatusCode, Json<DraftOrderResponse>), ApiError> {
-    let body = order_body(&body)?;
+    let admit_new = || state.order_limiters.admit(client, Some(key.id.get()));
+    order_answer(&state, &key.store, &headers, &body, admit_new).await
+}
+
+/// A draft order for `store` from a storefront's body and `Idempotency-Key`: the v1 API's and
+/// the app proxy's one way to place it. A new order (not a repeat of a recorded key) must pass
+/// `admit_new`, the order limits.
+pub(crate) async fn order_answer(
+    state: &AppState,
+    store: &Store,
+    headers: &HeaderMap,
+    body: &[u8],
+    admit_new: impl FnOnce() -> Result<(), ApiError>,
+) -> Result<(StatusCode, Json<DraftOrderResponse>), ApiError> {
+    let body = order_body(body)?;
     let product = body
         .product_id()?
         .ok_or_else(|| ApiError::invalid_field("productId", "is required"))?;
-    answer(
-        place_order(
-            &state,
-            &key.store,
-            product,
-            &body,
-            idempotency_key(&headers)?,
-            || state.order_limiters.admit(client, Some(key.id.get())),
-        )
-        .await?,
-    )
+    let key = idempotency_key(headers)?;
+    answer(place_order(state, store, product, &body, key, admit_new).await?)
 }

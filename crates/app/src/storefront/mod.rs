@@ -12,7 +12,8 @@ mod gate;
 mod key;
 pub mod openapi;
 pub mod query;
-mod routes;
+pub(crate) mod routes;
+pub mod script;
 
 use axum::Router;
 

@@ -17,6 +17,7 @@ use super::routes;
     paths(
         routes::price,
         routes::options,
+        routes::product,
         routes::openapi,
         super::draft_orders::create
     ),

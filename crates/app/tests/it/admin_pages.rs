@@ -114,7 +114,7 @@ stack_test!(
     }
 );
 
-/// Own modules are served under their content hash, cached for ever.
+// Own modules are served under their content hash, cached for ever.
 stack_test!(the_pages_scripts_are_served_under_their_hash, |stack| {
     let (_, _, index) = load(stack, "/app/matrices", "en").await;
     let start = index.find("src=\"/assets/").expect("a module") + 5;

@@ -45,8 +45,13 @@ stack_test!(storefront_prices_the_demo_matrix, |stack| {
         json["dimensions"],
         serde_json::json!({"width": 600, "height": 400, "unit": "mm"})
     );
-    assert_eq!(json["matrix"]["name"], "Demo glass");
-    assert_eq!(json["matrix"]["unit"], "mm");
+    // QuoteFlow's `matrix` is the matrix's name, a string; the details are an added field.
+    assert_eq!(json["matrix"], "Demo glass");
+    assert_eq!(json["matrixDetails"]["name"], "Demo glass");
+    assert_eq!(json["matrixDetails"]["unit"], "mm");
+    assert_eq!(json["matrixDetails"]["widthBreakpoint"], 600);
+    assert_eq!(json["matrixDetails"]["heightBreakpoint"], 400);
+    assert_eq!(json["basePriceMinor"], 3000);
     assert_eq!(
         json["dimensionRange"],
         serde_json::json!({"minWidth": 300, "maxWidth": 900, "minHeight": 200, "maxHeight": 600, "unit": "mm"})
@@ -124,7 +129,10 @@ stack_test!(storefront_converts_other_units_exactly, |stack| {
                     answer.json["dimensions"]["unit"], unit,
                     "the request's unit"
                 );
-                assert_eq!(answer.json["matrix"]["unit"], "mm", "the matrix's unit");
+                assert_eq!(
+                    answer.json["matrixDetails"]["unit"], "mm",
+                    "the matrix's unit"
+                );
             }
             None => {
                 assert_eq!(
@@ -190,6 +198,14 @@ stack_test!(storefront_prices_every_option_combination, |stack| {
                         .map(|m| applied_cents(&m["appliedAmount"]))
                         .collect();
                     assert_eq!(applied, [glass_amount(g, base), edge_amount(e)], "{query}");
+                    let applied_minor: Vec<i64> = json["optionModifiers"]
+                        .as_array()
+                        .expect("modifiers")
+                        .iter()
+                        .map(|m| m["appliedAmountMinor"].as_i64().expect("minor units"))
+                        .collect();
+                    assert_eq!(applied_minor, applied, "{query}: exact minor units");
+                    assert_eq!(json["basePriceMinor"], base, "{query}");
                 }
             }
         }
