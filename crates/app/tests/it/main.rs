@@ -4,6 +4,7 @@
 #[macro_use]
 mod support;
 
+mod admin_browser;
 mod admin_catalog;
 mod admin_matrices;
 mod admin_pages;
