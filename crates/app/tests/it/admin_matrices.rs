@@ -440,3 +440,56 @@ stack_test!(
         assert_eq!(admin.audit_actions().await, ["matrix.replace"]);
     }
 );
+
+stack_test!(the_editor_prices_a_size_on_the_grid_being_edited, |stack| {
+    let admin = Admin::demo(stack).await;
+    let grid = json!({
+        "unit": "mm",
+        "widths": ["300", "600"],
+        "heights": ["200", "400"],
+        "cells": [["10.00", "12.00"], ["11.00", "13.00"]],
+    });
+    let with = |size: Value| {
+        let mut body = grid.clone();
+        for (key, value) in size.as_object().unwrap() {
+            body[key] = value.clone();
+        }
+        body
+    };
+    // 45 × 25 cm falls on the 600 × 400 mm cell of the unsaved grid.
+    let hit = admin
+        .post(
+            "/app/api/matrices/quote",
+            with(json!({ "width": "45", "height": "25", "sizeUnit": "cm" })),
+        )
+        .await;
+    assert_eq!(hit.status, 200, "{hit:?}");
+    assert_eq!(
+        hit.body,
+        json!({ "price": "13.00", "row": 1, "column": 1, "width": "600", "height": "400" })
+    );
+    // Out of range under `reject`: the server's message, which names the range.
+    let outside = admin
+        .post(
+            "/app/api/matrices/quote",
+            with(json!({ "width": "700", "height": "200" })),
+        )
+        .await;
+    assert_eq!(outside.status, 400, "{outside:?}");
+    assert!(outside.body["detail"].as_str().unwrap().contains("600"));
+    // A grid that is not a matrix yet: each problem at its field.
+    let mut broken = with(json!({ "width": "300", "height": "200" }));
+    broken["cells"][1][1] = json!("abc");
+    admin
+        .post("/app/api/matrices/quote", broken)
+        .await
+        .assert_problem(422, "cells[1][1]");
+    let no_session = stack
+        .http
+        .post(stack.app("/app/api/matrices/quote"))
+        .json(&with(json!({ "width": "300", "height": "200" })))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(no_session.status(), 401);
+});
