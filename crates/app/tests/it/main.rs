@@ -4,13 +4,13 @@
 #[macro_use]
 mod support;
 
-pub mod browser;
 mod admin_catalog;
 mod admin_matrices;
 mod admin_products;
 mod admin_security;
 mod admin_store;
 mod admin_support;
+pub mod browser;
 mod cli_migrate;
 mod cli_quote;
 mod install;

@@ -74,7 +74,9 @@ fn cents_in(text: &str) -> i64 {
         .collect();
     let (whole, fraction) = digits.split_once('.').unwrap_or((&digits, "0"));
     whole.parse::<i64>().expect("whole units") * 100
-        + format!("{fraction:0<2}")[..2].parse::<i64>().expect("cents")
+        + format!("{fraction:0<2}")[..2]
+            .parse::<i64>()
+            .expect("cents")
 }
 
 /// The calculator on the page, loaded (its product answered, fields built), with the page
@@ -185,11 +187,42 @@ stack_test!(shopper_buys_through_the_theme_block, |stack| {
     let before = counts(stack).await;
     let ((glass, glass_choices), (edge, edge_choices)) = demo_option_ids(stack).await;
 
+    // The merchant adds the calculator in the theme editor through the deep link the setup
+    // guide gives (dev placed it already: it is removed first, in the editor too).
+    let ready = &stack.stack.ready;
+    browser
+        .goto(&stack.sim(&format!(
+            "/store/{DEMO}/admin/themes/current/editor?template=product"
+        )))
+        .await;
+    let remove = browser.wait_for_css("button[aria-label^='Remove']").await;
+    remove.click().await.expect("remove the block");
+    let notice = browser.wait_for_css("p.notice").await;
+    assert!(notice.text().await.unwrap().contains("removed"));
+    browser.goto(&ready.demo_product_url).await;
+    let found = browser
+        .client()
+        .find(fantoccini::Locator::Css("gridprice-calculator"))
+        .await;
+    assert!(found.is_err(), "no calculator without the block");
+    browser.goto(&ready.theme_editor_url).await;
+    let save = browser
+        .wait_for_css("section.settings button[type=submit]")
+        .await;
+    assert_eq!(save.text().await.unwrap(), "Save");
+    save.click().await.expect("save the theme");
+    let notice = browser.wait_for_css("p.notice").await;
+    assert!(notice.text().await.unwrap().contains("Saved"));
+
     // The product page of the simulator's theme, the calculator rendered from the app block.
-    browser.goto(&stack.stack.ready.demo_product_url).await;
+    browser.goto(&ready.demo_product_url).await;
     let host = calculator(&browser).await;
     let hint = browser.in_shadow(&host, "[id$=widthh]").await;
-    assert_eq!(hint.text().await.unwrap(), "300–900 mm", "the range before any price");
+    assert_eq!(
+        hint.text().await.unwrap(),
+        "300–900 mm",
+        "the range before any price"
+    );
     browser.assert_accessible("product page").await;
 
     // A size typed in centimetres: the price shown is the server's quote.
@@ -208,7 +241,10 @@ stack_test!(shopper_buys_through_the_theme_block, |stack| {
     .await;
     let quote = server_quote(stack, "width=45&height=25.5&unit=cm").await;
     assert_eq!(shown["totalMinor"], quote["totalMinor"]);
-    assert_eq!(shown["totalMinor"], 3000, "450 × 255 mm is priced in the 600 × 400 cell");
+    assert_eq!(
+        shown["totalMinor"], 3000,
+        "450 × 255 mm is priced in the 600 × 400 cell"
+    );
     shown_total(&browser, &host, &usd(3000)).await;
 
     // Options and a quantity.
@@ -327,77 +363,96 @@ async fn headless_page(stack: &TestStack) -> (String, CancellationToken) {
     (url, stop)
 }
 
-stack_test!(shopper_buys_on_a_headless_page_with_a_publishable_key, |stack| {
-    let Some(browser) = Browser::start(
-        &format!("shopper_buys_on_a_headless_page-{}", backend(stack)),
-        Viewport::DESKTOP,
-    )
-    .await
-    else {
-        return;
-    };
-    let (page, stop) = headless_page(stack).await;
-    let before = counts(stack).await;
-    browser.goto(&page).await;
-    let host = calculator(&browser).await;
+stack_test!(
+    shopper_buys_on_a_headless_page_with_a_publishable_key,
+    |stack| {
+        let Some(browser) = Browser::start(
+            &format!("shopper_buys_on_a_headless_page-{}", backend(stack)),
+            Viewport::DESKTOP,
+        )
+        .await
+        else {
+            return;
+        };
+        let (page, stop) = headless_page(stack).await;
+        let before = counts(stack).await;
+        browser.goto(&page).await;
+        let host = calculator(&browser).await;
 
-    // Out of range: the shopper is told the range, and Buy creates nothing.
-    let width = browser.in_shadow(&host, "input[id$=width]").await;
-    let height = browser.in_shadow(&host, "input[id$=height]").await;
-    width.send_keys("1000").await.unwrap();
-    height.send_keys("250").await.unwrap();
-    let error = browser
-        .wait_until("the width's error", || async {
-            let error = host
-                .shadow_root()
-                .await
-                .ok()?
-                .find(fantoccini::Locator::Css("[id$=widthe]"))
-                .await
-                .ok()?;
-            let text = error.text().await.ok()?;
-            (!text.is_empty()).then_some(text)
-        })
+        // Out of range: the shopper is told the range, and Buy creates nothing.
+        let width = browser.in_shadow(&host, "input[id$=width]").await;
+        let height = browser.in_shadow(&host, "input[id$=height]").await;
+        width.send_keys("1000").await.unwrap();
+        height.send_keys("250").await.unwrap();
+        let error = browser
+            .wait_until("the width's error", || async {
+                let error = host
+                    .shadow_root()
+                    .await
+                    .ok()?
+                    .find(fantoccini::Locator::Css("[id$=widthe]"))
+                    .await
+                    .ok()?;
+                let text = error.text().await.ok()?;
+                (!text.is_empty()).then_some(text)
+            })
+            .await;
+        assert_eq!(error, "Enter a width from 300 to 900 mm.");
+        assert_eq!(
+            width.attr("aria-invalid").await.unwrap().as_deref(),
+            Some("true")
+        );
+        browser.screenshot("headless-out-of-range").await;
+        browser
+            .assert_accessible("headless page, out of range")
+            .await;
+        let buy = browser.in_shadow(&host, "button[part=button]").await;
+        buy.click().await.unwrap();
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        assert!(browser.current_url().await.starts_with(&page), "stayed");
+        assert_eq!(counts(stack).await, before, "nothing was created");
+
+        // In range, then a double click on Buy: one draft order.
+        width.clear().await.unwrap();
+        width.send_keys("600").await.unwrap();
+        let shown = price_event(
+            &browser,
+            "a price for 600 × 250",
+            "p.dimensions.width === 600",
+        )
         .await;
-    assert_eq!(error, "Enter a width from 300 to 900 mm.");
-    assert_eq!(
-        width.attr("aria-invalid").await.unwrap().as_deref(),
-        Some("true")
-    );
-    browser.screenshot("headless-out-of-range").await;
-    browser.assert_accessible("headless page, out of range").await;
-    let buy = browser.in_shadow(&host, "button[part=button]").await;
-    buy.click().await.unwrap();
-    tokio::time::sleep(Duration::from_millis(700)).await;
-    assert!(browser.current_url().await.starts_with(&page), "stayed");
-    assert_eq!(counts(stack).await, before, "nothing was created");
-
-    // In range, then a double click on Buy: one draft order.
-    width.clear().await.unwrap();
-    width.send_keys("600").await.unwrap();
-    let shown = price_event(&browser, "a price for 600 × 250", "p.dimensions.width === 600").await;
-    let quote = server_quote(stack, "width=600&height=250").await;
-    assert_eq!(shown["totalMinor"], quote["totalMinor"]);
-    shown_total(&browser, &host, &usd(quote["totalMinor"].as_i64().unwrap())).await;
-    browser.screenshot("headless-page").await;
-    browser.assert_accessible("headless page with a price").await;
-    browser.click_times(&buy, 2).await;
-    let total = invoice_total(&browser).await;
-    assert_eq!(total, quote["totalMinor"].as_i64().unwrap());
-    // Give a second request every chance to land before counting.
-    tokio::time::sleep(Duration::from_millis(700)).await;
-    let after = counts(stack).await;
-    assert_eq!(after.counter, before.counter + 1, "one draft order for a double click");
-    assert_eq!(after.draft_orders, before.draft_orders + 1);
-    pay(&browser, false).await;
-    assert_eq!(counts(stack).await.orders, before.orders + 1);
-    stop.cancel();
-    browser.finish().await;
-});
+        let quote = server_quote(stack, "width=600&height=250").await;
+        assert_eq!(shown["totalMinor"], quote["totalMinor"]);
+        shown_total(&browser, &host, &usd(quote["totalMinor"].as_i64().unwrap())).await;
+        browser.screenshot("headless-page").await;
+        browser
+            .assert_accessible("headless page with a price")
+            .await;
+        browser.click_times(&buy, 2).await;
+        let total = invoice_total(&browser).await;
+        assert_eq!(total, quote["totalMinor"].as_i64().unwrap());
+        // Give a second request every chance to land before counting.
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        let after = counts(stack).await;
+        assert_eq!(
+            after.counter,
+            before.counter + 1,
+            "one draft order for a double click"
+        );
+        assert_eq!(after.draft_orders, before.draft_orders + 1);
+        pay(&browser, false).await;
+        assert_eq!(counts(stack).await.orders, before.orders + 1);
+        stop.cancel();
+        browser.finish().await;
+    }
+);
 
 stack_test!(shopper_completes_with_the_keyboard_on_a_phone, |stack| {
     let Some(browser) = Browser::start(
-        &format!("shopper_completes_with_the_keyboard_on_a_phone-{}", backend(stack)),
+        &format!(
+            "shopper_completes_with_the_keyboard_on_a_phone-{}",
+            backend(stack)
+        ),
         Viewport::PHONE,
     )
     .await

@@ -181,7 +181,12 @@ impl Browser {
         panic!("{test}: could not start headless Chromium: {last_error}")
     }
 
-    async fn connect(&mut self, port: u16, chromium: &Path, viewport: Viewport) -> Result<(), String> {
+    async fn connect(
+        &mut self,
+        port: u16,
+        chromium: &Path,
+        viewport: Viewport,
+    ) -> Result<(), String> {
         let url = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + Duration::from_secs(20);
         let http = reqwest::Client::new();
@@ -271,7 +276,11 @@ impl Browser {
     }
 
     pub async fn current_url(&self) -> String {
-        self.client().current_url().await.expect("the URL").to_string()
+        self.client()
+            .current_url()
+            .await
+            .expect("the URL")
+            .to_string()
     }
 
     /// Runs `script` (a function body; `arguments` are `args`) in the page and returns its value.
@@ -333,7 +342,12 @@ impl Browser {
     /// The first element matching `css` inside `host`'s open shadow root (waits for it).
     pub async fn in_shadow(&self, host: &Element, css: &str) -> Element {
         self.wait_until(&format!("{css:?} in a shadow root"), || async {
-            host.shadow_root().await.ok()?.find(Locator::Css(css)).await.ok()
+            host.shadow_root()
+                .await
+                .ok()?
+                .find(Locator::Css(css))
+                .await
+                .ok()
         })
         .await
     }
@@ -377,10 +391,7 @@ impl Browser {
                     button: fantoccini::actions::MOUSE_BUTTON_LEFT,
                 });
         }
-        self.client()
-            .perform_actions(mouse)
-            .await
-            .expect("click");
+        self.client().perform_actions(mouse).await.expect("click");
     }
 
     /// A text describing what has focus, looking into shadow roots: the element's tag, its
@@ -428,7 +439,9 @@ impl Browser {
     /// Runs axe-core (WCAG 2 A/AA and best-practice rules, open shadow roots included) on the
     /// current page; saves the report as `axe-<label>.json`; returns the violations.
     pub async fn axe(&self, label: &str) -> Vec<Value> {
-        let loaded = self.js("return typeof window.axe === 'object';", vec![]).await;
+        let loaded = self
+            .js("return typeof window.axe === 'object';", vec![])
+            .await;
         if loaded != Value::Bool(true) {
             let source = std::fs::read_to_string(axe_path()).expect("read axe-core");
             self.js(&format!("{source}\n;return true;"), vec![]).await;
