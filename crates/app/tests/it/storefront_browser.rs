@@ -488,6 +488,12 @@ stack_test!(shopper_completes_with_the_keyboard_on_a_phone, |stack| {
     assert_eq!(shown["totalMinor"], 3000 + 1500);
     shown_total(&browser, &host, &usd(4500)).await;
     host.screenshot().await.expect("the element renders");
+    browser
+        .js(
+            "document.querySelector('gridprice-calculator').scrollIntoView({ block: 'start' }); return true;",
+            vec![],
+        )
+        .await;
     browser.screenshot("phone").await;
     browser.assert_accessible("product page on a phone").await;
     focus(&browser, "button", "Buy").await;
