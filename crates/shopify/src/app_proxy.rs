@@ -11,6 +11,9 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
 use crate::credentials::ApiSecret;
 use crate::crypto::constant_time_eq;
 use crate::domain::ShopDomain;
@@ -91,33 +94,85 @@ pub fn sign<'a>(
 /// Checks a proxied request's raw query string (as received, percent-encoded) against `secret`
 /// at `now` (seconds since the epoch): the signature first (constant time), then the
 /// timestamp, then the shop. Nothing is read from an unverified query.
+///
+/// On the storefront's hot path: the parameters are parsed once (borrowed unless
+/// percent-encoded), grouped and ordered in place, and fed to the HMAC without building the
+/// message.
 pub fn verify(secret: &ApiSecret, query: &str, now: i64) -> Result<ProxyRequest, ProxyError> {
-    let params: Vec<(Cow<'_, str>, Cow<'_, str>)> =
-        url::form_urlencoded::parse(query.as_bytes()).collect();
-    let mut signatures = params.iter().filter(|(name, _)| name == SIGNATURE);
-    let presented = signatures
-        .next()
-        .ok_or(ProxyError::MissingSignature)?
-        .1
-        .as_ref();
-    if signatures.next().is_some() {
-        return Err(ProxyError::DuplicateSignature);
+    ProxyVerifier::new(secret).verify(query, now)
+}
+
+/// [`verify`] with the secret's HMAC key schedule computed once, for a server that checks
+/// many requests.
+#[derive(Clone)]
+pub struct ProxyVerifier {
+    keyed: Hmac<Sha256>,
+}
+
+impl std::fmt::Debug for ProxyVerifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ProxyVerifier(<secret>)")
     }
-    let mut expected = [0u8; 64];
-    let digest = crate::crypto::hmac_sha256(
-        secret,
-        signature_message(params.iter().map(|(n, v)| (n.as_ref(), v.as_ref()))).as_bytes(),
-    );
-    hex::encode_to_slice(digest, &mut expected).expect("64 hex digits for 32 bytes");
-    if !constant_time_eq(presented.to_ascii_lowercase().as_bytes(), &expected) {
+}
+
+impl ProxyVerifier {
+    pub fn new(secret: &ApiSecret) -> Self {
+        Self {
+            keyed: Hmac::<Sha256>::new_from_slice(secret.expose_secret().as_bytes())
+                .expect("HMAC accepts keys of any length"),
+        }
+    }
+
+    /// See [`verify`].
+    pub fn verify(&self, query: &str, now: i64) -> Result<ProxyRequest, ProxyError> {
+        verify_with(self.keyed.clone(), query, now)
+    }
+}
+
+fn verify_with(mut mac: Hmac<Sha256>, query: &str, now: i64) -> Result<ProxyRequest, ProxyError> {
+    let mut params: Vec<(Cow<'_, str>, Cow<'_, str>)> = Vec::with_capacity(12);
+    params.extend(url::form_urlencoded::parse(query.as_bytes()));
+    // Stable: the values of a repeated name keep their order.
+    params.sort_by(|a, b| a.0.cmp(&b.0));
+    let signatures = params.iter().filter(|(name, _)| name == SIGNATURE).count();
+    let presented = match signatures {
+        0 => return Err(ProxyError::MissingSignature),
+        1 => params
+            .iter()
+            .find(|(name, _)| name == SIGNATURE)
+            .map(|(_, value)| value.as_ref())
+            .unwrap_or_default(),
+        _ => return Err(ProxyError::DuplicateSignature),
+    };
+    let mut presented_digest = [0u8; 32];
+    if hex::decode_to_slice(presented, &mut presented_digest).is_err() {
         return Err(ProxyError::BadSignature);
     }
-    let only = |name: &str| {
-        let mut values = params.iter().filter(|(n, _)| n == name).map(|(_, v)| v);
-        match (values.next(), values.next()) {
-            (Some(value), None) => Some(value.as_ref()),
-            _ => None,
+    // Runs of one name, in the order of their `name=v1,v2` strings.
+    let mut groups: Vec<&[(Cow<'_, str>, Cow<'_, str>)]> = Vec::with_capacity(params.len());
+    groups.extend(
+        params
+            .chunk_by(|a, b| a.0 == b.0)
+            .filter(|group| group[0].0 != SIGNATURE),
+    );
+    groups.sort_by(|a, b| group_bytes(a).cmp(group_bytes(b)));
+    for group in &groups {
+        mac.update(group[0].0.as_bytes());
+        mac.update(b"=");
+        for (index, (_, value)) in group.iter().enumerate() {
+            if index > 0 {
+                mac.update(b",");
+            }
+            mac.update(value.as_bytes());
         }
+    }
+    let digest: [u8; 32] = mac.finalize().into_bytes().into();
+    if !constant_time_eq(&presented_digest, &digest) {
+        return Err(ProxyError::BadSignature);
+    }
+    let only = |name: &str| match groups.iter().find(|group| group[0].0 == name) {
+        Some([(_, value)]) => Some(value.as_ref()),
+        _ => None,
     };
     let timestamp: i64 = only(TIMESTAMP)
         .filter(|t| !t.is_empty() && t.len() <= 12 && t.bytes().all(|b| b.is_ascii_digit()))
@@ -138,6 +193,16 @@ pub fn verify(secret: &ApiSecret, query: &str, now: i64) -> Result<ProxyRequest,
         path_prefix: only(PATH_PREFIX).map(str::to_owned),
         timestamp,
     })
+}
+
+/// The bytes of one name's `name=v1,v2` string, for ordering without building it.
+fn group_bytes<'a>(group: &'a [(Cow<'_, str>, Cow<'_, str>)]) -> impl Iterator<Item = u8> + 'a {
+    let name = group[0].0.as_bytes().iter().copied();
+    let values = group.iter().enumerate().flat_map(|(index, (_, value))| {
+        let comma = (index > 0).then_some(b',');
+        comma.into_iter().chain(value.as_bytes().iter().copied())
+    });
+    name.chain(std::iter::once(b'=')).chain(values)
 }
 
 #[cfg(test)]
@@ -278,5 +343,41 @@ mod tests {
     #[test]
     fn sorted_as_whole_strings() {
         assert_eq!(signature_message([("a", "x"), ("a1", "y")]), "a1=ya=x");
+        // `verify` orders the same way without building the message.
+        let ts = "1800000000";
+        for params in [
+            vec![
+                ("a", "x"),
+                ("a1", "y"),
+                ("shop", "s.myshopify.com"),
+                ("timestamp", ts),
+            ],
+            vec![
+                ("a1", "y"),
+                ("a", "x"),
+                ("a", "w"),
+                ("shop", "s.myshopify.com"),
+                ("timestamp", ts),
+            ],
+            vec![
+                ("b", "1"),
+                ("b=", "2"),
+                ("b", "0"),
+                ("shop", "s.myshopify.com"),
+                ("timestamp", ts),
+            ],
+            vec![
+                ("x", "a b/c%"),
+                ("shop", "s.myshopify.com"),
+                ("timestamp", ts),
+                ("é", "ü"),
+            ],
+        ] {
+            let query = signed("k", &params);
+            assert!(
+                verify(&secret("k"), &query, 1_800_000_000).is_ok(),
+                "{query}"
+            );
+        }
     }
 }

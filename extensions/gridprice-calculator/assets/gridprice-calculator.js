@@ -165,7 +165,7 @@
 
   var CSS = ':host{--a:var(--gridprice-accent,#1a5dab);display:block;font:var(--gridprice-font,inherit);color:var(--gridprice-text,inherit);' +
     'max-width:34rem}[hidden]{display:none!important}form{display:grid;gap:var(--gridprice-gap,.9rem)}' +
-    '.row{display:grid;gap:.75rem;grid-template-columns:repeat(auto-fit,minmax(7rem,1fr))}.o{grid-template-columns:repeat(auto-fit,minmax(12rem,1fr))}.q{max-width:11rem}' +
+    '.row{display:grid;gap:.75rem;grid-template-columns:repeat(auto-fit,minmax(6rem,1fr))}.o{grid-template-columns:repeat(auto-fit,minmax(12rem,1fr))}.q{max-width:11rem}' +
     '.f{display:grid;gap:.3rem;align-content:start;min-width:0}label{font-weight:600;font-size:.9em}' +
     'input,select{font:inherit;color:inherit;box-sizing:border-box;width:100%;min-height:2.75rem;padding:.5rem .7rem;' +
     'border:1px solid var(--gridprice-border,#8c9196);border-radius:var(--gridprice-radius,8px);background:var(--gridprice-field-bg,#fff)}' +

@@ -18,6 +18,9 @@ pub const MAX_SELECTIONS: usize = 20;
 /// `{"selections":[{…}]}` is three levels deep; a little room, no more.
 const MAX_JSON_DEPTH: usize = 4;
 
+/// The price query's parameters.
+const PRICE_FIELDS: [&str; 5] = ["width", "height", "quantity", "unit", "options"];
+
 /// The price query with its unit left open until the product's matrix unit is known.
 #[derive(Debug, Default)]
 pub struct PriceFields<'a> {
@@ -30,10 +33,20 @@ pub struct PriceFields<'a> {
 }
 
 impl<'a> PriceFields<'a> {
-    /// Splits the query string; unknown parameters (cache busters) are ignored.
+    /// Splits the query string; unknown parameters (cache busters, the app proxy's signature
+    /// and shop) are ignored — without decoding them when their name is plainly not ours.
     pub fn split(query: &'a str) -> Self {
         let mut parsed = Self::default();
-        for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
+        let pairs = query.split('&').filter(|pair| !pair.is_empty());
+        for pair in pairs {
+            let raw_name = pair.split_once('=').map_or(pair, |(name, _)| name);
+            let encoded = raw_name.contains(['%', '+']);
+            if !encoded && !PRICE_FIELDS.contains(&raw_name) {
+                continue;
+            }
+            let Some((name, value)) = url::form_urlencoded::parse(pair.as_bytes()).next() else {
+                continue;
+            };
             let slot = match name.as_ref() {
                 "width" => &mut parsed.width,
                 "height" => &mut parsed.height,
@@ -236,6 +249,29 @@ fn json_depth(json: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn split_reads_only_the_price_fields_decoded() {
+        let fields = PriceFields::split(
+            "shop=a.myshopify.com&&w%69dth=1%2C5&height=2&unit=mm&x=%FF&signature=ab&options=%7B%7D\
+             &quantity=3",
+        );
+        assert_eq!(
+            fields.width.as_deref(),
+            Some("1,5"),
+            "an encoded name is decoded"
+        );
+        assert_eq!(fields.height.as_deref(), Some("2"));
+        assert_eq!(fields.unit.as_deref(), Some("mm"));
+        assert_eq!(fields.options.as_deref(), Some("{}"));
+        assert_eq!(fields.quantity.as_deref(), Some("3"));
+        assert!(fields.duplicated.is_empty());
+        let twice = PriceFields::split("width=1&width");
+        assert_eq!(twice.duplicated, ["width"], "a bare name counts as given");
+        let plus = PriceFields::split("unit=m+m&width+=1");
+        assert_eq!(plus.unit.as_deref(), Some("m m"));
+        assert_eq!(plus.width, None, "`width ` is another name");
+    }
 
     #[test]
     fn selections_accept_numbers_and_numeric_strings() {

@@ -15,8 +15,7 @@ use axum::http::HeaderName;
 use axum::response::{IntoResponse, Response};
 use futures::future::BoxFuture;
 use gridprice_storage::stores::Store;
-use shopify::app_proxy::{self, ProxyError};
-use shopify::ApiSecret;
+use shopify::app_proxy::{ProxyError, ProxyVerifier};
 use tower::{Layer, Service};
 
 use crate::catalog::{ShopLookup, ShopMiss};
@@ -62,7 +61,7 @@ impl ProxyGateLayer {
         Self {
             gate: Arc::new(Gate {
                 state: state.clone(),
-                secret: state.shopify.config().credentials.api_secret.clone(),
+                verifier: ProxyVerifier::new(&state.shopify.config().credentials.api_secret),
                 limiters: Limiters::new(&limits),
             }),
         }
@@ -88,7 +87,7 @@ pub(super) struct ProxyGateService<S> {
 
 struct Gate {
     state: AppState,
-    secret: ApiSecret,
+    verifier: ProxyVerifier,
     limiters: Limiters,
 }
 
@@ -143,7 +142,9 @@ impl Gate {
             .into());
         }
         let now = chrono::Utc::now().timestamp();
-        let verified = app_proxy::verify(&self.secret, query, now)
+        let verified = self
+            .verifier
+            .verify(query, now)
             .map_err(|e| ApiError::Unauthenticated(signature_refused(e)))?;
         match self.state.catalog.cached_shop(&verified.shop) {
             ShopLookup::Cached(store) => self

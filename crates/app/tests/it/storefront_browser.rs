@@ -187,8 +187,35 @@ stack_test!(shopper_buys_through_the_theme_block, |stack| {
     let before = counts(stack).await;
     let ((glass, glass_choices), (edge, edge_choices)) = demo_option_ids(stack).await;
 
+    // The merchant adds the calculator in the theme editor through the deep link the setup
+    // guide gives (dev placed it already: it is removed first, in the editor too).
+    let ready = &stack.stack.ready;
+    browser
+        .goto(&stack.sim(&format!(
+            "/store/{DEMO}/admin/themes/current/editor?template=product"
+        )))
+        .await;
+    let remove = browser.wait_for_css("button[aria-label^='Remove']").await;
+    remove.click().await.expect("remove the block");
+    let notice = browser.wait_for_css("p.notice").await;
+    assert!(notice.text().await.unwrap().contains("removed"));
+    browser.goto(&ready.demo_product_url).await;
+    let found = browser
+        .client()
+        .find(fantoccini::Locator::Css("gridprice-calculator"))
+        .await;
+    assert!(found.is_err(), "no calculator without the block");
+    browser.goto(&ready.theme_editor_url).await;
+    let save = browser
+        .wait_for_css("section.settings button[type=submit]")
+        .await;
+    assert_eq!(save.text().await.unwrap(), "Save");
+    save.click().await.expect("save the theme");
+    let notice = browser.wait_for_css("p.notice").await;
+    assert!(notice.text().await.unwrap().contains("Saved"));
+
     // The product page of the simulator's theme, the calculator rendered from the app block.
-    browser.goto(&stack.stack.ready.demo_product_url).await;
+    browser.goto(&ready.demo_product_url).await;
     let host = calculator(&browser).await;
     let hint = browser.in_shadow(&host, "[id$=widthh]").await;
     assert_eq!(
@@ -461,6 +488,12 @@ stack_test!(shopper_completes_with_the_keyboard_on_a_phone, |stack| {
     assert_eq!(shown["totalMinor"], 3000 + 1500);
     shown_total(&browser, &host, &usd(4500)).await;
     host.screenshot().await.expect("the element renders");
+    browser
+        .js(
+            "document.querySelector('gridprice-calculator').scrollIntoView({ block: 'start' }); return true;",
+            vec![],
+        )
+        .await;
     browser.screenshot("phone").await;
     browser.assert_accessible("product page on a phone").await;
     focus(&browser, "button", "Buy").await;

@@ -259,6 +259,7 @@ stack_test!(storefront_openapi_describes_the_real_answers, |stack| {
     for path in [
         "/api/v1/products/{productId}/price",
         "/api/v1/products/{productId}/options",
+        "/api/v1/products/{productId}",
         "/api/v1/openapi.json",
     ] {
         assert!(
@@ -303,6 +304,18 @@ stack_test!(storefront_openapi_describes_the_real_answers, |stack| {
         &options.json,
         "options",
     );
+
+    let product_doc = &doc["paths"]["/api/v1/products/{productId}"]["get"];
+    let product = get(stack, &format!("/api/v1/products/{DEMO_PRODUCT}")).await;
+    conforms(
+        doc,
+        &response_schema(product_doc, "200", "application/json"),
+        &product.json,
+        "product",
+    );
+    // QuoteFlow's `matrix` is a string in the document too.
+    let price_schema = resolve(doc, &response_schema(price_doc, "200", "application/json"));
+    assert_eq!(price_schema["properties"]["matrix"]["type"], "string");
 
     let problem_schema = response_schema(price_doc, "400", "application/problem+json");
     let invalid = get(stack, &price_path("width=abc&height=400")).await;
