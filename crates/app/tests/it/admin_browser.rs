@@ -546,3 +546,91 @@ stack_test!(
         browser.finish().await;
     }
 );
+
+/// How many matrices the index lists, or `None` while the frame is between documents.
+async fn listed_rows(browser: &Browser) -> Option<u64> {
+    browser
+        .client()
+        .execute(
+            "return document.querySelectorAll('s-table-body s-table-row').length",
+            vec![],
+        )
+        .await
+        .ok()?
+        .as_u64()
+}
+
+stack_test!(
+    a_matrix_is_duplicated_and_a_csv_file_becomes_a_matrix,
+    |stack| {
+        let Some(browser) = start(stack, "admin_matrix_duplicate_import").await else {
+            return;
+        };
+        open(&browser, stack, "/app/matrices", "s-table").await;
+        click(&browser, "[data-duplicate]").await;
+        browser
+            .wait_until("the copy in the list", || async {
+                (listed_rows(&browser).await == Some(2)).then_some(())
+            })
+            .await;
+        let names: Vec<String> = admin_api(
+            stack,
+            reqwest::Method::GET,
+            "/app/api/matrices",
+            Value::Null,
+        )
+        .await["matrices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["name"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+        browser.screenshot("matrices-duplicated").await;
+
+        // A CSV file from a spreadsheet: previewed, then imported as a matrix.
+        title_action(&browser, "Create matrix").await;
+        type_into(&browser, "#create-name", "Imported").await;
+        browser
+            .js(
+                "const select = document.getElementById('create-start'); select.value = 'csv';
+                 select.dispatchEvent(new Event('change', { bubbles: true })); return true;",
+                vec![],
+            )
+            .await;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("prices.csv");
+        std::fs::write(
+            &file,
+            "width,height,price\n300,200,10.00\n600,200,12.00\n300,400,11.00\n600,400,13.50\n",
+        )
+        .unwrap();
+        let zone = browser.wait_for_css("#create-file").await;
+        let input = browser.in_shadow(&zone, "input[type=file]").await;
+        input
+            .send_keys(file.to_str().unwrap())
+            .await
+            .expect("choose the file");
+        browser
+            .wait_until("the preview", || async {
+                let text = browser
+                    .js(
+                        "return document.getElementById('create-preview').textContent",
+                        vec![],
+                    )
+                    .await;
+                text.as_str()
+                    .filter(|t| t.contains("2 widths × 2 heights"))
+                    .map(|_| ())
+            })
+            .await;
+        click(&browser, "#create-submit").await;
+        wait_in_app(&browser, "#matrix-grid table").await;
+        assert_eq!(
+            grid_prices(&browser).await,
+            json!([["10.00", "12.00"], ["11.00", "13.50"]])
+        );
+        browser.screenshot("editor-imported").await;
+        browser.finish().await;
+    }
+);
