@@ -634,3 +634,86 @@ stack_test!(
         browser.finish().await;
     }
 );
+
+stack_test!(
+    keyboard_bulk_adjust_preview_and_export_work_in_the_admin,
+    |stack| {
+        let Some(browser) = start(stack, "admin_matrix_keyboard_export").await else {
+            return;
+        };
+        open(&browser, stack, "/app/matrices/1", "#matrix-grid table").await;
+        // Arrow down from the first price, type over the cell below, Enter moves on.
+        browser
+            .wait_for_css(FIRST_PRICE)
+            .await
+            .click()
+            .await
+            .unwrap();
+        browser.keys("\u{e015}").await; // ArrowDown
+        browser.keys("27.50\u{e007}").await; // Enter
+        assert_eq!(grid_prices(&browser).await[1][0], "27.50");
+        // Bulk: the focused cell (row 3, column 1) up by 10 %.
+        type_into(&browser, "#bulk-amount", "10%").await;
+        click(&browser, "#bulk-apply").await;
+        assert_eq!(grid_prices(&browser).await[2][0], "44.00", "40.00 + 10 %");
+        // The server prices a size on the unsaved grid and the cell hit is highlighted.
+        type_into(&browser, "#preview-width", "25").await;
+        type_into(&browser, "#preview-height", "35").await;
+        browser
+            .js(
+                "const unit = document.getElementById('preview-unit'); unit.value = 'cm';
+                 unit.dispatchEvent(new Event('change', { bubbles: true })); return true;",
+                vec![],
+            )
+            .await;
+        let shown = browser
+            .wait_until("the preview price", || async {
+                let text = browser
+                    .js(
+                        "const hit = document.querySelector('#matrix-grid td.me-hit input');
+                         return hit ? [document.getElementById('preview-result').textContent, hit.value] : null",
+                        vec![],
+                    )
+                    .await;
+                text.as_array().cloned()
+            })
+            .await;
+        assert!(shown[0].as_str().unwrap().contains("27.50"), "{shown:?}");
+        assert_eq!(shown[1], "27.50", "250 × 350 mm is the 300 × 400 cell");
+        browser.screenshot("editor-keyboard-bulk-preview").await;
+        in_admin(
+            &browser,
+            "document.getElementById('sa-savebar-save').click(); return true;",
+        )
+        .await;
+        browser
+            .wait_until("saved", || async {
+                (!save_bar_visible(&browser).await).then_some(())
+            })
+            .await;
+
+        // Export: the saved matrix as the file the browser is handed.
+        browser
+            .js(
+                "const original = URL.createObjectURL;
+                 URL.createObjectURL = (blob) => { blob.text().then(t => { window.exported = t; });
+                                                   return original(blob); };
+                 return true;",
+                vec![],
+            )
+            .await;
+        title_action(&browser, "Export CSV").await;
+        let csv = browser
+            .wait_until("the exported file", || async {
+                let text = browser.js("return window.exported || null", vec![]).await;
+                text.as_str().map(str::to_owned)
+            })
+            .await;
+        assert!(csv.starts_with("width,height,price"), "{csv}");
+        assert!(
+            csv.contains("300,400,27.50") && csv.contains("300,600,44.00"),
+            "{csv}"
+        );
+        browser.finish().await;
+    }
+);
