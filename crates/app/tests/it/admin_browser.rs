@@ -294,18 +294,37 @@ stack_test!(
             })
             .await;
 
-        // Another tab saves first; this one's save then shows the conflict and keeps its edit.
-        let current = admin_api(
-            stack,
-            reqwest::Method::GET,
-            "/app/api/matrices/1",
-            Value::Null,
+        // A second tab opens the same matrix, edits and saves first; this tab's save then
+        // shows the conflict and keeps its edit.
+        let client = browser.client();
+        let first_tab = client.window().await.expect("this tab");
+        let second_tab = client.new_window(true).await.expect("a second tab").handle;
+        client
+            .switch_to_window(second_tab.clone())
+            .await
+            .expect("to the second tab");
+        open(&browser, stack, "/app/matrices/1", "#matrix-grid table").await;
+        type_cell(&browser, FIRST_PRICE, "11.11").await;
+        browser
+            .wait_until("the second tab's save bar", || async {
+                save_bar_visible(&browser).await.then_some(())
+            })
+            .await;
+        in_admin(
+            &browser,
+            "document.getElementById('sa-savebar-save').click(); return true;",
         )
         .await;
-        let mut other = current.clone();
-        other["cells"][0][0] = json!("11.11");
-        let body = json!({ "version": other["version"], "widths": other["widths"], "heights": other["heights"], "cells": other["cells"] });
-        admin_api(stack, reqwest::Method::PUT, "/app/api/matrices/1", body).await;
+        browser
+            .wait_until("the second tab saved", || async {
+                (!save_bar_visible(&browser).await).then_some(())
+            })
+            .await;
+        client
+            .switch_to_window(first_tab)
+            .await
+            .expect("back to the first tab");
+        client.enter_frame(0).await.expect("the app's frame");
         type_cell(&browser, FIRST_PRICE, "77.77").await;
         browser
             .wait_until("the save bar", || async {
