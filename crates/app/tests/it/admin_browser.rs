@@ -336,19 +336,7 @@ stack_test!(
             "document.getElementById('sa-savebar-save').click(); return true;",
         )
         .await;
-        let banner = browser
-            .wait_until("the conflict", || async {
-                let text = browser
-                    .js(
-                        "return document.getElementById('matrix-banner').innerHTML",
-                        vec![],
-                    )
-                    .await;
-                text.as_str()
-                    .filter(|t| t.contains("changed elsewhere"))
-                    .map(str::to_owned)
-            })
-            .await;
+        let banner = wait_for_content(&browser, "matrix-banner", "changed elsewhere").await;
         assert!(banner.contains("Reload"), "{banner}");
         assert_eq!(
             grid_prices(&browser).await[0][0],
@@ -378,51 +366,17 @@ stack_test!(
             return;
         };
         open(&browser, stack, "/app/matrices", "s-table").await;
-        title_action(&browser, "Create matrix").await;
-        type_into(&browser, "#create-name", "From a file").await;
-        browser
-            .js(
-                "const select = document.getElementById('create-start'); select.value = 'csv';
-             select.dispatchEvent(new Event('change', { bubbles: true })); return true;",
-                vec![],
-            )
-            .await;
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("prices.csv");
-        std::fs::write(&file, "width,height,price\n300,200,10.00\nabc,200,11.00\n").unwrap();
-        let zone = browser.wait_for_css("#create-file").await;
-        let input = browser.in_shadow(&zone, "input[type=file]").await;
-        input
-            .send_keys(file.to_str().unwrap())
-            .await
-            .expect("choose the file");
-        let preview = browser
-            .wait_until("the preview", || async {
-                let text = browser
-                    .js(
-                        "return document.getElementById('create-preview').textContent",
-                        vec![],
-                    )
-                    .await;
-                text.as_str()
-                    .filter(|t| t.contains("Line 3"))
-                    .map(str::to_owned)
-            })
-            .await;
+        let _file = choose_csv(
+            &browser,
+            "From a file",
+            "width,height,price\n300,200,10.00\nabc,200,11.00\n",
+        )
+        .await;
+        let preview = wait_for_content(&browser, "create-preview", "Line 3").await;
         assert!(preview.contains("abc"), "{preview}");
         browser.screenshot("csv-preview").await;
         click(&browser, "#create-submit").await;
-        browser
-            .wait_until("the refusal", || async {
-                let text = browser
-                    .js(
-                        "return document.getElementById('create-preview').textContent",
-                        vec![],
-                    )
-                    .await;
-                text.as_str().filter(|t| t.contains("line 3")).map(|_| ())
-            })
-            .await;
+        wait_for_content(&browser, "create-preview", "line 3").await;
         let listed = admin_api(
             stack,
             reqwest::Method::GET,
@@ -444,19 +398,9 @@ stack_test!(
             )
             .await;
         click(&browser, "[data-delete]").await;
-        let message = browser
-            .wait_until("the confirmation", || async {
-                let text = browser
-                    .js(
-                        "return document.getElementById('delete-message').textContent",
-                        vec![],
-                    )
-                    .await;
-                text.as_str().filter(|t| !t.is_empty()).map(str::to_owned)
-            })
-            .await;
+        let message = wait_for_content(&browser, "delete-message", "Demo glass").await;
         assert!(
-            message.contains("Demo glass") && message.contains("Demo"),
+            message.contains("Demo glass") && message.contains("Glass panel"),
             "{message}"
         );
         browser.screenshot("delete-confirmation").await;
@@ -566,6 +510,45 @@ stack_test!(
     }
 );
 
+/// The HTML inside the element `id` once it contains `part`.
+async fn wait_for_content(browser: &Browser, id: &str, part: &str) -> String {
+    browser
+        .wait_until(&format!("#{id} to show {part:?}"), || async {
+            let html = browser
+                .js(
+                    "const el = document.getElementById(arguments[0]); return el ? el.innerHTML : null",
+                    vec![json!(id)],
+                )
+                .await;
+            html.as_str().filter(|t| t.contains(part)).map(str::to_owned)
+        })
+        .await
+}
+
+/// Opens "Create matrix", names it and chooses a CSV file with `csv` in it; the file lives as
+/// long as the returned folder.
+async fn choose_csv(browser: &Browser, name: &str, csv: &str) -> tempfile::TempDir {
+    title_action(browser, "Create matrix").await;
+    type_into(browser, "#create-name", name).await;
+    browser
+        .js(
+            "const select = document.getElementById('create-start'); select.value = 'csv';
+             select.dispatchEvent(new Event('change', { bubbles: true })); return true;",
+            vec![],
+        )
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("prices.csv");
+    std::fs::write(&file, csv).unwrap();
+    let zone = browser.wait_for_css("#create-file").await;
+    let input = browser.in_shadow(&zone, "input[type=file]").await;
+    input
+        .send_keys(file.to_str().unwrap())
+        .await
+        .expect("choose the file");
+    dir
+}
+
 /// How many matrices the index lists, or `None` while the frame is between documents.
 async fn listed_rows(browser: &Browser) -> Option<u64> {
     browser
@@ -608,41 +591,13 @@ stack_test!(
         browser.screenshot("matrices-duplicated").await;
 
         // A CSV file from a spreadsheet: previewed, then imported as a matrix.
-        title_action(&browser, "Create matrix").await;
-        type_into(&browser, "#create-name", "Imported").await;
-        browser
-            .js(
-                "const select = document.getElementById('create-start'); select.value = 'csv';
-                 select.dispatchEvent(new Event('change', { bubbles: true })); return true;",
-                vec![],
-            )
-            .await;
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("prices.csv");
-        std::fs::write(
-            &file,
+        let _file = choose_csv(
+            &browser,
+            "Imported",
             "width,height,price\n300,200,10.00\n600,200,12.00\n300,400,11.00\n600,400,13.50\n",
         )
-        .unwrap();
-        let zone = browser.wait_for_css("#create-file").await;
-        let input = browser.in_shadow(&zone, "input[type=file]").await;
-        input
-            .send_keys(file.to_str().unwrap())
-            .await
-            .expect("choose the file");
-        browser
-            .wait_until("the preview", || async {
-                let text = browser
-                    .js(
-                        "return document.getElementById('create-preview').textContent",
-                        vec![],
-                    )
-                    .await;
-                text.as_str()
-                    .filter(|t| t.contains("2 widths × 2 heights"))
-                    .map(|_| ())
-            })
-            .await;
+        .await;
+        wait_for_content(&browser, "create-preview", "2 widths × 2 heights").await;
         click(&browser, "#create-submit").await;
         wait_in_app(&browser, "#matrix-grid table").await;
         assert_eq!(
