@@ -62,6 +62,7 @@ const LAYERS: &[(&str, Layer)] = &[
     ("audit::routes", Edge),
     ("webhooks::routes", Edge),
     ("draft_orders::api", Edge),
+    ("draft_orders::pages", Edge),
     ("draft_orders::request", Edge),
     ("storefront", Edge),
     ("proxy", Edge),

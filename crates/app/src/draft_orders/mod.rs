@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod duplicates;
+pub mod pages;
 pub mod reconcile;
 pub mod request;
 pub mod service;

@@ -64,6 +64,13 @@ impl Chrome {
         format!("{path}{separator}{}", self.embed_query)
     }
 
+    /// The embedding's parameters, for a form that reloads the page (a GET filter).
+    pub fn embed_pairs(&self) -> Vec<(String, String)> {
+        url::form_urlencoded::parse(self.embed_query.as_bytes())
+            .into_owned()
+            .collect()
+    }
+
     pub fn lang(&self) -> &'static str {
         self.t.locale().tag()
     }

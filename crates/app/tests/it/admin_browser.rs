@@ -691,3 +691,29 @@ stack_test!(
         browser.finish().await;
     }
 );
+
+stack_test!(the_draft_orders_page_lists_an_order_accessibly, |stack| {
+    let Some(browser) = start(stack, "admin_draft_orders").await else {
+        return;
+    };
+    let placed = stack
+        .http
+        .post(stack.app("/api/v1/draft-orders"))
+        .header("x-api-key", stack.storefront_key())
+        .json(&json!({ "productId": "8000000000001", "width": 450, "height": 250 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(placed.status(), reqwest::StatusCode::CREATED);
+    open(&browser, stack, "/app/draft-orders", "s-table").await;
+    let status = browser
+        .js(
+            "return document.querySelector('s-table-row').dataset.status",
+            vec![],
+        )
+        .await;
+    assert_eq!(status, "created");
+    browser.screenshot("draft-orders").await;
+    browser.assert_accessible("draft orders").await;
+    browser.finish().await;
+});

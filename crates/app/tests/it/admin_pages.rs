@@ -53,7 +53,12 @@ stack_test!(
     every_page_loads_framed_by_the_shop_only_and_escapes_names,
     |stack| {
         let id = create_matrix(stack, "<script>alert(1)</script> Glass").await;
-        for path in ["/", "/app/matrices", &format!("/app/matrices/{id}")] {
+        for path in [
+            "/",
+            "/app/matrices",
+            &format!("/app/matrices/{id}"),
+            "/app/draft-orders",
+        ] {
             let (status, policy, html) = load(stack, path, "en").await;
             assert_eq!(status, StatusCode::OK, "{path}: {html}");
             assert!(
@@ -273,3 +278,41 @@ fn assert_manifest_names(html: &str, page: &str) {
         }
     }
 }
+
+stack_test!(
+    draft_orders_are_listed_newest_first_and_filtered_by_status,
+    |stack| {
+        let (_, _, empty) = load(stack, "/app/draft-orders", "en").await;
+        assert!(empty.contains("No draft orders yet"), "{empty}");
+        let placed = stack
+        .http
+        .post(stack.app("/api/v1/draft-orders"))
+        .header("x-api-key", stack.storefront_key())
+        .json(&json!({ "productId": "8000000000001", "width": 450, "height": 250, "quantity": 2 }))
+        .send()
+        .await
+        .unwrap();
+        assert_eq!(placed.status(), StatusCode::CREATED);
+        let order: Value = placed.json().await.unwrap();
+        let numeric = order["draftOrderId"]
+            .as_str()
+            .and_then(|gid| gid.rsplit('/').next())
+            .expect("a draft order id")
+            .to_owned();
+
+        let (status, _, html) = load(stack, "/app/draft-orders", "en").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            html.contains("Glass panel") && html.contains("450 × 250 mm"),
+            "{html}"
+        );
+        assert!(html.contains("data-status=\"created\""), "{html}");
+        assert!(html.contains(&format!("https://{DEMO}/admin/draft_orders/{numeric}")));
+        let (_, _, failed_only) = load(stack, "/app/draft-orders?status=failed", "en").await;
+        assert!(!failed_only.contains("data-status="), "{failed_only}");
+        let (_, _, german) = load(stack, "/app/draft-orders", "de").await;
+        assert!(german.contains("Entwurfsbestellungen") && german.contains("Erstellt"));
+        let (bad, _, _) = load(stack, "/app/draft-orders?status=lost", "en").await;
+        assert_eq!(bad, StatusCode::BAD_REQUEST);
+    }
+);
