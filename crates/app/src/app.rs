@@ -25,7 +25,7 @@ use crate::jobs::{JobSignal, Worker};
 use crate::metrics::Metrics;
 use crate::stores::ShopifyAccess;
 use crate::{
-    api_keys, audit, auth, dashboard, draft_orders, matrices, options, products, proxy, storefront,
+    api_keys, audit, auth, draft_orders, home, matrices, options, products, proxy, storefront,
     stores, webhooks,
 };
 
@@ -177,7 +177,7 @@ pub fn router(state: AppState) -> Router {
         .merge(options::routes::routes())
         .merge(audit::routes::routes())
         .merge(draft_orders::api::routes())
-        .merge(dashboard::routes())
+        .merge(home::routes::routes())
         .merge(webhooks::routes::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(http::deadline());

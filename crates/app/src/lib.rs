@@ -8,7 +8,7 @@
 //!   [`draft_orders`], [`jobs`], [`webhooks`], [`auth`] — their `service` modules;
 //! - the HTTP edge: [`http`] (state, request reading, problem+json, middleware), then each
 //!   feature's `routes`/`api`, [`storefront`] (the v1 API and the calculator's script),
-//!   [`proxy`] (the same answers through Shopify's app proxy), [`dashboard`], [`audit`];
+//!   [`proxy`] (the same answers through Shopify's app proxy), [`home`], [`audit`];
 //! - [`app`]: `App::build`, the one way every entry point starts the app;
 //! - [`cli`] and [`dev`] (the local Shopify and the demo store; the only users of the
 //!   simulator).
@@ -21,11 +21,11 @@ pub mod catalog;
 pub mod cli;
 pub mod config;
 pub mod crypto;
-pub mod dashboard;
 #[cfg(feature = "dev")]
 pub mod dev;
 pub mod draft_orders;
 pub mod error;
+pub mod home;
 pub mod http;
 pub mod jobs;
 pub mod matrices;

@@ -37,6 +37,8 @@ pub enum Action {
     StoreUninstall,
     /// The shop's currency as Shopify reports it (`shop/update`, or a sync by the merchant).
     StoreCurrencyUpdate,
+    /// The merchant marked the calculator as added to their theme.
+    StoreCalculatorPlaced,
 }
 
 impl Action {
@@ -61,6 +63,7 @@ impl Action {
             Self::DraftOrderTest => "draft_order.test",
             Self::StoreUninstall => "store.uninstall",
             Self::StoreCurrencyUpdate => "store.currency_update",
+            Self::StoreCalculatorPlaced => "store.calculator_placed",
         }
     }
 
@@ -84,7 +87,9 @@ impl Action {
                 "storefront_key"
             }
             Self::DraftOrderTest => "draft_order",
-            Self::StoreUninstall | Self::StoreCurrencyUpdate => "store",
+            Self::StoreUninstall | Self::StoreCurrencyUpdate | Self::StoreCalculatorPlaced => {
+                "store"
+            }
         }
     }
 }

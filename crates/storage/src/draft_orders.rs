@@ -406,6 +406,26 @@ pub async fn list(
     filter: &RecordFilter,
     limit: u64,
 ) -> StorageResult<Vec<DraftOrderRecord>> {
+    records::Entity::find()
+        .filter(matching(store, filter))
+        .order_by_desc(records::Column::Id)
+        .limit(limit)
+        .all(db.connection())
+        .await?
+        .into_iter()
+        .map(record_from_row)
+        .collect()
+}
+
+/// How many of the store's records match `filter`.
+pub async fn count(db: &Database, store: StoreId, filter: &RecordFilter) -> StorageResult<u64> {
+    Ok(records::Entity::find()
+        .filter(matching(store, filter))
+        .count(db.connection())
+        .await?)
+}
+
+fn matching(store: StoreId, filter: &RecordFilter) -> Condition {
     let mut condition = Condition::all().add(records::Column::StoreId.eq(store.get()));
     if let Some(status) = filter.status {
         condition = condition.add(records::Column::Status.eq(status.as_str()));
@@ -422,15 +442,7 @@ pub async fn list(
     if let Some(before) = filter.before {
         condition = condition.add(records::Column::Id.lt(before.get()));
     }
-    records::Entity::find()
-        .filter(condition)
-        .order_by_desc(records::Column::Id)
-        .limit(limit)
-        .all(db.connection())
-        .await?
-        .into_iter()
-        .map(record_from_row)
-        .collect()
+    condition
 }
 
 /// `pending` records of every store last touched before `cutoff`: the reconciliation job's

@@ -60,6 +60,9 @@ pub struct Store {
     /// locked price is the price).
     pub accept_automatic_discounts: bool,
     pub total_draft_orders_created: i64,
+    /// When the merchant marked the calculator as added to their theme (the setup guide's
+    /// last step; Shopify does not tell apps).
+    pub calculator_placed_at: Option<DateTime<Utc>>,
     pub installed_at: Option<DateTime<Utc>>,
     pub uninstalled_at: Option<DateTime<Utc>>,
     pub reauth_required_at: Option<DateTime<Utc>>,
@@ -310,6 +313,18 @@ pub async fn update_currency(work: &UnitOfWork<'_>, currency: Currency) -> Stora
     Ok(())
 }
 
+/// The merchant says the calculator is in their theme; the first time counts.
+pub async fn mark_calculator_placed(work: &UnitOfWork<'_>) -> StorageResult<()> {
+    stores::Entity::update_many()
+        .col_expr(stores::Column::CalculatorPlacedAt, Expr::value(Utc::now()))
+        .col_expr(stores::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(stores::Column::Id.eq(work.store().get()))
+        .filter(stores::Column::CalculatorPlacedAt.is_null())
+        .exec(work.txn())
+        .await?;
+    Ok(())
+}
+
 /// Saves the merchant's settings.
 pub async fn update_settings(work: &UnitOfWork<'_>, settings: &Settings) -> StorageResult<()> {
     let origins =
@@ -380,6 +395,7 @@ fn store_from_row(row: stores::Model) -> StorageResult<Store> {
             .map_err(StorageError::corrupt)?,
         accept_automatic_discounts: row.accept_automatic_discounts,
         total_draft_orders_created: row.total_draft_orders_created,
+        calculator_placed_at: row.calculator_placed_at,
         installed_at: row.installed_at,
         uninstalled_at: row.uninstalled_at,
         reauth_required_at: row.reauth_required_at,

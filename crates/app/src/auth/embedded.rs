@@ -1,9 +1,8 @@
 //! The embedded app's entry: Shopify's admin loads the app URL (`/?shop=…&host=…&id_token=…`).
 //! The session token proves who is asking; a store without a usable offline token gets one by
-//! token exchange, and the merchant sees Home. A load whose `id_token` does not verify (expired,
+//! token exchange, and the merchant sees Home (`home::pages`). A load whose `id_token` does not verify (expired,
 //! most often: the admin keeps a loaded URL) goes through `/bounce` (`pages::bounce_location`).
 
-use askama::Template;
 use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -11,13 +10,14 @@ use axum::Router;
 use chrono::Utc;
 use shopify::{session_token, token};
 
-use gridprice_storage::stores::{self, Store};
+use gridprice_storage::stores;
 
 use super::install::parse_shop;
 use super::service::complete_install;
+use crate::home::pages::home;
 use crate::http::error::ApiError;
 use crate::http::AppState;
-use crate::pages::{bounce_location, query_pairs, render, Chrome};
+use crate::pages::{bounce_location, query_pairs, Chrome};
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/", get(entry))
@@ -35,6 +35,10 @@ async fn entry(
             .map(|(_, value)| value.as_str())
     };
     let Some(id_token) = parameter("id_token") else {
+        if parameter("embedded") == Some("1") {
+            // Inside the admin but without a token (the app reloading Home): App Bridge gets one.
+            return Ok(Redirect::to(&bounce_location(&state, "/", &pairs)).into_response());
+        }
         // Opened outside the Shopify admin: install (or reinstall) through OAuth.
         let shop = parse_shop(parameter("shop"))?;
         return Ok(Redirect::to(&format!("/auth?shop={shop}")).into_response());
@@ -59,36 +63,5 @@ async fn entry(
                 .store
         }
     };
-    let home = HomePage::new(Chrome::new(&state, &pairs), &store);
-    Ok(render(&state, Some(&claims.shop), &home))
-}
-
-#[derive(Template)]
-#[template(path = "auth/templates/home.html")]
-struct HomePage {
-    chrome: Chrome,
-    installed: String,
-    orders: String,
-    matrices_href: String,
-}
-
-impl HomePage {
-    fn new(chrome: Chrome, store: &Store) -> Self {
-        let t = chrome.t;
-        Self {
-            installed: t.format(
-                "home.installed",
-                &[
-                    ("shop", store.shop.as_str()),
-                    ("currency", store.currency.code()),
-                ],
-            ),
-            orders: t.format(
-                "home.orders",
-                &[("count", &store.total_draft_orders_created.to_string())],
-            ),
-            matrices_href: chrome.link("/app/matrices"),
-            chrome,
-        }
-    }
+    home(&state, Chrome::new(&state, &pairs), &store).await
 }

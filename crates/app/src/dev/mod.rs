@@ -62,9 +62,6 @@ pub struct DevOptions {
     pub server: ServerLimits,
 }
 
-/// The theme app extension's block that dev places on the demo product's page.
-const CALCULATOR_BLOCK: &str = "calculator";
-
 /// The `ready` line's facts (DESIGN §8): everything needed to call the app and to use it as a
 /// merchant and a shopper would.
 #[derive(Debug, Clone, Serialize)]
@@ -173,8 +170,8 @@ impl DevStack {
                     "{shopify_url}/store/{DEMO_SHOP}/products/{DEMO_PRODUCT_HANDLE}"
                 ),
                 theme_editor_url: format!(
-                    "{shopify_url}/store/{DEMO_SHOP}/admin/themes/current/editor?template=product\
-                     &addAppBlockId={DEV_API_KEY}/{CALCULATOR_BLOCK}&target=mainSection"
+                    "{shopify_url}/store/{DEMO_SHOP}/admin{}",
+                    crate::storefront::add_calculator_path(DEV_API_KEY)
                 ),
                 shopify_url,
                 shop: DEMO_SHOP.to_owned(),
@@ -216,7 +213,7 @@ impl DevStack {
                 "{}/_sim/shops/{DEMO_SHOP}/theme/app-blocks",
                 self.ready.shopify_url
             ))
-            .json(&serde_json::json!({ "handle": CALCULATOR_BLOCK, "target": "mainSection" }))
+            .json(&serde_json::json!({ "handle": crate::storefront::CALCULATOR_BLOCK, "target": "mainSection" }))
             .send()
             .await
             .map_err(|e| DevError::Install(format!("placing the calculator block: {e}")))?;

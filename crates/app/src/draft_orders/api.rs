@@ -149,7 +149,7 @@ pub struct RecordView {
 }
 
 impl RecordView {
-    fn new(record: DraftOrderRecord) -> Self {
+    pub fn new(record: DraftOrderRecord) -> Self {
         Self {
             id: record.id,
             status: record.status.as_str(),
@@ -187,16 +187,6 @@ struct RecordPage {
     records: Vec<RecordView>,
     /// Pass as `before` for the next page; null on the last one.
     next_before: Option<i64>,
-}
-
-/// The newest `limit` records, for the dashboard.
-pub async fn latest(
-    db: &Database,
-    store: StoreId,
-    limit: u64,
-) -> Result<Vec<RecordView>, ApiError> {
-    let records = storage::list(db, store, &RecordFilter::default(), limit).await?;
-    Ok(records.into_iter().map(RecordView::new).collect())
 }
 
 async fn list(

@@ -31,23 +31,23 @@ struct ListParams {
     before: Option<i64>,
 }
 
-/// One line of the list, as the merchant reads it.
-struct RecordRow {
-    status: &'static str,
-    status_label: &'static str,
-    tone: &'static str,
-    product: String,
-    size: String,
-    options: String,
-    unit_price: String,
-    quantity: u32,
-    total: String,
-    created: String,
-    matrix: String,
-    error: Option<String>,
+/// One line of the list, as the merchant reads it (`templates/table.html`).
+pub struct RecordRow {
+    pub status: &'static str,
+    pub status_label: &'static str,
+    pub tone: &'static str,
+    pub product: String,
+    pub size: String,
+    pub options: String,
+    pub unit_price: String,
+    pub quantity: u32,
+    pub total: String,
+    pub created: String,
+    pub matrix: String,
+    pub error: Option<String>,
     /// The order in the Shopify admin, once created.
-    admin_href: Option<String>,
-    name: Option<String>,
+    pub admin_href: Option<String>,
+    pub name: Option<String>,
 }
 
 #[derive(Template)]
@@ -118,7 +118,8 @@ async fn index(
     Ok(render(&state, Some(&store.shop), &view))
 }
 
-fn row(t: Text, shop: &ShopDomain, record: DraftOrderRecord) -> RecordRow {
+/// `record` as a line of the table, in the merchant's language.
+pub fn row(t: Text, shop: &ShopDomain, record: DraftOrderRecord) -> RecordRow {
     let (status_label, tone) = match record.status {
         RecordStatus::Pending => (t.get("orders.status.pending"), "caution"),
         RecordStatus::Created => (t.get("orders.status.created"), "success"),

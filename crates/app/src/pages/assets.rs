@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 
 /// Every file, by the name pages ask for; beside the feature whose page uses it.
 const FILES: &[(&str, &[u8])] = &[
+    ("home.js", include_bytes!("../home/assets/home.js")),
     (
         "matrices.js",
         include_bytes!("../matrices/assets/matrices.js"),

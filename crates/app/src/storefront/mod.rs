@@ -20,6 +20,19 @@ use axum::Router;
 pub use self::key::{StorefrontKey, API_KEY_HEADER};
 use crate::http::AppState;
 
+/// The theme app extension's calculator block (`extensions/…/blocks/calculator.liquid`).
+pub const CALCULATOR_BLOCK: &str = "calculator";
+
+/// The theme editor's page (below the admin's root) that adds the calculator to the live
+/// theme's product template, in the deep-link form Shopify documents: `addAppBlockId` is the
+/// app's API key (client id), a slash, and the block's handle.
+pub fn add_calculator_path(api_key: &str) -> String {
+    format!(
+        "/themes/current/editor?template=product&addAppBlockId={api_key}/{CALCULATOR_BLOCK}\
+         &target=mainSection"
+    )
+}
+
 /// The storefront's read routes behind the `/api/v1` gate. Answered from memory, they have no
 /// whole-request deadline and read no body (see `app::router`).
 pub fn reads(state: &AppState) -> Router<AppState> {

@@ -1,4 +1,5 @@
-//! Merchant-visible changes to a store: its settings, and its currency as Shopify reports it.
+//! Merchant-visible changes to a store: its settings, its currency as Shopify reports it, and
+//! the setup guide's manual step.
 //! Each is a unit of work with its audit entry.
 
 use gridprice_storage::audit::{Action, AuditEntry};
@@ -50,6 +51,22 @@ pub async fn update_settings(
         .before(&SettingsView::from(&before))
         .after(&SettingsView::from(after));
     work.commit(entry).await?;
+    Ok(())
+}
+
+/// The merchant says the calculator is in their theme: the setup guide's last step is done.
+/// Marking it again changes nothing.
+pub async fn mark_calculator_placed(db: &Database, editor: &Editor) -> Result<(), ServiceError> {
+    if editor.store.calculator_placed_at.is_some() {
+        return Ok(());
+    }
+    let work = UnitOfWork::begin(db, editor).await?;
+    storage::mark_calculator_placed(&work).await?;
+    work.commit(AuditEntry::new(
+        Action::StoreCalculatorPlaced,
+        editor.store.id.get(),
+    ))
+    .await?;
     Ok(())
 }
 

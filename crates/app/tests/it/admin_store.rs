@@ -243,7 +243,7 @@ stack_test!(admin_dashboard_and_draft_order_records, |stack| {
     assert_eq!(empty.body["latestDraftOrders"], json!([]));
     assert_eq!(
         empty.body["onboarding"],
-        json!({"hasMatrix": true, "hasAssignment": true, "hasStorefrontKey": true, "firstKeyToReveal": false})
+        json!({"hasMatrix": true, "hasAssignment": true, "calculatorPlaced": false, "hasStorefrontKey": true, "firstKeyToReveal": false})
     );
 
     // Seven records: three created, one failed, three pending (one for another product).
@@ -280,6 +280,7 @@ stack_test!(admin_dashboard_and_draft_order_records, |stack| {
 
     let dashboard = admin.get("/app/api/dashboard").await;
     assert_eq!(dashboard.body["totalDraftOrdersCreated"], 3);
+    assert_eq!(dashboard.body["draftOrdersCreatedThisMonth"], 3);
     let latest: Vec<i64> = dashboard.body["latestDraftOrders"]
         .as_array()
         .unwrap()

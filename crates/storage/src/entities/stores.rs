@@ -29,6 +29,8 @@ pub struct Model {
     pub default_allowed_origins: String,
     /// Whether Shopify's automatic discounts may apply to Gridprice's draft orders.
     pub accept_automatic_discounts: bool,
+    /// When the merchant marked the calculator as added to their theme.
+    pub calculator_placed_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }
