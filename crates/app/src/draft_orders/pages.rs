@@ -1,6 +1,7 @@
 //! The draft orders page of the embedded admin (`/app/draft-orders`, DESIGN §12): every record,
 //! newest first, filtered by status, a page at a time; each created order links to itself in
-//! the Shopify admin.
+//! the Shopify admin. A test draft order is placed from here for any priced product, with its
+//! options, through `POST /app/api/matrices/{id}/test-draft-order`.
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -12,13 +13,19 @@ use serde::Deserialize;
 use gridprice_storage::draft_orders::{
     self as storage, DraftOrderRecord, RecordFilter, RecordStatus,
 };
-use gridprice_storage::DraftOrderRecordId;
+use gridprice_storage::options::{OptionGroup, Requirement};
+use gridprice_storage::stores::Store;
+use gridprice_storage::{products, DraftOrderRecordId};
 use shopify::ShopDomain;
 
+use crate::error::CatalogError;
 use crate::http::error::ApiError;
-use crate::http::extract::{next_before, page, PageQuery};
+use crate::http::extract::{next_before, page, product_id, PageQuery};
 use crate::http::AppState;
-use crate::pages::{render, Chrome, PageSession, Text};
+use crate::pages::{asset_url, render, Chrome, PageSession, Text};
+
+/// Products the test order form offers at most (the first assigned).
+const MAX_TEST_PRODUCTS: usize = 100;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/app/draft-orders", get(index))
@@ -58,6 +65,51 @@ struct IndexPage {
     /// `(value, label, selected)` for the status filter.
     statuses: Vec<(&'static str, &'static str, bool)>,
     older_href: Option<String>,
+    test_products: Vec<TestProduct>,
+    script: String,
+    text_json: String,
+}
+
+/// A product the test order form offers: the matrix that prices it, its unit and its options.
+struct TestProduct {
+    id: String,
+    title: String,
+    matrix_id: i64,
+    matrix_name: String,
+    unit: &'static str,
+    groups: Vec<OptionGroup>,
+}
+
+impl TestProduct {
+    fn required(group: &OptionGroup) -> bool {
+        group.requirement == Requirement::Required
+    }
+}
+
+/// The store's priced products (up to [`MAX_TEST_PRODUCTS`]), as the catalogue prices them.
+async fn test_products(state: &AppState, store: &Store) -> Result<Vec<TestProduct>, ApiError> {
+    let mut found = Vec::new();
+    for assignment in products::list(&state.db, store.id).await? {
+        if found.len() == MAX_TEST_PRODUCTS {
+            break;
+        }
+        let gid = product_id(&assignment.product_gid)?;
+        let compiled = match state.catalog.product(store.id, gid).await {
+            Ok(compiled) => compiled,
+            // Unassigned since the list was read.
+            Err(CatalogError::NoMatrix) => continue,
+            Err(error) => return Err(error.into()),
+        };
+        found.push(TestProduct {
+            id: gid.numeric_id().to_string(),
+            title: compiled.product_title.clone(),
+            matrix_id: compiled.matrix.id.get(),
+            matrix_name: compiled.matrix.name.clone(),
+            unit: compiled.unit().as_str(),
+            groups: compiled.groups.clone(),
+        });
+    }
+    Ok(found)
 }
 
 /// `GET /app/draft-orders?status=&before=`
@@ -113,6 +165,9 @@ async fn index(
         })
         .collect(),
         older_href,
+        test_products: test_products(&state, store).await?,
+        script: asset_url("draft-orders.js"),
+        text_json: t.section_json("orders.script."),
         chrome,
     };
     Ok(render(&state, Some(&store.shop), &view))

@@ -13,6 +13,10 @@ use sha2::{Digest, Sha256};
 const FILES: &[(&str, &[u8])] = &[
     ("home.js", include_bytes!("../home/assets/home.js")),
     (
+        "draft-orders.js",
+        include_bytes!("../draft_orders/assets/draft-orders.js"),
+    ),
+    (
         "matrices.js",
         include_bytes!("../matrices/assets/matrices.js"),
     ),

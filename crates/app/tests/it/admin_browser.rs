@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use crate::browser::{Browser, Viewport};
 use crate::support::TestStack;
 
-const DEMO_PRODUCT: &str = "gid://shopify/Product/8000000000001";
+pub(crate) const DEMO_PRODUCT: &str = "gid://shopify/Product/8000000000001";
 
 fn backend(stack: &TestStack) -> &'static str {
     if stack.postgres_url().is_some() {
@@ -17,13 +17,13 @@ fn backend(stack: &TestStack) -> &'static str {
     }
 }
 
-async fn start(stack: &TestStack, test: &str) -> Option<Browser> {
+pub(crate) async fn start(stack: &TestStack, test: &str) -> Option<Browser> {
     Browser::start(&format!("{test}-{}", backend(stack)), Viewport::DESKTOP).await
 }
 
 /// The admin page `path` of the app (e.g. `/app/matrices`), with the app's frame entered once
 /// `ready_css` shows in it.
-async fn open(browser: &Browser, stack: &TestStack, path: &str, ready_css: &str) {
+pub(crate) async fn open(browser: &Browser, stack: &TestStack, path: &str, ready_css: &str) {
     browser
         .goto(&format!("{}{path}", stack.stack.ready.admin_url))
         .await;
@@ -45,7 +45,7 @@ async fn open(browser: &Browser, stack: &TestStack, path: &str, ready_css: &str)
 
 /// Waits for `css` in the app's frame across a navigation of the frame (through the bounce, its
 /// document is replaced twice): the frame is entered afresh on each try.
-async fn wait_in_app(browser: &Browser, css: &str) {
+pub(crate) async fn wait_in_app(browser: &Browser, css: &str) {
     browser
         .wait_until(&format!("{css} in the app's frame"), || async {
             let client = browser.client();
@@ -61,7 +61,7 @@ async fn wait_in_app(browser: &Browser, css: &str) {
 }
 
 /// Runs `script` in the admin around the app's frame, then comes back into the frame.
-async fn in_admin(browser: &Browser, script: &str) -> Value {
+pub(crate) async fn in_admin(browser: &Browser, script: &str) -> Value {
     browser
         .client()
         .enter_parent_frame()
@@ -77,7 +77,7 @@ async fn in_admin(browser: &Browser, script: &str) -> Value {
 }
 
 /// Types `text` into the Polaris field `css` (its input lives in the shadow root).
-async fn type_into(browser: &Browser, css: &str, text: &str) {
+pub(crate) async fn type_into(browser: &Browser, css: &str, text: &str) {
     let host = browser.wait_for_css(css).await;
     let input = browser.in_shadow(&host, "input").await;
     input.clear().await.expect("clear");
@@ -85,7 +85,7 @@ async fn type_into(browser: &Browser, css: &str, text: &str) {
 }
 
 /// Clicks the page's action that App Bridge put in the admin's title bar.
-async fn title_action(browser: &Browser, label: &str) {
+pub(crate) async fn title_action(browser: &Browser, label: &str) {
     let clicked = in_admin(
         browser,
         &format!(
@@ -99,7 +99,7 @@ async fn title_action(browser: &Browser, label: &str) {
     assert_eq!(clicked, json!(true), "{label} in the title bar");
 }
 
-async fn click(browser: &Browser, css: &str) {
+pub(crate) async fn click(browser: &Browser, css: &str) {
     browser
         .wait_for_css(css)
         .await
@@ -511,7 +511,7 @@ stack_test!(
 );
 
 /// The HTML inside the element `id` once it contains `part`.
-async fn wait_for_content(browser: &Browser, id: &str, part: &str) -> String {
+pub(crate) async fn wait_for_content(browser: &Browser, id: &str, part: &str) -> String {
     browser
         .wait_until(&format!("#{id} to show {part:?}"), || async {
             let html = browser

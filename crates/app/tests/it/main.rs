@@ -7,6 +7,7 @@ mod support;
 mod admin_browser;
 mod admin_catalog;
 mod admin_home;
+mod admin_home_browser;
 mod admin_matrices;
 mod admin_pages;
 mod admin_products;

@@ -1,0 +1,110 @@
+// The draft orders page (`/app/draft-orders`): a test draft order for a priced product, with
+// its options, through `/app/api/matrices/{id}/test-draft-order`; the server prices it and
+// answers each bad field by name. App Bridge adds the session token to every fetch.
+// Plain ES module, no dependencies; strings come from the page (#orders-text).
+
+const text = JSON.parse(document.getElementById('orders-text').textContent);
+const $ = (id) => document.getElementById(id);
+
+const modal = $('test-modal');
+const productSelect = $('test-product');
+
+/** The chosen product's part of the form: its size fields and option selects. */
+function chosenPart() {
+  return document.querySelector(`.test-product[data-product="${productSelect.value}"]`);
+}
+
+function showChosen() {
+  for (const part of document.querySelectorAll('.test-product')) {
+    part.hidden = part.dataset.product !== productSelect.value;
+  }
+}
+
+function banner(message) {
+  const holder = $('test-banner');
+  holder.replaceChildren();
+  if (!message) return;
+  const el = document.createElement('s-banner');
+  el.setAttribute('tone', 'critical');
+  el.textContent = message;
+  holder.append(el);
+}
+
+function clearErrors(part) {
+  for (const field of part.querySelectorAll('s-text-field')) field.removeAttribute('error');
+  $('test-quantity').removeAttribute('error');
+  banner('');
+}
+
+/** Each field's problem at the field; what belongs to no field in the banner. */
+async function showProblem(response, part) {
+  let problem = {};
+  try {
+    problem = await response.json();
+  } catch (_) {
+    banner(text['failed']);
+    return;
+  }
+  const fields = { width: part.querySelector('.test-width'), height: part.querySelector('.test-height'), quantity: $('test-quantity') };
+  const unplaced = [];
+  for (const [name, messages] of Object.entries(problem.errors ?? {})) {
+    const field = fields[name];
+    if (field) field.setAttribute('error', messages.join(' '));
+    else unplaced.push(messages.join(' '));
+  }
+  if (!problem.errors || unplaced.length) banner([problem.detail, ...unplaced].filter(Boolean).join(' '));
+}
+
+/** The order as the form holds it; sizes stay the text typed (never a float). */
+function order(part) {
+  const options = [...part.querySelectorAll('.test-option')]
+    .filter((select) => select.value)
+    .map((select) => ({ optionGroupId: Number(select.dataset.group), choiceId: Number(select.value) }));
+  return {
+    productId: productSelect.value,
+    width: part.querySelector('.test-width').value.trim(),
+    height: part.querySelector('.test-height').value.trim(),
+    quantity: String($('test-quantity').value || '1'),
+    options,
+  };
+}
+
+async function submit() {
+  const part = chosenPart();
+  clearErrors(part);
+  const matrix = productSelect.querySelector(`s-option[value="${productSelect.value}"]`)?.dataset.matrix;
+  const button = $('test-submit');
+  button.setAttribute('loading', '');
+  try {
+    const response = await fetch(`/app/api/matrices/${matrix}/test-draft-order`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(order(part)),
+    });
+    if (!response.ok) {
+      await showProblem(response, part);
+      return;
+    }
+    const created = await response.json();
+    window.shopify?.toast.show(text['created'].replaceAll('{name}', created.name ?? ''));
+    modal.hideOverlay();
+    const kept = new URLSearchParams();
+    for (const [k, v] of new URLSearchParams(location.search)) {
+      if (['shop', 'host', 'embedded', 'locale'].includes(k)) kept.append(k, v);
+    }
+    location.assign(`/app/draft-orders?${kept}`);
+  } catch (_) {
+    banner(text['failed']);
+  } finally {
+    button.removeAttribute('loading');
+  }
+}
+
+productSelect.addEventListener('change', showChosen);
+$('test-open').addEventListener('click', () => modal.showOverlay());
+$('test-cancel').addEventListener('click', () => modal.hideOverlay());
+$('test-submit').addEventListener('click', submit);
+$('test-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  submit();
+});
