@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 
 /// Every file, by the name pages ask for; beside the feature whose page uses it.
 const FILES: &[(&str, &[u8])] = &[
+    ("admin.js", include_bytes!("assets/admin.js")),
     ("home.js", include_bytes!("../home/assets/home.js")),
     (
         "draft-orders.js",
@@ -56,6 +57,24 @@ pub fn asset_url(name: &str) -> String {
         .map_or_else(String::new, |asset| format!("/assets/{}", asset.hashed))
 }
 
+/// The layout's import map: `gridprice/<name>` → the file's hashed URL, so a page's module
+/// imports another by its plain name (`import { call } from 'gridprice/admin.js'`).
+pub fn import_map() -> &'static str {
+    static MAP: LazyLock<String> = LazyLock::new(|| {
+        let imports: serde_json::Map<String, serde_json::Value> = ASSETS
+            .iter()
+            .map(|asset| {
+                (
+                    format!("gridprice/{}", asset.name),
+                    format!("/assets/{}", asset.hashed).into(),
+                )
+            })
+            .collect();
+        super::script_json(&serde_json::json!({ "imports": imports }))
+    });
+    &MAP
+}
+
 /// `GET /assets/{hashed name}`.
 pub async fn serve(Path(file): Path<String>) -> Response {
     let Some(asset) = ASSETS.iter().find(|asset| asset.hashed == file) else {
@@ -92,5 +111,13 @@ mod tests {
             );
         }
         assert_eq!(asset_url("nothing.js"), "");
+    }
+
+    #[test]
+    fn the_import_map_names_every_file_by_its_hashed_url() {
+        let map: serde_json::Value = serde_json::from_str(import_map()).unwrap();
+        for (name, _) in FILES {
+            assert_eq!(map["imports"][format!("gridprice/{name}")], asset_url(name));
+        }
     }
 }

@@ -71,6 +71,11 @@ impl Chrome {
             .collect()
     }
 
+    /// The import map by which the page's modules find each other (`pages::assets`).
+    pub fn import_map(&self) -> &'static str {
+        super::assets::import_map()
+    }
+
     pub fn lang(&self) -> &'static str {
         self.t.locale().tag()
     }

@@ -1,10 +1,13 @@
 // The draft orders page (`/app/draft-orders`): a test draft order for a priced product, with
 // its options, through `/app/api/matrices/{id}/test-draft-order`; the server prices it and
 // answers each bad field by name. App Bridge adds the session token to every fetch.
-// Plain ES module, no dependencies; strings come from the page (#orders-text).
+// Plain ES module (the admin's shared helpers aside); strings come from the page (#orders-text).
 
-const text = JSON.parse(document.getElementById('orders-text').textContent);
+import { appLink, call, pageText, readProblem, showBanner } from 'gridprice/admin.js';
+
+const text = pageText('orders-text');
 const $ = (id) => document.getElementById(id);
+const banner = (message) => showBanner('test-banner', message);
 
 const modal = $('test-modal');
 const productSelect = $('test-product');
@@ -20,16 +23,6 @@ function showChosen() {
   }
 }
 
-function banner(message) {
-  const holder = $('test-banner');
-  holder.replaceChildren();
-  if (!message) return;
-  const el = document.createElement('s-banner');
-  el.setAttribute('tone', 'critical');
-  el.textContent = message;
-  holder.append(el);
-}
-
 function clearErrors(part) {
   for (const field of part.querySelectorAll('s-text-field')) field.removeAttribute('error');
   $('test-quantity').removeAttribute('error');
@@ -38,21 +31,14 @@ function clearErrors(part) {
 
 /** Each field's problem at the field; what belongs to no field in the banner. */
 async function showProblem(response, part) {
-  let problem = {};
-  try {
-    problem = await response.json();
-  } catch (_) {
-    banner(text['failed']);
-    return;
-  }
-  const fields = { width: part.querySelector('.test-width'), height: part.querySelector('.test-height'), quantity: $('test-quantity') };
+  const { detail, fields } = await readProblem(response);
+  const at = { width: part.querySelector('.test-width'), height: part.querySelector('.test-height'), quantity: $('test-quantity') };
   const unplaced = [];
-  for (const [name, messages] of Object.entries(problem.errors ?? {})) {
-    const field = fields[name];
-    if (field) field.setAttribute('error', messages.join(' '));
-    else unplaced.push(messages.join(' '));
+  for (const [name, message] of Object.entries(fields)) {
+    if (at[name]) at[name].setAttribute('error', message);
+    else unplaced.push(message);
   }
-  if (!problem.errors || unplaced.length) banner([problem.detail, ...unplaced].filter(Boolean).join(' '));
+  if (unplaced.length || !Object.keys(fields).length) banner([detail, ...unplaced].filter(Boolean).join(' ') || text['failed']);
 }
 
 /** The order as the form holds it; sizes stay the text typed (never a float). */
@@ -76,11 +62,7 @@ async function submit() {
   const button = $('test-submit');
   button.setAttribute('loading', '');
   try {
-    const response = await fetch(`/app/api/matrices/${matrix}/test-draft-order`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(order(part)),
-    });
+    const response = await call('POST', `/app/api/matrices/${matrix}/test-draft-order`, order(part));
     if (!response.ok) {
       await showProblem(response, part);
       return;
@@ -88,11 +70,7 @@ async function submit() {
     const created = await response.json();
     window.shopify?.toast.show(text['created'].replaceAll('{name}', created.name ?? ''));
     modal.hideOverlay();
-    const kept = new URLSearchParams();
-    for (const [k, v] of new URLSearchParams(location.search)) {
-      if (['shop', 'host', 'embedded', 'locale'].includes(k)) kept.append(k, v);
-    }
-    location.assign(`/app/draft-orders?${kept}`);
+    location.assign(appLink('/app/draft-orders'));
   } catch (_) {
     banner(text['failed']);
   } finally {

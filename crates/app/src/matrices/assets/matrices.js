@@ -1,59 +1,14 @@
 // The matrices index (`/app/matrices`): create (a template size, a CSV file, a copy), duplicate
 // and delete, through `/app/api/matrices`. App Bridge adds the session token to every fetch.
-// Plain ES module, no dependencies; strings come from the page (#matrices-text).
+// Plain ES module (the admin's shared helpers aside); strings come from the page (#matrices-text).
 
-const text = JSON.parse(document.getElementById('matrices-text').textContent);
+import { appLink, call, pageText, problemText, say as sayIn, showBanner } from 'gridprice/admin.js';
+
+const text = pageText('matrices-text');
 const $ = (id) => document.getElementById(id);
-
-/** `{name}` placeholders filled in. */
-function say(key, values = {}) {
-  return Object.entries(values).reduce((s, [k, v]) => s.replaceAll(`{${k}}`, v), text[key] ?? key);
-}
-
-/** An app path with the embedding's parameters (shop, host, embedded, locale). */
-function appLink(path) {
-  const kept = new URLSearchParams();
-  for (const [k, v] of new URLSearchParams(location.search)) {
-    if (['shop', 'host', 'embedded', 'locale'].includes(k)) kept.append(k, v);
-  }
-  const query = kept.toString();
-  return query ? `${path}?${query}` : path;
-}
-
-function banner(message) {
-  const holder = $('matrices-banner');
-  holder.replaceChildren();
-  if (!message) return;
-  const el = document.createElement('s-banner');
-  el.setAttribute('tone', 'critical');
-  el.textContent = message;
-  holder.append(el);
-}
-
-/** The problem's detail and each field's messages, in one readable list. */
-async function problemText(response) {
-  try {
-    const problem = await response.json();
-    const fields = Object.entries(problem.errors ?? {}).map(([field, messages]) => `${field}: ${messages.join('; ')}`);
-    return [problem.detail, ...fields].filter(Boolean).join('\n');
-  } catch (_) {
-    return say('error.unknown', { status: String(response.status) });
-  }
-}
-
-async function call(method, path, body, type = 'application/json') {
-  window.shopify?.loading(true);
-  try {
-    const init = { method, headers: {} };
-    if (body !== undefined) {
-      init.headers['content-type'] = type;
-      init.body = type === 'application/json' ? JSON.stringify(body) : body;
-    }
-    return await fetch(path, init);
-  } finally {
-    window.shopify?.loading(false);
-  }
-}
+const say = (key, values) => sayIn(text, key, values);
+const banner = (message) => showBanner('matrices-banner', message);
+const problem = (response) => problemText(response, say('error.unknown', { status: String(response.status) }));
 
 /* ------------------------------------------------------------------ create */
 
@@ -96,7 +51,7 @@ $('create-file').addEventListener('change', async (event) => {
   const unit = $('create-unit').dataset.unit;
   const response = await call('POST', `/app/api/matrices/import?preview=true&unit=${unit}`, chosenFile, 'text/csv');
   if (!response.ok) {
-    preview.textContent = await problemText(response);
+    preview.textContent = await problem(response);
     return;
   }
   const result = await response.json();
@@ -158,7 +113,7 @@ $('create-submit').addEventListener('click', async () => {
     return;
   }
   if (!response.ok) {
-    const message = await problemText(response);
+    const message = await problem(response);
     if (start === 'csv') $('create-preview').textContent = message;
     else nameField.setAttribute('error', message);
     return;
@@ -174,7 +129,7 @@ document.addEventListener('click', async (event) => {
   if (!button) return;
   if (button.dataset.duplicate) {
     const response = await call('POST', `/app/api/matrices/${button.dataset.duplicate}/duplicate`);
-    if (!response.ok) return banner(await problemText(response));
+    if (!response.ok) return banner(await problem(response));
     window.shopify?.toast.show(say('duplicated', { name: button.dataset.name ?? '' }));
     location.reload();
     return;
@@ -196,7 +151,7 @@ $('delete-confirm').addEventListener('click', async () => {
   if (!deleting) return;
   const response = await call('DELETE', `/app/api/matrices/${deleting}`);
   deleteModal.hideOverlay();
-  if (!response.ok) return banner(await problemText(response));
+  if (!response.ok) return banner(await problem(response));
   window.shopify?.toast.show(text.deleted);
   location.reload();
 });
