@@ -8,7 +8,7 @@ const text = pageText('matrices-text');
 const $ = (id) => document.getElementById(id);
 const say = (key, values) => sayIn(text, key, values);
 const banner = (message) => showBanner('matrices-banner', message);
-const problem = (response) => problemText(response, say('error.unknown', { status: String(response.status) }));
+const problem = (response) => problemText(response, text['error.unknown']);
 
 /* ------------------------------------------------------------------ create */
 
