@@ -27,6 +27,13 @@ struct Step {
     href: String,
 }
 
+/// A figure on Home: what it counts, its element id, its value.
+struct Counter {
+    label: &'static str,
+    id: &'static str,
+    value: String,
+}
+
 #[derive(Template)]
 #[template(path = "home/templates/home.html")]
 struct HomePage {
@@ -39,8 +46,7 @@ struct HomePage {
     progress: String,
     steps_done: usize,
     step_count: usize,
-    total_created: String,
-    this_month: String,
+    counters: [Counter; 2],
     rows: Vec<RecordRow>,
     orders_href: String,
     script: String,
@@ -78,8 +84,18 @@ pub async fn home(state: &AppState, chrome: Chrome, store: &Store) -> Result<Res
         steps: setup.next_step().map(|_| steps),
         steps_done,
         step_count,
-        total_created: overview.total_draft_orders_created.to_string(),
-        this_month: overview.draft_orders_created_this_month.to_string(),
+        counters: [
+            Counter {
+                label: t.get("home.orders.total"),
+                id: "orders-total",
+                value: overview.total_draft_orders_created.to_string(),
+            },
+            Counter {
+                label: t.get("home.orders.month"),
+                id: "orders-month",
+                value: overview.draft_orders_created_this_month.to_string(),
+            },
+        ],
         rows: overview
             .latest_draft_orders
             .into_iter()
