@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use gridprice_storage::api_keys::{self as storage, ApiKey, KeyKind};
 use gridprice_storage::ApiKeyId;
 
-use super::{parse_origins, KeyState};
 use super::service::{self, IssuedKey};
+use super::{parse_origins, KeyState};
 use crate::auth::AdminSession;
 use crate::error::FieldErrors;
 use crate::http::error::ApiError;
@@ -86,12 +86,13 @@ struct KeyView {
 
 impl KeyView {
     fn new(key: ApiKey, now: DateTime<Utc>) -> Self {
+        let status = KeyState::of(&key, now).as_str();
         Self {
             id: key.id,
             kind: key.kind.as_str(),
             prefix: key.display_prefix,
             allowed_origins: key.allowed_origins,
-            status: KeyState::of(&key, now).as_str(),
+            status,
             created_at: key.created_at,
             last_used_at: key.last_used_at,
             revoked_at: key.revoked_at,
@@ -188,7 +189,8 @@ async fn update_origins(
     let mut errors = FieldErrors::default();
     let origins = parse_origins(&mut errors, "allowedOrigins", &body.allowed_origins);
     errors.into_result()?;
-    let key = service::set_allowed_origins(&state.db, &session, ApiKeyId::new(id), &origins).await?;
+    let key =
+        service::set_allowed_origins(&state.db, &session, ApiKeyId::new(id), &origins).await?;
     Ok(Json(KeyView::new(key, Utc::now())))
 }
 

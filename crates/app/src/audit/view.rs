@@ -36,8 +36,9 @@ pub struct FieldChange {
 
 impl AuditRow {
     pub fn new(t: Text, change: &LoggedChange) -> Self {
-        let (before, after, mut changes) = states(t, change);
-        changes.splice(0..0, field_changes(t, before, after));
+        let (before, after, beside) = states(t, change);
+        let mut changes = field_changes(t, before, after);
+        changes.extend(beside);
         Self {
             at: change.at.format(TIME_FORMAT).to_string(),
             actor: actor(t, &change.actor),
@@ -282,8 +283,10 @@ mod tests {
             t,
             &logged(
                 "settings.update",
-                Some(json!({"unitPreference": "mm", "outOfRangeDefault": "reject",
-                            "defaultAllowedOrigins": [], "acceptAutomaticDiscounts": false})),
+                Some(
+                    json!({"unitPreference": "mm", "outOfRangeDefault": "reject",
+                            "defaultAllowedOrigins": [], "acceptAutomaticDiscounts": false}),
+                ),
                 Some(json!({"unitPreference": "in", "outOfRangeDefault": "clamp",
                             "defaultAllowedOrigins": ["https://a.example"],
                             "acceptAutomaticDiscounts": false})),
@@ -332,7 +335,11 @@ mod tests {
         let t = Text::new(Locale::En);
         let row = AuditRow::new(
             t,
-            &logged("store.currency_update", Some(json!("USD")), Some(json!("EUR"))),
+            &logged(
+                "store.currency_update",
+                Some(json!("USD")),
+                Some(json!("EUR")),
+            ),
         );
         assert_eq!(lines(&row), ["Value: USD → EUR"]);
         let actor = AuditRow::new(t, &logged("some.new_action", None, None));

@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use gridprice_storage::api_keys::{self as keys, ApiKey, KeyKind};
-use gridprice_storage::audit as log;
+use gridprice_storage::audit as audit_log;
 use gridprice_storage::stores::Store;
 use pricing::{OutOfRangePolicy, Unit};
 
@@ -97,7 +97,7 @@ async fn settings(
         before: params.before,
         limit: Some(AUDIT_PAGE_SIZE),
     })?;
-    let changes = log::list(&state.db, store.id, audit_page).await?;
+    let changes = audit_log::list(&state.db, store.id, audit_page).await?;
     let keys = keys::list(&state.db, store.id).await?;
     let chrome = page_session.chrome;
     let t = chrome.t;

@@ -167,7 +167,12 @@ async fn storefront_total(stack: &TestStack, query: &str) -> Value {
     response["totalMinor"].clone()
 }
 
-pub(crate) async fn admin_api(stack: &TestStack, method: reqwest::Method, path: &str, body: Value) -> Value {
+pub(crate) async fn admin_api(
+    stack: &TestStack,
+    method: reqwest::Method,
+    path: &str,
+    body: Value,
+) -> Value {
     let response = stack
         .http
         .request(method, stack.app(path))

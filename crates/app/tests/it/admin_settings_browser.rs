@@ -20,9 +20,7 @@ const SHOP_ORIGIN: &str = "https://shop.example.com";
 async fn price_status(stack: &TestStack, key: &str) -> StatusCode {
     stack
         .http
-        .get(stack.app(
-            "/api/v1/products/8000000000001/price?width=450&height=250",
-        ))
+        .get(stack.app("/api/v1/products/8000000000001/price?width=450&height=250"))
         .header("x-api-key", key)
         .header("origin", SHOP_ORIGIN)
         .send()
@@ -41,7 +39,10 @@ async fn field_error(browser: &Browser, css: &str, part: &str) -> String {
                     vec![json!(css)],
                 )
                 .await;
-            error.as_str().filter(|e| e.contains(part)).map(str::to_owned)
+            error
+                .as_str()
+                .filter(|e| e.contains(part))
+                .map(str::to_owned)
         })
         .await
 }
@@ -71,7 +72,10 @@ async fn shown_secret(browser: &Browser) -> String {
     browser
         .wait_until("the new key in its modal", || async {
             let key = browser
-                .js("return document.getElementById('key-secret')?.value ?? ''", vec![])
+                .js(
+                    "return document.getElementById('key-secret')?.value ?? ''",
+                    vec![],
+                )
                 .await;
             key.as_str()
                 .filter(|k| k.starts_with("gp_"))
@@ -83,7 +87,9 @@ async fn shown_secret(browser: &Browser) -> String {
 /// Clicks `css`, which reloads the page, and waits for the new page to be ready: the old
 /// document is marked first, so it cannot pass for the new one.
 async fn click_and_reload(browser: &Browser, css: &str) {
-    browser.js("window.beforeReload = true; return true;", vec![]).await;
+    browser
+        .js("window.beforeReload = true; return true;", vec![])
+        .await;
     click(browser, css).await;
     browser
         .wait_until("the page reloaded", || async {
@@ -151,8 +157,7 @@ stack_test!(
         .await;
         wait_for_toast(&browser, "Settings saved").await;
         assert!(!save_bar_visible(&browser).await, "saved");
-        let settings =
-            admin_api(stack, Method::GET, "/app/api/settings", Value::Null).await;
+        let settings = admin_api(stack, Method::GET, "/app/api/settings", Value::Null).await;
         assert_eq!(settings["unitPreference"], "in");
 
         // A bad origin for new keys is refused at its field, and nothing is saved.
@@ -170,9 +175,10 @@ stack_test!(
         let error = field_error(&browser, "#settings-origins", "Line 1").await;
         assert!(error.contains("example.com/path"), "{error}");
         browser.screenshot("settings-bad-origin").await;
-        browser.assert_accessible("settings with a field error").await;
-        let unchanged =
-            admin_api(stack, Method::GET, "/app/api/settings", Value::Null).await;
+        browser
+            .assert_accessible("settings with a field error")
+            .await;
+        let unchanged = admin_api(stack, Method::GET, "/app/api/settings", Value::Null).await;
         assert_eq!(unchanged["defaultAllowedOrigins"], json!([]));
         in_admin(
             &browser,
@@ -312,7 +318,10 @@ stack_test!(
                 keys(stack)
                     .await
                     .iter()
-                    .any(|k| k["id"] == new_id && k["allowedOrigins"] == json!(["https://www.example.com"]))
+                    .any(|k| {
+                        k["id"] == new_id
+                            && k["allowedOrigins"] == json!(["https://www.example.com"])
+                    })
                     .then_some(())
             })
             .await;
@@ -346,12 +355,17 @@ stack_test!(
             "Created a storefront key",
         ]
         .iter()
-        .map(|action| log.find(action).unwrap_or_else(|| panic!("{action} in {log}")))
+        .map(|action| {
+            log.find(action)
+                .unwrap_or_else(|| panic!("{action} in {log}"))
+        })
         .collect();
         assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
         assert!(log.contains("https://www.example.com"), "{log}");
         browser.screenshot("settings-after-keys").await;
-        browser.assert_accessible("settings after the keys changed").await;
+        browser
+            .assert_accessible("settings after the keys changed")
+            .await;
         browser.finish().await;
     }
 );
