@@ -12,6 +12,7 @@ use crate::admin_browser::{
     wait_in_app,
 };
 use crate::browser::Browser;
+use crate::storefront_support::demo_store;
 use crate::support::TestStack;
 
 const SHOP_ORIGIN: &str = "https://shop.example.com";
@@ -222,6 +223,48 @@ stack_test!(
         wait_for_content(&browser, "audit-log", "Standardeinheit: mm → in").await;
         browser.screenshot("settings-de").await;
         browser.assert_accessible("settings (German)").await;
+
+        // Shopify refuses the store's token meanwhile: a save says so, with the way back.
+        let store = demo_store(stack).await;
+        gridprice_storage::stores::mark_reauth_required(stack.db(), store.id)
+            .await
+            .unwrap();
+        browser
+            .js(
+                "const unit = document.getElementById('settings-unit'); unit.value = 'cm';
+                 unit.dispatchEvent(new Event('change', { bubbles: true })); return true;",
+                vec![],
+            )
+            .await;
+        browser
+            .wait_until("the save bar", || async {
+                save_bar_visible(&browser).await.then_some(())
+            })
+            .await;
+        in_admin(
+            &browser,
+            "document.getElementById('sa-savebar-save').click(); return true;",
+        )
+        .await;
+        let banner = wait_for_content(
+            &browser,
+            "settings-banner",
+            "Gridprice muss sich neu mit Shopify verbinden",
+        )
+        .await;
+        let action = format!(
+            "href=\"{}\"",
+            stack.app(&format!("/auth?shop={}", store.shop))
+        );
+        assert!(
+            banner.contains(&action) && banner.contains("Neu verbinden"),
+            "{banner}"
+        );
+        assert!(!banner.contains("401"), "no status code: {banner}");
+        browser.screenshot("settings-de-must-reconnect").await;
+        browser
+            .assert_accessible("settings must reconnect (German)")
+            .await;
         browser.finish().await;
     }
 );
