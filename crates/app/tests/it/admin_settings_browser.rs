@@ -117,6 +117,16 @@ async fn keys(stack: &TestStack) -> Vec<Value> {
         .unwrap_or_default()
 }
 
+/// Scrolls the element `css` to the top of the frame, for a screenshot of it.
+async fn scroll_to(browser: &Browser, css: &str) {
+    browser
+        .js(
+            "document.querySelector(arguments[0]).scrollIntoView(); return true;",
+            vec![json!(css)],
+        )
+        .await;
+}
+
 /// The page's whole markup, shadow roots aside: what a key must never be in.
 async fn page_html(browser: &Browser) -> String {
     browser
@@ -222,6 +232,8 @@ stack_test!(
         assert_eq!(heading, "Einstellungen");
         wait_for_content(&browser, "audit-log", "Standardeinheit: mm → in").await;
         browser.screenshot("settings-de").await;
+        scroll_to(&browser, "#audit-log").await;
+        browser.screenshot("settings-de-audit").await;
         browser.assert_accessible("settings (German)").await;
 
         // Shopify refuses the store's token meanwhile: a save says so, with the way back.
@@ -338,6 +350,7 @@ stack_test!(
             "the old key works during the grace period"
         );
         assert_eq!(price_status(stack, &second).await, StatusCode::OK);
+        scroll_to(&browser, &format!("[data-key-id=\"{id}\"]")).await;
         browser.screenshot("key-rotating").await;
 
         // The new key's origins: a bad one refused at its field, then a good one saved.
@@ -405,7 +418,10 @@ stack_test!(
         .collect();
         assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
         assert!(log.contains("https://www.example.com"), "{log}");
-        browser.screenshot("settings-after-keys").await;
+        scroll_to(&browser, "s-table-row[data-state]").await;
+        browser.screenshot("settings-keys-after").await;
+        scroll_to(&browser, "#audit-log").await;
+        browser.screenshot("settings-audit-after-keys").await;
         browser
             .assert_accessible("settings after the keys changed")
             .await;
