@@ -52,10 +52,7 @@ impl AuditRow {
 /// The states to compare, and what the entry adds beyond them. A rotation records the old key
 /// before and after, and the new key beside it: the old key's change is compared, the new key
 /// named.
-fn states<'a>(
-    t: Text,
-    change: &'a LoggedChange,
-) -> (Option<&'a Value>, Option<&'a Value>, Vec<FieldChange>) {
+fn states(t: Text, change: &LoggedChange) -> (Option<&Value>, Option<&Value>, Vec<FieldChange>) {
     let before = change.before.as_ref();
     let after = change.after.as_ref();
     if change.action != "storefront_key.rotate" {
