@@ -16,6 +16,8 @@ use crate::pages::Text;
 pub const TIME_FORMAT: &str = "%Y-%m-%d %H:%M UTC";
 /// What a missing value reads as.
 const NOTHING: &str = "—";
+/// Snapshot housekeeping, not something the merchant changed.
+const UNSHOWN_FIELDS: [&str; 2] = ["id", "version"];
 
 /// One entry of the log, as the merchant reads it.
 pub struct AuditRow {
@@ -106,6 +108,9 @@ fn flatten(t: Text, path: &str, value: &Value, out: &mut Vec<(String, String)>) 
     match value {
         Value::Object(fields) => {
             for (name, inner) in fields {
+                if UNSHOWN_FIELDS.contains(&name.as_str()) {
+                    continue;
+                }
                 let inner_path = if path.is_empty() {
                     name.clone()
                 } else {
@@ -130,6 +135,9 @@ fn value_text(t: Text, path: &str, value: &Value) -> String {
         }
         ("outOfRangeDefault" | "outOfRange", Value::String(policy)) => policy_label(t, policy),
         ("lineItemMode", Value::String(mode)) => line_item_label(t, mode),
+        ("kind", Value::String(kind)) => kind_label(t, kind),
+        ("requirement", Value::String(requirement)) => requirement_label(t, requirement),
+        ("prefix", Value::String(prefix)) => format!("{prefix}…"),
         (_, Value::Null) => NOTHING.to_owned(),
         (_, Value::Bool(true)) => t.get("settings.audit.yes").to_owned(),
         (_, Value::Bool(false)) => t.get("settings.audit.no").to_owned(),
@@ -176,6 +184,22 @@ pub fn line_item_label(t: Text, mode: &str) -> String {
     }
 }
 
+pub fn kind_label(t: Text, kind: &str) -> String {
+    match kind {
+        "publishable" => t.get("settings.keys.kind.publishable").to_owned(),
+        "secret" => t.get("settings.keys.kind.secret").to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+fn requirement_label(t: Text, requirement: &str) -> String {
+    match requirement {
+        "REQUIRED" => t.get("settings.audit.required").to_owned(),
+        "OPTIONAL" => t.get("settings.audit.optional").to_owned(),
+        other => other.to_owned(),
+    }
+}
+
 /// The thing an entry is about, when its snapshot names it.
 fn subject(state: Option<&Value>) -> Option<String> {
     let state = state?;
@@ -206,6 +230,8 @@ fn field_name(t: Text, path: &str) -> String {
         "heights" => t.get("settings.audit.field.heights"),
         "choices" => t.get("settings.audit.field.choices"),
         "matrixId" => t.get("settings.audit.field.matrix"),
+        "optionGroupIds" => t.get("settings.audit.field.option_groups"),
+        "requirement" => t.get("settings.audit.field.requirement"),
         _ => return path.to_owned(),
     };
     known.to_owned()
@@ -339,6 +365,26 @@ mod tests {
             ),
         );
         assert_eq!(lines(&row), ["Value: USD → EUR"]);
+        let created = AuditRow::new(
+            t,
+            &logged(
+                "option_group.create",
+                None,
+                Some(
+                    json!({"id": 3, "version": 1, "name": "Glass type", "requirement": "REQUIRED",
+                            "choices": [{"id": 5, "label": "Clear"}, {"id": 6, "label": "Tinted"}]}),
+                ),
+            ),
+        );
+        assert_eq!(created.subject.as_deref(), Some("Glass type"));
+        assert_eq!(
+            lines(&created),
+            [
+                "Choices: — → Clear, Tinted",
+                "Name: — → Glass type",
+                "Required or optional: — → Required"
+            ]
+        );
         let actor = AuditRow::new(t, &logged("some.new_action", None, None));
         assert_eq!(actor.action, "some.new_action");
         assert!(actor.changes.is_empty());

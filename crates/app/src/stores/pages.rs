@@ -13,14 +13,14 @@ use axum::Router;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use gridprice_storage::api_keys::{self as keys, ApiKey, KeyKind};
+use gridprice_storage::api_keys::{self as keys, ApiKey};
 use gridprice_storage::audit as audit_log;
 use gridprice_storage::stores::Store;
 use pricing::{OutOfRangePolicy, Unit};
 
 use super::service::SettingsView;
 use crate::api_keys::KeyState;
-use crate::audit::view::{line_item_label, policy_label, AuditRow, TIME_FORMAT};
+use crate::audit::view::{kind_label, line_item_label, policy_label, AuditRow, TIME_FORMAT};
 use crate::config::ShopifyConfig;
 use crate::http::error::ApiError;
 use crate::http::extract::{next_before, page, PageQuery};
@@ -45,7 +45,7 @@ struct SettingsParams {
 struct KeyRow {
     id: i64,
     prefix: String,
-    kind: &'static str,
+    kind: String,
     origins: String,
     /// One origin a line, for the origins editor.
     origin_lines: String,
@@ -161,10 +161,7 @@ fn key_row(t: Text, key: &ApiKey, now: DateTime<Utc>) -> KeyRow {
         KeyState::Expired => (t.get("settings.keys.state.expired").to_owned(), "neutral"),
         KeyState::Revoked => (t.get("settings.keys.state.revoked").to_owned(), "critical"),
     };
-    let kind = match key.kind {
-        KeyKind::Publishable => t.get("settings.keys.kind.publishable"),
-        KeyKind::Secret => t.get("settings.keys.kind.secret"),
-    };
+    let kind = kind_label(t, key.kind.as_str());
     let origins = if key.allowed_origins.is_empty() {
         t.get("settings.origins.any").to_owned()
     } else {
