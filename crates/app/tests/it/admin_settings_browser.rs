@@ -146,6 +146,8 @@ stack_test!(
         open(&browser, stack, "/app/settings", "#settings-form").await;
         browser.screenshot("settings").await;
         browser.assert_accessible("settings").await;
+        scroll_to(&browser, "#connection").await;
+        browser.screenshot("settings-connection").await;
         assert!(!save_bar_visible(&browser).await, "nothing to save yet");
 
         // The default unit: chosen, then saved from the admin's save bar.
