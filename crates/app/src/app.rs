@@ -168,6 +168,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::metrics::routes::routes())
         .merge(auth::routes())
         .merge(stores::routes::routes())
+        .merge(stores::pages::routes())
         .merge(api_keys::routes::routes())
         .merge(matrices::routes::routes())
         .merge(matrices::pages::routes())

@@ -149,6 +149,22 @@ pub async fn revoke(
     get(work, id).await
 }
 
+/// Replaces the origins allowed to use a key from a browser.
+pub async fn set_allowed_origins(
+    work: &UnitOfWork<'_>,
+    id: ApiKeyId,
+    origins: &[String],
+) -> StorageResult<ApiKey> {
+    let origins = serde_json::to_string(origins).map_err(StorageError::corrupt)?;
+    api_keys::Entity::update_many()
+        .col_expr(api_keys::Column::AllowedOrigins, Expr::value(origins))
+        .filter(api_keys::Column::Id.eq(id.get()))
+        .filter(api_keys::Column::StoreId.eq(work.store().get()))
+        .exec(work.txn())
+        .await?;
+    get(work, id).await
+}
+
 /// Lets a key work only until `at` (the grace period of a rotation); an earlier expiry stays.
 pub async fn expire(
     work: &UnitOfWork<'_>,

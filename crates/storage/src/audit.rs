@@ -32,6 +32,7 @@ pub enum Action {
     StorefrontKeyCreate,
     StorefrontKeyRevoke,
     StorefrontKeyRotate,
+    StorefrontKeyUpdateOrigins,
     DraftOrderTest,
     /// Shopify's `app/uninstalled`.
     StoreUninstall,
@@ -60,6 +61,7 @@ impl Action {
             Self::StorefrontKeyCreate => "storefront_key.create",
             Self::StorefrontKeyRevoke => "storefront_key.revoke",
             Self::StorefrontKeyRotate => "storefront_key.rotate",
+            Self::StorefrontKeyUpdateOrigins => "storefront_key.update_origins",
             Self::DraftOrderTest => "draft_order.test",
             Self::StoreUninstall => "store.uninstall",
             Self::StoreCurrencyUpdate => "store.currency_update",
@@ -83,9 +85,10 @@ impl Action {
                 "option_group"
             }
             Self::SettingsUpdate => "settings",
-            Self::StorefrontKeyCreate | Self::StorefrontKeyRevoke | Self::StorefrontKeyRotate => {
-                "storefront_key"
-            }
+            Self::StorefrontKeyCreate
+            | Self::StorefrontKeyRevoke
+            | Self::StorefrontKeyRotate
+            | Self::StorefrontKeyUpdateOrigins => "storefront_key",
             Self::DraftOrderTest => "draft_order",
             Self::StoreUninstall | Self::StoreCurrencyUpdate | Self::StoreCalculatorPlaced => {
                 "store"

@@ -66,6 +66,8 @@ pub struct Store {
     pub installed_at: Option<DateTime<Utc>>,
     pub uninstalled_at: Option<DateTime<Utc>>,
     pub reauth_required_at: Option<DateTime<Utc>>,
+    /// The access scopes Shopify granted at the last install or re-authorisation.
+    pub granted_scopes: Vec<String>,
 }
 
 impl Store {
@@ -399,5 +401,14 @@ fn store_from_row(row: stores::Model) -> StorageResult<Store> {
         installed_at: row.installed_at,
         uninstalled_at: row.uninstalled_at,
         reauth_required_at: row.reauth_required_at,
+        granted_scopes: row
+            .scopes
+            .as_deref()
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|scope| !scope.is_empty())
+            .map(str::to_owned)
+            .collect(),
     })
 }

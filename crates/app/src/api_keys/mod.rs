@@ -3,7 +3,8 @@
 pub mod routes;
 pub mod service;
 
-use gridprice_storage::api_keys::{KeyFingerprint, KeyKind};
+use chrono::{DateTime, Utc};
+use gridprice_storage::api_keys::{ApiKey, KeyFingerprint, KeyKind};
 use rand::distributions::{Alphanumeric, DistString};
 use sha2::{Digest, Sha256};
 
@@ -61,6 +62,36 @@ impl NewKey {
 impl std::fmt::Debug for NewKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "NewKey({}…)", self.display_prefix)
+    }
+}
+
+/// Where a key stands: what listings show and which actions it still allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyState {
+    Active,
+    /// Rotated: works until this time, then stops.
+    Expiring(DateTime<Utc>),
+    Expired,
+    Revoked,
+}
+
+impl KeyState {
+    pub fn of(key: &ApiKey, now: DateTime<Utc>) -> Self {
+        match (key.revoked_at, key.expires_at) {
+            (Some(_), _) => Self::Revoked,
+            (None, Some(expiry)) if expiry <= now => Self::Expired,
+            (None, Some(expiry)) => Self::Expiring(expiry),
+            (None, None) => Self::Active,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Expiring(_) => "expiring",
+            Self::Expired => "expired",
+            Self::Revoked => "revoked",
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
+use axum::routing::{get, patch, post};
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use gridprice_storage::api_keys::{self as storage, ApiKey, KeyKind};
 use gridprice_storage::ApiKeyId;
 
-use super::parse_origins;
 use super::service::{self, IssuedKey};
+use super::{parse_origins, KeyState};
 use crate::auth::AdminSession;
 use crate::error::FieldErrors;
 use crate::http::error::ApiError;
@@ -23,6 +23,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/app/api/onboarding/storefront-key", post(reveal_first_key))
         .route("/app/api/storefront-keys", get(list).post(create))
+        .route("/app/api/storefront-keys/{id}", patch(update_origins))
         .route("/app/api/storefront-keys/{id}/revoke", post(revoke))
         .route("/app/api/storefront-keys/{id}/rotate", post(rotate))
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY_BYTES))
@@ -85,12 +86,7 @@ struct KeyView {
 
 impl KeyView {
     fn new(key: ApiKey, now: DateTime<Utc>) -> Self {
-        let status = match (key.revoked_at, key.expires_at) {
-            (Some(_), _) => "revoked",
-            (None, Some(expiry)) if expiry <= now => "expired",
-            (None, Some(_)) => "expiring",
-            (None, None) => "active",
-        };
+        let status = KeyState::of(&key, now).as_str();
         Self {
             id: key.id,
             kind: key.kind.as_str(),
@@ -175,6 +171,27 @@ async fn create(
         StatusCode::CREATED,
         Json(IssuedKeyView::new(issued, Utc::now())),
     ))
+}
+
+/// The origins a key allows, replaced; `[]` allows any origin.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct OriginsPatch {
+    allowed_origins: Vec<String>,
+}
+
+async fn update_origins(
+    State(state): State<AppState>,
+    session: AdminSession,
+    PathParam(id): PathParam<i64>,
+    JsonBody(body): JsonBody<OriginsPatch>,
+) -> Result<Json<KeyView>, ApiError> {
+    let mut errors = FieldErrors::default();
+    let origins = parse_origins(&mut errors, "allowedOrigins", &body.allowed_origins);
+    errors.into_result()?;
+    let key =
+        service::set_allowed_origins(&state.db, &session, ApiKeyId::new(id), &origins).await?;
+    Ok(Json(KeyView::new(key, Utc::now())))
 }
 
 async fn revoke(

@@ -74,6 +74,28 @@ pub async fn revoke(db: &Database, editor: &Editor, id: ApiKeyId) -> Result<ApiK
     Ok(revoked)
 }
 
+/// Replaces the origins a usable key allows.
+pub async fn set_allowed_origins(
+    db: &Database,
+    editor: &Editor,
+    id: ApiKeyId,
+    origins: &[String],
+) -> Result<ApiKey, ServiceError> {
+    let work = UnitOfWork::begin(db, editor).await?;
+    let before = storage::get(&work, id).await?;
+    if !before.is_usable(Utc::now()) {
+        return Err(ServiceError::Conflict(
+            "The key is revoked or expired; its origins can no longer change.".into(),
+        ));
+    }
+    let after = storage::set_allowed_origins(&work, id, origins).await?;
+    let entry = AuditEntry::new(Action::StorefrontKeyUpdateOrigins, id.get())
+        .before(&snapshot(&before))
+        .after(&snapshot(&after));
+    work.commit(entry).await?;
+    Ok(after)
+}
+
 /// Issues a key like `id` (same kind and origins); `id` keeps working for [`ROTATION_GRACE`].
 /// Returns the new key and the old one as it is now.
 pub async fn rotate(

@@ -2,3 +2,4 @@
 //! in the same transaction as the change they record.
 
 pub mod routes;
+pub mod view;

@@ -25,6 +25,10 @@ const FILES: &[(&str, &[u8])] = &[
         "matrix-editor.js",
         include_bytes!("../matrices/assets/matrix-editor.js"),
     ),
+    (
+        "settings.js",
+        include_bytes!("../stores/assets/settings.js"),
+    ),
 ];
 
 struct Asset {

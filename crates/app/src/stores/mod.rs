@@ -3,6 +3,7 @@
 //! of the store and its settings.
 
 mod access;
+pub mod pages;
 pub mod routes;
 pub mod service;
 

@@ -76,10 +76,10 @@ pub(crate) async fn in_admin(browser: &Browser, script: &str) -> Value {
     result
 }
 
-/// Types `text` into the Polaris field `css` (its input lives in the shadow root).
+/// Types `text` into the Polaris field `css` (its input or text area lives in the shadow root).
 pub(crate) async fn type_into(browser: &Browser, css: &str, text: &str) {
     let host = browser.wait_for_css(css).await;
-    let input = browser.in_shadow(&host, "input").await;
+    let input = browser.in_shadow(&host, "input, textarea").await;
     input.clear().await.expect("clear");
     input.send_keys(text).await.expect("type");
 }
@@ -143,7 +143,7 @@ async fn paste(browser: &Browser, cell_css: &str, tsv: &str) {
         .await;
 }
 
-async fn save_bar_visible(browser: &Browser) -> bool {
+pub(crate) async fn save_bar_visible(browser: &Browser) -> bool {
     in_admin(
         browser,
         "return !document.getElementById('sa-savebar').hidden;",
@@ -167,7 +167,12 @@ async fn storefront_total(stack: &TestStack, query: &str) -> Value {
     response["totalMinor"].clone()
 }
 
-async fn admin_api(stack: &TestStack, method: reqwest::Method, path: &str, body: Value) -> Value {
+pub(crate) async fn admin_api(
+    stack: &TestStack,
+    method: reqwest::Method,
+    path: &str,
+    body: Value,
+) -> Value {
     let response = stack
         .http
         .request(method, stack.app(path))

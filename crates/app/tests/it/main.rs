@@ -12,6 +12,8 @@ mod admin_matrices;
 mod admin_pages;
 mod admin_products;
 mod admin_security;
+mod admin_settings_browser;
+mod admin_settings_page;
 mod admin_store;
 mod admin_support;
 pub mod browser;
