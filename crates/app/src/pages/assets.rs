@@ -19,6 +19,10 @@ const FILES: &[(&str, &[u8])] = &[
         "matrix-editor.js",
         include_bytes!("../matrices/assets/matrix-editor.js"),
     ),
+    (
+        "products.js",
+        include_bytes!("../products/assets/products.js"),
+    ),
 ];
 
 struct Asset {
