@@ -14,7 +14,11 @@ use crate::support::TestStack;
 const DEMO: &str = "demo-shop.myshopify.com";
 
 /// A page as the simulator's admin loads it in its iframe.
-async fn load(stack: &TestStack, path: &str, locale: &str) -> (StatusCode, String, String) {
+pub(crate) async fn load(
+    stack: &TestStack,
+    path: &str,
+    locale: &str,
+) -> (StatusCode, String, String) {
     let token = stack.admin_token().await;
     let separator = if path.contains('?') { '&' } else { '?' };
     let url = format!(
@@ -244,7 +248,7 @@ fn global_attribute(name: &str) -> bool {
         .contains(&name)
 }
 
-fn assert_manifest_names(html: &str, page: &str) {
+pub(crate) fn assert_manifest_names(html: &str, page: &str) {
     let Some(modules) = node_modules() else {
         return;
     };
