@@ -17,13 +17,13 @@ fn backend(stack: &TestStack) -> &'static str {
     }
 }
 
-async fn start(stack: &TestStack, test: &str) -> Option<Browser> {
+pub(crate) async fn start(stack: &TestStack, test: &str) -> Option<Browser> {
     Browser::start(&format!("{test}-{}", backend(stack)), Viewport::DESKTOP).await
 }
 
 /// The admin page `path` of the app (e.g. `/app/matrices`), with the app's frame entered once
 /// `ready_css` shows in it.
-async fn open(browser: &Browser, stack: &TestStack, path: &str, ready_css: &str) {
+pub(crate) async fn open(browser: &Browser, stack: &TestStack, path: &str, ready_css: &str) {
     browser
         .goto(&format!("{}{path}", stack.stack.ready.admin_url))
         .await;
@@ -45,7 +45,7 @@ async fn open(browser: &Browser, stack: &TestStack, path: &str, ready_css: &str)
 
 /// Waits for `css` in the app's frame across a navigation of the frame (through the bounce, its
 /// document is replaced twice): the frame is entered afresh on each try.
-async fn wait_in_app(browser: &Browser, css: &str) {
+pub(crate) async fn wait_in_app(browser: &Browser, css: &str) {
     browser
         .wait_until(&format!("{css} in the app's frame"), || async {
             let client = browser.client();
@@ -61,7 +61,7 @@ async fn wait_in_app(browser: &Browser, css: &str) {
 }
 
 /// Runs `script` in the admin around the app's frame, then comes back into the frame.
-async fn in_admin(browser: &Browser, script: &str) -> Value {
+pub(crate) async fn in_admin(browser: &Browser, script: &str) -> Value {
     browser
         .client()
         .enter_parent_frame()
@@ -99,7 +99,7 @@ async fn title_action(browser: &Browser, label: &str) {
     assert_eq!(clicked, json!(true), "{label} in the title bar");
 }
 
-async fn click(browser: &Browser, css: &str) {
+pub(crate) async fn click(browser: &Browser, css: &str) {
     browser
         .wait_for_css(css)
         .await
@@ -167,7 +167,12 @@ async fn storefront_total(stack: &TestStack, query: &str) -> Value {
     response["totalMinor"].clone()
 }
 
-async fn admin_api(stack: &TestStack, method: reqwest::Method, path: &str, body: Value) -> Value {
+pub(crate) async fn admin_api(
+    stack: &TestStack,
+    method: reqwest::Method,
+    path: &str,
+    body: Value,
+) -> Value {
     let response = stack
         .http
         .request(method, stack.app(path))
@@ -511,7 +516,7 @@ stack_test!(
 );
 
 /// The HTML inside the element `id` once it contains `part`.
-async fn wait_for_content(browser: &Browser, id: &str, part: &str) -> String {
+pub(crate) async fn wait_for_content(browser: &Browser, id: &str, part: &str) -> String {
     browser
         .wait_until(&format!("#{id} to show {part:?}"), || async {
             let html = browser

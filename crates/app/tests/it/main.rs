@@ -9,6 +9,7 @@ mod admin_catalog;
 mod admin_matrices;
 mod admin_pages;
 mod admin_products;
+mod admin_products_browser;
 mod admin_products_page;
 mod admin_security;
 mod admin_store;

@@ -133,7 +133,7 @@ async function moveWithConsent(matrix, products, outcome) {
       pending = again;
       continue;
     }
-    $('move-message').textContent = say('move.body', { matrix: matrix.name });
+    $('move-message').textContent = sayCount('move.body', moves.length, { matrix: matrix.name });
     $('move-list').replaceChildren(...moves.map(({ product, from }) => {
       const item = document.createElement('li');
       item.textContent = say('move.line', { product: product.title, matrix: from.name });
