@@ -15,7 +15,7 @@ use std::time::Instant;
 use clap::Parser;
 use gridprice::catalog::CatalogCache;
 use gridprice_storage::audit::{Action, AuditEntry};
-use gridprice_storage::products::{self, NewAssignment};
+use gridprice_storage::products::{self, Move, NewAssignment};
 use gridprice_storage::testing::{new_store, test_editor, write};
 use gridprice_storage::{matrices, Database, DatabaseUrl, UnitOfWork};
 use pricing::{Decimal, OutOfRangePolicy, PriceMatrix, Unit};
@@ -83,10 +83,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             let assignment = NewAssignment {
                 product_gid: &gid,
                 product_title: "Made-to-measure panel",
+                product_image_url: None,
                 default_variant_gid: None,
                 matrix_id: saved.id,
             };
-            products::assign(&work, assignment, false).await?;
+            products::assign(&work, assignment, Move::Refuse).await?;
         }
         work.commit(AuditEntry::new(Action::MatrixImport, first))
             .await?;

@@ -175,6 +175,7 @@ pub fn router(state: AppState) -> Router {
         .merge(draft_orders::pages::routes())
         .merge(crate::pages::routes())
         .merge(products::routes::routes())
+        .merge(products::pages::routes())
         .merge(options::routes::routes())
         .merge(audit::routes::routes())
         .merge(draft_orders::api::routes())

@@ -59,6 +59,7 @@ const LAYERS: &[(&str, Layer)] = &[
     ("matrices::pages", Edge),
     ("pages", Edge),
     ("products::routes", Edge),
+    ("products::pages", Edge),
     ("options::routes", Edge),
     ("audit::routes", Edge),
     ("audit::view", Edge),

@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 
 use crate::config::ConfigUpdate;
 use crate::faults::FaultsUpdate;
+use crate::graphql::schema::ProductStatus;
 use crate::money::{format_money, CurrencyCode};
 use crate::oauth::{issue_offline_token, DEFAULT_USER_ID};
 use crate::pricing::PricingUpdate;
@@ -320,14 +321,7 @@ pub async fn uninstall(State(state): Shared, Path(shop): Path<String>) -> Respon
         }
         world.revoke_tokens(&shop)
     };
-    let request = WebhookRequest {
-        shop,
-        topic: "app/uninstalled".to_owned(),
-        payload: None,
-        duplicate: false,
-        path: None,
-        omit_headers: Vec::new(),
-    };
+    let request = shop_event(shop, "app/uninstalled", None);
     let report = match webhooks::deliver(&state, request).await {
         Ok(report) => report,
         Err(message) => return bad_request(message),
@@ -379,6 +373,105 @@ pub async fn session_token(
     );
     let token = session_token::mint(&claims, &state.api_secret);
     Json(json!({ "idToken": token, "claims": claims })).into_response()
+}
+
+/// Body of `PUT /_sim/shops/{shop}/products/{id}`: what the merchant changed in the admin.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ProductChange {
+    title: Option<String>,
+    status: Option<ProductStatus>,
+}
+
+/// One delivery of `topic` about something that happened in the shop (`payload`, or the
+/// topic's default).
+fn shop_event(shop: String, topic: &str, payload: Option<Value>) -> WebhookRequest {
+    WebhookRequest {
+        shop,
+        topic: topic.to_owned(),
+        payload,
+        duplicate: false,
+        path: None,
+        omit_headers: Vec::new(),
+    }
+}
+
+/// The merchant edits a product: it changes, and Shopify tells the app with `products/update`.
+pub async fn update_product(
+    State(state): Shared,
+    Path((shop, id)): Path<(String, u64)>,
+    Json(change): Json<ProductChange>,
+) -> Response {
+    if let Some(title) = &change.title {
+        if title.trim().is_empty() || title.len() > 255 {
+            return bad_request("title: must be 1-255 characters");
+        }
+    }
+    let payload = {
+        let mut world = state.world.lock().await;
+        let Some(record) = world.shops.get_mut(&shop) else {
+            return unknown_shop();
+        };
+        let Some(product) = record.products.iter_mut().find(|p| p.id == id) else {
+            return (
+                StatusCode::NOT_FOUND,
+                Json(json!({ "error": "unknown product" })),
+            )
+                .into_response();
+        };
+        if let Some(title) = change.title {
+            // The image shows the title's initials: a new title is a new picture.
+            product.title = title;
+            product.image_version += 1;
+        }
+        if let Some(status) = change.status {
+            product.status = status;
+        }
+        product.updated_at = chrono::Utc::now();
+        let record = &world.shops[&shop];
+        let product = record.product(id).expect("found above");
+        webhooks::product_payload(&state.base_url, record, product)
+    };
+    let request = shop_event(shop, "products/update", Some(payload.clone()));
+    match webhooks::deliver(&state, request).await {
+        Ok(report) => Json(json!({ "product": payload, "webhook": report })).into_response(),
+        Err(message) => bad_request(message),
+    }
+}
+
+/// The merchant deletes a product: it is gone, and Shopify tells the app with
+/// `products/delete`.
+pub async fn delete_product(
+    State(state): Shared,
+    Path((shop, id)): Path<(String, u64)>,
+) -> Response {
+    {
+        let mut world = state.world.lock().await;
+        let Some(record) = world.shops.get_mut(&shop) else {
+            return unknown_shop();
+        };
+        let before = record.products.len();
+        record.products.retain(|p| p.id != id);
+        if record.products.len() == before {
+            return (
+                StatusCode::NOT_FOUND,
+                Json(json!({ "error": "unknown product" })),
+            )
+                .into_response();
+        }
+    }
+    let request = shop_event(
+        shop,
+        "products/delete",
+        Some(webhooks::product_deleted_payload(id)),
+    );
+    match webhooks::deliver(&state, request).await {
+        Ok(report) => {
+            Json(json!({ "deleted": format!("gid://shopify/Product/{id}"), "webhook": report }))
+                .into_response()
+        }
+        Err(message) => bad_request(message),
+    }
 }
 
 pub async fn send_webhook(State(state): Shared, Json(request): Json<WebhookRequest>) -> Response {

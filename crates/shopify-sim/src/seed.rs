@@ -132,6 +132,7 @@ pub(crate) fn add_products(
         }
     }
     let mut ids = Vec::with_capacity(seeds.len());
+    let now = Utc::now();
     for seed in seeds {
         let product_id = world.ids.product();
         let variants = seed
@@ -154,7 +155,9 @@ pub(crate) fn add_products(
                 .unwrap_or_else(|| handleize(&seed.title)),
             status: seed.status.unwrap_or(ProductStatus::Active),
             variants,
-            created_at: Utc::now(),
+            created_at: now,
+            updated_at: now,
+            image_version: 1,
         };
         world
             .shops

@@ -106,6 +106,10 @@ pub fn router(state: Arc<SimState>) -> Router {
         )
         .route("/_sim/shops/{shop}/uninstall", post(control::uninstall))
         .route(
+            "/_sim/shops/{shop}/products/{id}",
+            put(control::update_product).delete(control::delete_product),
+        )
+        .route(
             "/_sim/shops/{shop}/pricing",
             get(control::get_pricing).put(control::put_pricing),
         )

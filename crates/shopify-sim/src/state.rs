@@ -125,6 +125,21 @@ pub struct ProductRecord {
     pub status: ProductStatus,
     pub variants: Vec<VariantRecord>,
     pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Moves on with every change that redraws the image (its title's initials), so the image
+    /// URL changes as Shopify's CDN URLs do (`?v=…`).
+    pub image_version: u32,
+}
+
+impl ProductRecord {
+    /// The featured image every simulated product has: an SVG of its initials, served by the
+    /// simulator at `base_url`.
+    pub fn image_url(&self, base_url: &str) -> String {
+        format!(
+            "{base_url}/_sim/images/products/{}.svg?v={}",
+            self.id, self.image_version
+        )
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

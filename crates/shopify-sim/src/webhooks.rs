@@ -16,8 +16,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::config::DEFAULT_API_VERSION;
+use crate::graphql::schema::ProductStatus;
+use crate::money::format_money;
 use crate::signing::webhook_hmac;
-use crate::state::{Shop, SimState};
+use crate::state::{ProductRecord, Shop, SimState};
 
 /// Body of `POST /_sim/webhooks`.
 #[derive(Debug, Clone, Deserialize)]
@@ -107,6 +109,84 @@ pub fn default_payload(topic: &str, shop: &Shop) -> Value {
         "shop/redact" => json!({ "shop_id": shop.id, "shop_domain": shop.domain }),
         _ => json!({}),
     }
+}
+
+/// The `products/update` body: the product as the REST Admin API writes it (shopify.dev's
+/// example payload), its featured image in `image` and `images`, and `media` (2024-07 on).
+pub fn product_payload(base_url: &str, shop: &Shop, product: &ProductRecord) -> Value {
+    let gid = format!("gid://shopify/Product/{}", product.id);
+    let src = product.image_url(base_url);
+    let image = json!({
+        "id": product.id,
+        "admin_graphql_api_id": format!("gid://shopify/ProductImage/{}", product.id),
+        "product_id": product.id,
+        "position": 1,
+        "alt": product.title,
+        "width": 160,
+        "height": 160,
+        "src": src,
+        "variant_ids": [],
+        "created_at": product.created_at,
+        "updated_at": product.updated_at,
+    });
+    let variants: Vec<Value> = product
+        .variants
+        .iter()
+        .enumerate()
+        .map(|(index, v)| {
+            json!({
+                "id": v.id,
+                "admin_graphql_api_id": format!("gid://shopify/ProductVariant/{}", v.id),
+                "product_id": product.id,
+                "title": v.title,
+                "price": format_money(v.price_minor, shop.currency),
+                "sku": v.sku,
+                "position": index + 1,
+                "option1": v.title,
+                "created_at": product.created_at,
+                "updated_at": product.updated_at,
+            })
+        })
+        .collect();
+    json!({
+        "admin_graphql_api_id": gid,
+        "id": product.id,
+        "title": product.title,
+        "handle": product.handle,
+        "body_html": "",
+        "vendor": shop.name,
+        "product_type": "",
+        "status": match product.status {
+            ProductStatus::Active => "active",
+            ProductStatus::Archived => "archived",
+            ProductStatus::Draft => "draft",
+        },
+        "published_scope": "web",
+        "tags": "",
+        "created_at": product.created_at,
+        "updated_at": product.updated_at,
+        "variants": variants,
+        "options": [],
+        "images": [image.clone()],
+        "image": image,
+        "media": [{
+            "id": product.id,
+            "admin_graphql_api_id": format!("gid://shopify/MediaImage/{}", product.id),
+            "product_id": product.id,
+            "position": 1,
+            "alt": product.title,
+            "media_content_type": "IMAGE",
+            "status": "READY",
+            "preview_image": { "width": 160, "height": 160, "src": src, "status": "READY" },
+            "created_at": product.created_at,
+            "updated_at": product.updated_at,
+        }],
+    })
+}
+
+/// The `products/delete` body: only the product's id.
+pub fn product_deleted_payload(product_id: u64) -> Value {
+    json!({ "id": product_id })
 }
 
 async fn post_once(

@@ -17,8 +17,10 @@ use chrono::{DateTime, Utc};
 use reqwest::header::HeaderMap;
 
 mod app_subscriptions;
+mod products;
 
 pub use app_subscriptions::{AppSubscriptionsUpdate, PayloadError};
+pub use products::{ProductDelete, ProductPayloadError, ProductUpdate};
 
 use crate::credentials::ApiSecret;
 use crate::crypto::{constant_time_eq, hmac_sha256};
@@ -70,6 +72,10 @@ pub enum WebhookTopic {
     /// A subscription's status changed (Billing API); payload [`AppSubscriptionsUpdate`].
     AppSubscriptionsUpdate,
     ShopUpdate,
+    /// A product changed; payload [`ProductUpdate`].
+    ProductsUpdate,
+    /// A product was deleted; payload [`ProductDelete`].
+    ProductsDelete,
     CustomersDataRequest,
     CustomersRedact,
     ShopRedact,
@@ -83,6 +89,8 @@ impl WebhookTopic {
             Self::AppUninstalled => "app/uninstalled",
             Self::AppSubscriptionsUpdate => "app_subscriptions/update",
             Self::ShopUpdate => "shop/update",
+            Self::ProductsUpdate => "products/update",
+            Self::ProductsDelete => "products/delete",
             Self::CustomersDataRequest => "customers/data_request",
             Self::CustomersRedact => "customers/redact",
             Self::ShopRedact => "shop/redact",
@@ -103,6 +111,8 @@ impl FromStr for WebhookTopic {
             "app/uninstalled" => Self::AppUninstalled,
             "app_subscriptions/update" => Self::AppSubscriptionsUpdate,
             "shop/update" => Self::ShopUpdate,
+            "products/update" => Self::ProductsUpdate,
+            "products/delete" => Self::ProductsDelete,
             "customers/data_request" => Self::CustomersDataRequest,
             "customers/redact" => Self::CustomersRedact,
             "shop/redact" => Self::ShopRedact,
@@ -371,6 +381,16 @@ mod tests {
                 "APP_UNINSTALLED",
             ),
             ("shop/update", WebhookTopic::ShopUpdate, "SHOP_UPDATE"),
+            (
+                "products/update",
+                WebhookTopic::ProductsUpdate,
+                "PRODUCTS_UPDATE",
+            ),
+            (
+                "products/delete",
+                WebhookTopic::ProductsDelete,
+                "PRODUCTS_DELETE",
+            ),
             (
                 "app_subscriptions/update",
                 WebhookTopic::AppSubscriptionsUpdate,

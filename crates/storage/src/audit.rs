@@ -25,6 +25,10 @@ pub enum Action {
     ProductAssignMatrix,
     ProductUnassignMatrix,
     ProductSetOptionGroups,
+    /// Shopify's `products/update` changed the product's title or image.
+    ProductUpdate,
+    /// Shopify's `products/delete`: its matrix and option groups are gone.
+    ProductDelete,
     OptionGroupCreate,
     OptionGroupReplace,
     OptionGroupDelete,
@@ -54,6 +58,8 @@ impl Action {
             Self::ProductAssignMatrix => "product.assign_matrix",
             Self::ProductUnassignMatrix => "product.unassign_matrix",
             Self::ProductSetOptionGroups => "product.set_option_groups",
+            Self::ProductUpdate => "product.update",
+            Self::ProductDelete => "product.delete",
             Self::OptionGroupCreate => "option_group.create",
             Self::OptionGroupReplace => "option_group.replace",
             Self::OptionGroupDelete => "option_group.delete",
@@ -80,7 +86,9 @@ impl Action {
             | Self::MatrixDelete => "matrix",
             Self::ProductAssignMatrix
             | Self::ProductUnassignMatrix
-            | Self::ProductSetOptionGroups => "product",
+            | Self::ProductSetOptionGroups
+            | Self::ProductUpdate
+            | Self::ProductDelete => "product",
             Self::OptionGroupCreate | Self::OptionGroupReplace | Self::OptionGroupDelete => {
                 "option_group"
             }

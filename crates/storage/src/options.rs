@@ -233,6 +233,27 @@ pub async fn groups_for_product(
         .collect())
 }
 
+/// Every product's groups in display order, by product GID: the products' list in one query.
+pub async fn group_ids_by_product(
+    db: &Database,
+    store: StoreId,
+) -> StorageResult<HashMap<String, Vec<OptionGroupId>>> {
+    let rows = product_option_groups::Entity::find()
+        .filter(product_option_groups::Column::StoreId.eq(store.get()))
+        .order_by_asc(product_option_groups::Column::ProductGid)
+        .order_by_asc(product_option_groups::Column::Position)
+        .all(db.connection())
+        .await?;
+    let mut by_product: HashMap<String, Vec<OptionGroupId>> = HashMap::new();
+    for row in rows {
+        by_product
+            .entry(row.product_gid)
+            .or_default()
+            .push(OptionGroupId::new(row.group_id));
+    }
+    Ok(by_product)
+}
+
 async fn insert_choices(
     connection: &impl ConnectionTrait,
     group_id: i64,

@@ -1,18 +1,22 @@
-//! Product → matrix assignments (one matrix per product and store).
+//! Product → matrix assignments (one matrix per product and store), and what Gridprice keeps
+//! of a product, refreshed and forgotten as Shopify reports it changed or deleted.
 
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
     QueryFilter, QueryOrder, Set,
 };
 
-use crate::entities::{price_matrices, product_matrices};
+use crate::entities::{price_matrices, product_matrices, product_option_groups};
 use crate::{Database, MatrixId, StorageError, StorageResult, StoreId, UnitOfWork};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Assignment {
     pub product_gid: String,
     pub product_title: String,
+    /// The featured image as Shopify last reported it.
+    pub product_image_url: Option<String>,
     pub default_variant_gid: Option<String>,
     pub matrix_id: MatrixId,
     pub assigned_at: DateTime<Utc>,
@@ -22,16 +26,39 @@ pub struct Assignment {
 pub struct NewAssignment<'a> {
     pub product_gid: &'a str,
     pub product_title: &'a str,
+    pub product_image_url: Option<&'a str>,
     pub default_variant_gid: Option<&'a str>,
     pub matrix_id: MatrixId,
 }
 
-/// Assigns a matrix to a product. A product that already has another matrix is only moved
-/// when `replace` is set; otherwise the conflict names the current matrix.
+/// What may happen to a product that already has another matrix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Move {
+    /// It keeps its matrix: the conflict names it.
+    Refuse,
+    /// It moves, whichever matrix it has.
+    FromAny,
+    /// It moves only from this matrix — the one the merchant agreed to take it from. On another
+    /// one (a second tab moved it meanwhile) the conflict names that one.
+    From(MatrixId),
+}
+
+impl Move {
+    fn allows(self, current: MatrixId) -> bool {
+        match self {
+            Self::Refuse => false,
+            Self::FromAny => true,
+            Self::From(expected) => expected == current,
+        }
+    }
+}
+
+/// Assigns a matrix to a product; a product that already has another matrix moves only as
+/// `moving` allows, else the conflict names its current matrix.
 pub async fn assign(
     work: &UnitOfWork<'_>,
     new: NewAssignment<'_>,
-    replace: bool,
+    moving: Move,
 ) -> StorageResult<Assignment> {
     let (txn, store) = (work.txn(), work.store());
     let matrix_exists = price_matrices::Entity::find()
@@ -45,7 +72,10 @@ pub async fn assign(
     }
     let existing = find_row(txn, store, new.product_gid).await?;
     let row = match existing {
-        Some(current) if current.matrix_id != new.matrix_id.get() && !replace => {
+        Some(current)
+            if current.matrix_id != new.matrix_id.get()
+                && !moving.allows(MatrixId::new(current.matrix_id)) =>
+        {
             let current_name = price_matrices::Entity::find_by_id(current.matrix_id)
                 .one(txn)
                 .await?
@@ -53,14 +83,15 @@ pub async fn assign(
                 .unwrap_or_default();
             return Err(StorageError::Conflict(format!(
                 "the product already uses the matrix {current_name:?} (id {}); \
-                 send \"replace\": true to switch it",
-                current.matrix_id
+                 send \"replace\": true and \"fromMatrixId\": {} to move it",
+                current.matrix_id, current.matrix_id
             )));
         }
         Some(current) => {
             let mut row = current.into_active_model();
             row.matrix_id = Set(new.matrix_id.get());
             row.product_title = Set(new.product_title.to_owned());
+            row.product_image_url = Set(new.product_image_url.map(str::to_owned));
             row.default_variant_gid = Set(new.default_variant_gid.map(str::to_owned));
             row.assigned_at = Set(Utc::now());
             row.update(txn).await?
@@ -70,6 +101,7 @@ pub async fn assign(
             matrix_id: Set(new.matrix_id.get()),
             product_gid: Set(new.product_gid.to_owned()),
             product_title: Set(new.product_title.to_owned()),
+            product_image_url: Set(new.product_image_url.map(str::to_owned)),
             default_variant_gid: Set(new.default_variant_gid.map(str::to_owned)),
             assigned_at: Set(Utc::now()),
             ..Default::default()
@@ -90,6 +122,47 @@ pub async fn unassign(work: &UnitOfWork<'_>, product_gid: &str) -> StorageResult
         .exec(work.txn())
         .await?;
     Ok(result.rows_affected == 1)
+}
+
+/// Stores the product's title and image as Shopify reports them now; `false` when the product
+/// has no matrix (Gridprice keeps nothing else of it to show).
+pub async fn refresh(
+    work: &UnitOfWork<'_>,
+    product_gid: &str,
+    title: &str,
+    image_url: Option<&str>,
+) -> StorageResult<bool> {
+    let result = product_matrices::Entity::update_many()
+        .col_expr(
+            product_matrices::Column::ProductTitle,
+            Expr::value(title.to_owned()),
+        )
+        .col_expr(
+            product_matrices::Column::ProductImageUrl,
+            Expr::value(image_url.map(str::to_owned)),
+        )
+        .filter(product_matrices::Column::StoreId.eq(work.store().get()))
+        .filter(product_matrices::Column::ProductGid.eq(product_gid))
+        .exec(work.txn())
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Forgets a product Shopify deleted: its matrix and its option groups. Draft order records
+/// keep their own copy of what was ordered and stay. `false` when nothing was kept.
+pub async fn forget(work: &UnitOfWork<'_>, product_gid: &str) -> StorageResult<bool> {
+    let (txn, store) = (work.txn(), work.store());
+    let groups = product_option_groups::Entity::delete_many()
+        .filter(product_option_groups::Column::StoreId.eq(store.get()))
+        .filter(product_option_groups::Column::ProductGid.eq(product_gid))
+        .exec(txn)
+        .await?;
+    let matrix = product_matrices::Entity::delete_many()
+        .filter(product_matrices::Column::StoreId.eq(store.get()))
+        .filter(product_matrices::Column::ProductGid.eq(product_gid))
+        .exec(txn)
+        .await?;
+    Ok(groups.rows_affected + matrix.rows_affected > 0)
 }
 
 /// How many products have a matrix.
@@ -137,6 +210,7 @@ fn assignment_from_row(row: product_matrices::Model) -> Assignment {
     Assignment {
         product_gid: row.product_gid,
         product_title: row.product_title,
+        product_image_url: row.product_image_url,
         default_variant_gid: row.default_variant_gid,
         matrix_id: MatrixId::new(row.matrix_id),
         assigned_at: row.assigned_at,

@@ -21,7 +21,7 @@ use crate::entities::{
 };
 use crate::jobs::NewJob;
 use crate::options::{self, NewChoice, NewOptionGroup, Requirement};
-use crate::products::{self, NewAssignment};
+use crate::products::{self, Move, NewAssignment};
 use crate::stores::{self, Store};
 use crate::{
     matrices, Actor, Database, DatabaseUrl, Editor, MatrixId, StorageResult, StoreId, UnitOfWork,
@@ -268,11 +268,12 @@ async fn seed_data(db: &Database, store: StoreId) {
     let assignment = NewAssignment {
         product_gid: product,
         product_title: "Glass panel",
+        product_image_url: None,
         default_variant_gid: Some("gid://shopify/ProductVariant/11"),
         matrix_id: matrix.id,
     };
     write(db, store, Action::ProductAssignMatrix, async |w| {
-        products::assign(w, assignment, false).await
+        products::assign(w, assignment, Move::Refuse).await
     })
     .await
     .unwrap();

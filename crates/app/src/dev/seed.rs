@@ -6,7 +6,7 @@ use std::path::Path;
 use gridprice_storage::api_keys::{self, KeyKind};
 use gridprice_storage::audit::{Action, AuditEntry};
 use gridprice_storage::options::{self, NewChoice, NewOptionGroup, Requirement};
-use gridprice_storage::products::{self, NewAssignment};
+use gridprice_storage::products::{self, Move, NewAssignment};
 use gridprice_storage::{matrices, stores, Actor, Database, Editor, StorageError, UnitOfWork};
 use pricing::{BasisPoints, Modifier, OutOfRangePolicy, Unit};
 use shopify::{ProductGid, ShopDomain};
@@ -61,11 +61,12 @@ pub async fn demo_catalogue(db: &Database, shop: &ShopDomain) -> Result<(), DevE
         let assignment = NewAssignment {
             product_gid: DEMO_PRODUCT_ID,
             product_title: DEMO_PRODUCT_TITLE,
+            product_image_url: None,
             default_variant_gid: Some(DEMO_VARIANT_ID),
             matrix_id,
         };
         let work = UnitOfWork::begin(db, &editor).await?;
-        products::assign(&work, assignment, false).await?;
+        products::assign(&work, assignment, Move::Refuse).await?;
         let entry = AuditEntry::new(Action::ProductAssignMatrix, DEMO_PRODUCT_ID)
             .after(&serde_json::json!({ "matrixId": matrix_id }));
         work.commit(entry).await?;

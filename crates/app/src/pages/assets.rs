@@ -29,6 +29,10 @@ const FILES: &[(&str, &[u8])] = &[
         "settings.js",
         include_bytes!("../stores/assets/settings.js"),
     ),
+    (
+        "products.js",
+        include_bytes!("../products/assets/products.js"),
+    ),
 ];
 
 struct Asset {

@@ -104,6 +104,26 @@ mod tests {
         parsed.into_keys().collect()
     }
 
+    /// A key written twice would silently keep its last text (merges make that easy).
+    #[test]
+    fn no_catalogue_holds_a_key_twice() {
+        for json in [
+            include_str!("../../locales/en.json"),
+            include_str!("../../locales/de.json"),
+        ] {
+            let mut seen = BTreeSet::new();
+            for line in json.lines() {
+                if let Some(key) = line
+                    .trim_start()
+                    .strip_prefix('"')
+                    .and_then(|rest| rest.split('"').next())
+                {
+                    assert!(seen.insert(key), "{key} appears twice");
+                }
+            }
+        }
+    }
+
     #[test]
     fn both_catalogues_parse_and_hold_the_same_keys() {
         let en = keys(include_str!("../../locales/en.json"));

@@ -9,7 +9,7 @@ use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use gridprice_storage::products::{self as storage, Assignment};
+use gridprice_storage::products::{self as storage, Assignment, Move};
 use gridprice_storage::{matrices, MatrixId};
 
 use super::service;
@@ -42,6 +42,23 @@ struct AssignBody {
     /// Needed to move a product that already has another matrix.
     #[serde(default)]
     replace: bool,
+    /// With `replace`: the matrix the merchant agreed to take the product from. Should it have
+    /// another one by now (moved in a second tab), nothing changes: 409.
+    from_matrix_id: Option<i64>,
+}
+
+impl AssignBody {
+    fn moving(&self) -> Result<Move, ApiError> {
+        match (self.replace, self.from_matrix_id) {
+            (false, None) => Ok(Move::Refuse),
+            (true, None) => Ok(Move::FromAny),
+            (true, Some(from)) => Ok(Move::From(MatrixId::new(from))),
+            (false, Some(_)) => Err(ApiError::invalid_field(
+                "fromMatrixId",
+                "only with \"replace\": true",
+            )),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -58,6 +75,7 @@ struct SearchQuery {
 struct AssignmentView {
     product_id: String,
     product_title: String,
+    product_image_url: Option<String>,
     default_variant_id: Option<String>,
     matrix_id: MatrixId,
     /// Absent only while the matrix is being deleted.
@@ -70,6 +88,7 @@ impl AssignmentView {
         Self {
             product_id: assignment.product_gid,
             product_title: assignment.product_title,
+            product_image_url: assignment.product_image_url,
             default_variant_id: assignment.default_variant_gid,
             matrix_id: assignment.matrix_id,
             matrix_name,
@@ -139,8 +158,9 @@ async fn assign(
 ) -> Result<Json<AssignmentView>, ApiError> {
     let product = product_id(&product)?;
     let matrix = MatrixId::new(body.matrix_id);
+    let moving = body.moving()?;
     let (db, shopify) = (&state.db, &state.shopify);
-    let assigned = service::assign(db, shopify, &session, product, matrix, body.replace).await?;
+    let assigned = service::assign(db, shopify, &session, product, matrix, moving).await?;
     let name = matrix_names(&state, &session).await?.remove(&matrix);
     Ok(Json(AssignmentView::new(assigned, name)))
 }

@@ -5,10 +5,11 @@ use gridprice_storage::audit::{Action, AuditEntry};
 use gridprice_storage::jobs::NewJob;
 use gridprice_storage::{stores, webhooks as storage, Actor, Database, Editor, UnitOfWork};
 use serde::{Deserialize, Serialize};
-use shopify::webhook::{WebhookDelivery, WebhookTopic};
+use shopify::webhook::{ProductDelete, ProductUpdate, WebhookDelivery, WebhookTopic};
 use shopify::ShopDomain;
 
 use crate::error::{JobError, ServiceError};
+use crate::products::service as products;
 
 pub const JOB_KIND: &str = "webhook";
 /// Webhook work is cheap and idempotent; a few days of retries covers any outage.
@@ -61,6 +62,16 @@ pub async fn process(db: &Database, payload: &str) -> Result<(), JobError> {
     match (topic, &shopify) {
         (WebhookTopic::AppUninstalled, Some(editor)) => uninstall(db, editor).await?,
         (WebhookTopic::ShopUpdate, Some(editor)) => update_shop(db, editor, &job.body).await?,
+        (WebhookTopic::ProductsUpdate, Some(editor)) => {
+            let update = ProductUpdate::parse(job.body.as_bytes())
+                .map_err(|e| JobError::Permanent(e.to_string()))?;
+            products::refresh(db, editor, &update).await?;
+        }
+        (WebhookTopic::ProductsDelete, Some(editor)) => {
+            let deleted = ProductDelete::parse(job.body.as_bytes())
+                .map_err(|e| JobError::Permanent(e.to_string()))?;
+            products::forget(db, editor, deleted.id).await?;
+        }
         (WebhookTopic::CustomersDataRequest | WebhookTopic::CustomersRedact, _) => {
             // Gridprice keeps no customer data: the request is recorded and acknowledged.
             storage::record_privacy_request(db, shop.as_str(), &job.topic, &job.body).await?;

@@ -11,6 +11,8 @@ mod admin_home_browser;
 mod admin_matrices;
 mod admin_pages;
 mod admin_products;
+mod admin_products_browser;
+mod admin_products_page;
 mod admin_security;
 mod admin_settings_browser;
 mod admin_settings_page;

@@ -357,7 +357,7 @@ fn picker_product(base_url: &str, shop: &Shop, product: &ProductRecord) -> Value
         "createdAt": product.created_at,
         "images": [{
             "id": format!("gid://shopify/ProductImage/{}", product.id),
-            "originalSrc": format!("{base_url}/_sim/images/products/{}.svg", product.id),
+            "originalSrc": product.image_url(base_url),
             "altText": product.title,
         }],
         "hasOnlyDefaultVariant": product.variants.len() == 1

@@ -4,8 +4,8 @@
 
 use async_graphql::connection::Connection;
 use async_graphql::{
-    ComplexObject, Context, EmptySubscription, Enum, ErrorExtensions, InputObject, MergedObject,
-    Object, Schema, SimpleObject, ID,
+    ComplexObject, Context, EmptySubscription, Enum, ErrorExtensions, InputObject, Interface,
+    MergedObject, Object, Schema, SimpleObject, ID,
 };
 use serde::{Deserialize, Serialize};
 
@@ -276,6 +276,67 @@ impl ProductVariantObject {
     }
 }
 
+/// `Media`: a product's image, video or 3D model. The simulator's products have images only.
+#[derive(Interface, Clone, Debug)]
+#[graphql(
+    field(name = "id", ty = "ID"),
+    field(name = "alt", ty = "Option<String>"),
+    field(name = "preview", ty = "Option<MediaPreviewImage>")
+)]
+pub enum Media {
+    MediaImage(MediaImage),
+}
+
+/// `MediaImage`, an uploaded image (always processed in the simulator).
+#[derive(Clone, Debug)]
+pub struct MediaImage {
+    id: ID,
+    alt: Option<String>,
+    image: Option<Image>,
+}
+
+#[Object]
+impl MediaImage {
+    async fn id(&self) -> ID {
+        self.id.clone()
+    }
+    async fn alt(&self) -> Option<String> {
+        self.alt.clone()
+    }
+    async fn image(&self) -> Option<&Image> {
+        self.image.as_ref()
+    }
+    async fn preview(&self) -> Option<MediaPreviewImage> {
+        Some(MediaPreviewImage {
+            image: self.image.clone(),
+            status: MediaPreviewImageStatus::Ready,
+        })
+    }
+}
+
+/// `MediaPreviewImage`: what the admin shows for any media.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct MediaPreviewImage {
+    pub image: Option<Image>,
+    pub status: MediaPreviewImageStatus,
+}
+
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum MediaPreviewImageStatus {
+    Uploaded,
+    Processing,
+    Ready,
+    Failed,
+}
+
+/// `Image`: a picture on Shopify's CDN.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct Image {
+    pub id: Option<ID>,
+    pub url: Url,
+    pub alt_text: Option<String>,
+}
+
 #[derive(Clone, Debug)]
 pub struct ProductObject {
     record: ProductRecord,
@@ -307,6 +368,23 @@ impl ProductObject {
     }
     async fn created_at(&self) -> DateTime {
         self.record.created_at.into()
+    }
+    async fn updated_at(&self) -> DateTime {
+        self.record.updated_at.into()
+    }
+    /// The product's first media: every simulated product has one image.
+    async fn featured_media(&self, ctx: &Context<'_>) -> Option<Media> {
+        let rc = ctx.data_unchecked::<RequestCtx>();
+        let record = &self.record;
+        Some(Media::MediaImage(MediaImage {
+            id: gid("MediaImage", record.id),
+            alt: Some(record.title.clone()),
+            image: Some(Image {
+                id: Some(gid("ImageSource", record.id)),
+                url: Url(record.image_url(&rc.state.base_url)),
+                alt_text: Some(record.title.clone()),
+            }),
+        }))
     }
     async fn variants(
         &self,

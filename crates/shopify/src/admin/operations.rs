@@ -90,6 +90,13 @@ pub mod documents {
     id
     title
     handle
+    featuredMedia {
+      preview {
+        image {
+          url
+        }
+      }
+    }
     variants(first: 50) {
       nodes {
         id
@@ -194,7 +201,7 @@ const PRODUCT: Operation = Operation {
     name: "GridpriceProduct",
     document: documents::PRODUCT,
     kind: OperationKind::Query,
-    estimated_cost: 52.0,
+    estimated_cost: 55.0,
 };
 const SEARCH_PRODUCTS: Operation = Operation {
     name: "GridpriceSearchProducts",
@@ -298,6 +305,8 @@ pub struct Product {
     pub id: ProductGid,
     pub title: String,
     pub handle: String,
+    /// The featured image (`featuredMedia.preview.image.url`); `None` without one.
+    pub image_url: Option<String>,
     /// The first 50 variants.
     pub variants: Vec<Variant>,
 }
@@ -433,11 +442,30 @@ struct ProductData {
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct ProductNode {
     id: ProductGid,
     title: String,
     handle: String,
+    featured_media: Option<FeaturedMedia>,
     variants: Nodes<Variant>,
+}
+
+/// `Media.preview`: every kind of media (image, video, 3D model) has a preview image, which is
+/// not ready until Shopify has processed the upload.
+#[derive(Deserialize)]
+struct FeaturedMedia {
+    preview: Option<MediaPreview>,
+}
+
+#[derive(Deserialize)]
+struct MediaPreview {
+    image: Option<ImageUrl>,
+}
+
+#[derive(Deserialize)]
+struct ImageUrl {
+    url: String,
 }
 
 #[derive(Deserialize)]
@@ -602,6 +630,10 @@ impl ShopClient<'_> {
             id: p.id,
             title: p.title,
             handle: p.handle,
+            image_url: p
+                .featured_media
+                .and_then(|media| media.preview?.image)
+                .map(|image| image.url),
             variants: p.variants.nodes,
         }))
     }

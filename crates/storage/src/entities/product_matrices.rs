@@ -11,6 +11,7 @@ pub struct Model {
     pub matrix_id: i64,
     pub product_gid: String,
     pub product_title: String,
+    pub product_image_url: Option<String>,
     pub default_variant_gid: Option<String>,
     pub assigned_at: DateTimeUtc,
 }

@@ -6,7 +6,8 @@ mod m20261125_000001_initial;
 mod m20261203_000001_expiring_tokens;
 mod m20261204_000001_send_leases;
 mod m20261205_000001_platform_fidelity;
-mod m20261206_000001_setup_guide;
+mod m20261206_000001_product_images;
+mod m20261206_000002_setup_guide;
 
 pub struct Migrator;
 
@@ -18,7 +19,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000001_expiring_tokens::Migration),
             Box::new(m20261204_000001_send_leases::Migration),
             Box::new(m20261205_000001_platform_fidelity::Migration),
-            Box::new(m20261206_000001_setup_guide::Migration),
+            Box::new(m20261206_000001_product_images::Migration),
+            Box::new(m20261206_000002_setup_guide::Migration),
         ]
     }
 }

@@ -1,10 +1,11 @@
 //! Matrices saved and loaded whole, versions, assignments, isolation, and the schema's guards.
 
 use gridprice_storage::entities::breakpoints;
-use gridprice_storage::products::{self, NewAssignment};
+use gridprice_storage::options::{self, NewChoice, NewOptionGroup, Requirement};
+use gridprice_storage::products::{self, Move, NewAssignment};
 use gridprice_storage::StorageError;
 use gridprice_storage::{matrices, MatrixId};
-use pricing::{Decimal, OutOfRangePolicy, PriceMatrix, Unit};
+use pricing::{Decimal, Modifier, OutOfRangePolicy, PriceMatrix, Unit};
 use sea_orm::{ActiveModelTrait, Set};
 
 use gridprice_storage::audit::Action;
@@ -166,12 +167,13 @@ storage_test!(another_store_can_neither_see_nor_change_a_matrix, |db| {
     let assignment = NewAssignment {
         product_gid: "gid://shopify/Product/9",
         product_title: "Stolen",
+        product_image_url: None,
         default_variant_gid: None,
         matrix_id: matrix.id,
     };
     assert!(not_found(
         &write(db, intruder, Action::ProductAssignMatrix, async |w| {
-            products::assign(w, assignment, false).await
+            products::assign(w, assignment, Move::Refuse).await
         })
         .await
         .map(|_| ())
@@ -196,22 +198,23 @@ storage_test!(a_product_has_one_matrix_and_moves_only_when_asked, |db| {
     let assign = |matrix_id: MatrixId| NewAssignment {
         product_gid: "gid://shopify/Product/1",
         product_title: "Glass panel",
+        product_image_url: None,
         default_variant_gid: Some("gid://shopify/ProductVariant/11"),
         matrix_id,
     };
     write(db, store, Action::ProductAssignMatrix, async |w| {
-        products::assign(w, assign(glass.id), false).await
+        products::assign(w, assign(glass.id), Move::Refuse).await
     })
     .await
     .unwrap();
     write(db, store, Action::ProductAssignMatrix, async |w| {
-        products::assign(w, assign(glass.id), false).await
+        products::assign(w, assign(glass.id), Move::Refuse).await
     })
     .await
     .unwrap();
 
     let refused = write(db, store, Action::ProductAssignMatrix, async |w| {
-        products::assign(w, assign(blinds.id), false).await
+        products::assign(w, assign(blinds.id), Move::Refuse).await
     })
     .await;
     match refused {
@@ -220,8 +223,19 @@ storage_test!(a_product_has_one_matrix_and_moves_only_when_asked, |db| {
         }
         other => panic!("expected a conflict naming the current matrix, got {other:?}"),
     }
+    // Agreeing to take it from Blinds does not take it from Demo glass.
+    let stale = write(db, store, Action::ProductAssignMatrix, async |w| {
+        products::assign(w, assign(blinds.id), Move::From(blinds.id)).await
+    })
+    .await;
+    match stale {
+        Err(StorageError::Conflict(message)) => {
+            assert!(message.contains("Demo glass"), "{message}")
+        }
+        other => panic!("expected a conflict naming the current matrix, got {other:?}"),
+    }
     let moved = write(db, store, Action::ProductAssignMatrix, async |w| {
-        products::assign(w, assign(blinds.id), true).await
+        products::assign(w, assign(blinds.id), Move::From(glass.id)).await
     })
     .await
     .unwrap();
@@ -262,6 +276,105 @@ storage_test!(a_product_has_one_matrix_and_moves_only_when_asked, |db| {
     .await
     .unwrap());
 });
+
+storage_test!(
+    a_product_is_refreshed_and_forgotten_in_its_store_only,
+    |db| {
+        const PRODUCT: &str = "gid://shopify/Product/1";
+        let mut stores = Vec::new();
+        for shop in ["a.myshopify.com", "b.myshopify.com"] {
+            let store = new_store(db, shop, "USD").await.id;
+            let matrix = write(db, store, Action::MatrixCreate, async |w| {
+                matrices::create(w, "Demo glass", &demo_matrix()).await
+            })
+            .await
+            .unwrap();
+            let group = write(db, store, Action::OptionGroupCreate, async |w| {
+                options::create_group(w, &glass_type()).await
+            })
+            .await
+            .unwrap();
+            write(db, store, Action::ProductAssignMatrix, async |w| {
+                let new = NewAssignment {
+                    product_gid: PRODUCT,
+                    product_title: "Glass panel",
+                    product_image_url: None,
+                    default_variant_gid: None,
+                    matrix_id: matrix.id,
+                };
+                products::assign(w, new, Move::Refuse).await
+            })
+            .await
+            .unwrap();
+            write(db, store, Action::ProductSetOptionGroups, async |w| {
+                options::set_product_groups(w, PRODUCT, &[group.id]).await
+            })
+            .await
+            .unwrap();
+            stores.push(store);
+        }
+        let (store, other) = (stores[0], stores[1]);
+
+        let image = "https://cdn.shopify.com/s/files/glass.png?v=2";
+        assert!(write(db, store, Action::ProductUpdate, async |w| {
+            products::refresh(w, PRODUCT, "Glass panel, tempered", Some(image)).await
+        })
+        .await
+        .unwrap());
+        let refreshed = products::find(db, store, PRODUCT).await.unwrap().unwrap();
+        assert_eq!(refreshed.product_title, "Glass panel, tempered");
+        assert_eq!(refreshed.product_image_url.as_deref(), Some(image));
+        let untouched = products::find(db, other, PRODUCT).await.unwrap().unwrap();
+        assert_eq!(
+            (
+                untouched.product_title.as_str(),
+                untouched.product_image_url
+            ),
+            ("Glass panel", None)
+        );
+
+        assert!(write(db, store, Action::ProductDelete, async |w| {
+            products::forget(w, PRODUCT).await
+        })
+        .await
+        .unwrap());
+        assert_eq!(products::find(db, store, PRODUCT).await.unwrap(), None);
+        assert!(options::groups_for_product(db, store, PRODUCT)
+            .await
+            .unwrap()
+            .is_empty());
+        assert!(!write(db, store, Action::ProductDelete, async |w| {
+            products::forget(w, PRODUCT).await
+        })
+        .await
+        .unwrap());
+        assert!(!write(db, store, Action::ProductUpdate, async |w| {
+            products::refresh(w, PRODUCT, "Gone", None).await
+        })
+        .await
+        .unwrap());
+        assert!(products::find(db, other, PRODUCT).await.unwrap().is_some());
+        assert_eq!(
+            options::groups_for_product(db, other, PRODUCT)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+    }
+);
+
+fn glass_type() -> NewOptionGroup {
+    NewOptionGroup {
+        name: "Glass type".into(),
+        requirement: Requirement::Required,
+        choices: vec![NewChoice {
+            label: "Clear".into(),
+            modifier: Modifier::Fixed(0),
+            is_default: true,
+        }],
+    }
+}
 
 storage_test!(the_schema_enforces_foreign_keys_on_every_backend, |db| {
     let orphan = breakpoints::ActiveModel {

@@ -109,6 +109,12 @@ storage_test!(
             .map(|g| g.id)
             .collect();
         assert_eq!(order, vec![edge.id, glass.id]);
+        let listed = options::group_ids_by_product(db, store).await.unwrap();
+        assert_eq!(listed.get(product), Some(&vec![edge.id, glass.id]));
+        assert!(options::group_ids_by_product(db, other)
+            .await
+            .unwrap()
+            .is_empty());
 
         let crossing = write(db, store, Action::ProductSetOptionGroups, async |w| {
             options::set_product_groups(w, product, &[glass.id, foreign.id]).await
