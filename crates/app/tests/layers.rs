@@ -60,6 +60,7 @@ const LAYERS: &[(&str, Layer)] = &[
     ("pages", Edge),
     ("products::routes", Edge),
     ("options::routes", Edge),
+    ("options::pages", Edge),
     ("audit::routes", Edge),
     ("audit::view", Edge),
     ("webhooks::routes", Edge),

@@ -28,6 +28,7 @@ pub enum Action {
     OptionGroupCreate,
     OptionGroupReplace,
     OptionGroupDelete,
+    OptionGroupSetProducts,
     SettingsUpdate,
     StorefrontKeyCreate,
     StorefrontKeyRevoke,
@@ -57,6 +58,7 @@ impl Action {
             Self::OptionGroupCreate => "option_group.create",
             Self::OptionGroupReplace => "option_group.replace",
             Self::OptionGroupDelete => "option_group.delete",
+            Self::OptionGroupSetProducts => "option_group.set_products",
             Self::SettingsUpdate => "settings.update",
             Self::StorefrontKeyCreate => "storefront_key.create",
             Self::StorefrontKeyRevoke => "storefront_key.revoke",
@@ -81,9 +83,10 @@ impl Action {
             Self::ProductAssignMatrix
             | Self::ProductUnassignMatrix
             | Self::ProductSetOptionGroups => "product",
-            Self::OptionGroupCreate | Self::OptionGroupReplace | Self::OptionGroupDelete => {
-                "option_group"
-            }
+            Self::OptionGroupCreate
+            | Self::OptionGroupReplace
+            | Self::OptionGroupDelete
+            | Self::OptionGroupSetProducts => "option_group",
             Self::SettingsUpdate => "settings",
             Self::StorefrontKeyCreate
             | Self::StorefrontKeyRevoke

@@ -29,6 +29,14 @@ const FILES: &[(&str, &[u8])] = &[
         "settings.js",
         include_bytes!("../stores/assets/settings.js"),
     ),
+    (
+        "option-groups.js",
+        include_bytes!("../options/assets/option-groups.js"),
+    ),
+    (
+        "option-group-editor.js",
+        include_bytes!("../options/assets/option-group-editor.js"),
+    ),
 ];
 
 struct Asset {
