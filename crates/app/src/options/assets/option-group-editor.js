@@ -317,9 +317,10 @@ export function start(root) {
 
   function change(next, fieldName) {
     state = next;
-    if (fieldName) {
-      errors.delete(fieldName);
+    if (fieldName && errors.delete(fieldName)) {
       fieldFor(fieldName)?.removeAttribute('error');
+      // The last field put right: the summary above has nothing left to say.
+      if (!errors.size) setBanner(null);
     }
     updateDirty();
   }
