@@ -122,5 +122,4 @@ test('the body is what the merchant typed, trimmed; problem fields are read back
   assert.deepEqual(og.parseField('choices[0].label'), { index: 0, part: 'label' });
   assert.deepEqual(og.parseField('productIds[2]'), { product: 2 });
   assert.equal(og.parseField('choices'), null);
-  assert.equal(og.fill('Move {label} up', { label: 'Polished' }), 'Move Polished up');
 });

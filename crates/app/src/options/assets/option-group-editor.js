@@ -14,17 +14,14 @@
 //
 // Text: every string shown comes from #group-text, the catalogue's `optionGroups.script.*`
 // entries (crates/app/locales/en.json, de.json), `{name}` placeholders filled in.
+//
+// The admin's shared helpers (gridprice/admin.js) are handed to `start`: the page imports them
+// through its import map, which Node, where the pure parts are tested, does not have.
 
 /** A group offers at most this many choices (the server's limit). */
 export const MAX_CHOICES = 50;
 /** Longest group name or choice label, in characters (the server's limit). */
 export const MAX_NAME = 100;
-
-/** `template` with each `{name}` replaced by `params.name` (unknown names stay as written). */
-export function fill(template, params = {}) {
-  return String(template).replace(/\{(\w+)\}/g, (whole, name) =>
-    Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : whole);
-}
 
 const MODIFIER = /^([+-]?)(\d+)(?:\.(\d+))?(%?)$/;
 const I64_MAX = 9223372036854775807n;
@@ -161,28 +158,16 @@ const CSS = `
 .og-row>.og-default{padding-bottom:6px}
 `;
 
-/** An app path with the embedding's parameters (shop, host, embedded, locale). */
-function appLink(win, path) {
-  const kept = new URLSearchParams();
-  for (const [k, v] of new URLSearchParams(win.location.search)) {
-    if (['shop', 'host', 'embedded', 'locale'].includes(k)) kept.append(k, v);
-  }
-  const query = kept.toString();
-  return query ? `${path}?${query}` : path;
-}
-
 /**
- * Starts the editor in `root` (#group-editor). Returns a small handle for tests.
+ * Starts the editor in `root` (#group-editor) with the admin's shared helpers (`appLink`,
+ * `call`, `pageText`, `say` of gridprice/admin.js). Returns a small handle for tests.
  */
-export function start(root) {
+export function start(root, { appLink, call, pageText, say }) {
   const doc = root.ownerDocument;
   const win = doc.defaultView;
   const $ = (id) => doc.getElementById(id);
-  const json = (id) => {
-    try { return JSON.parse($(id)?.textContent || 'null'); } catch { return null; }
-  };
-  const texts = json('group-text') || {};
-  const t = (key, params) => fill(texts[key] ?? key, params);
+  const texts = pageText('group-text');
+  const t = (key, params) => say(texts, key, params);
   const currency = root.dataset.currency || '';
   const parsedDecimals = parseInt(root.dataset.currencyDecimals, 10);
   const decimals = Number.isInteger(parsedDecimals) && parsedDecimals >= 0 ? parsedDecimals : 2;
@@ -194,9 +179,10 @@ export function start(root) {
   const banner = $('group-banner');
   const productBoxes = [...doc.querySelectorAll('#group-products s-checkbox')];
   const valueOf = (el) => String(el?.value ?? '');
+  const gidOf = (box) => box.getAttribute('value');
 
   let id = root.dataset.groupId || '';
-  let saved = fromGroup(json('group-data'), productBoxes.filter((box) => box.hasAttribute('checked')).map((box) => box.value || box.getAttribute('value')));
+  let saved = fromGroup(pageText('group-data'), productBoxes.filter((box) => box.hasAttribute('checked')).map(gidOf));
   let state = saved;
   let dirty = false;
   let saving = false;
@@ -272,7 +258,7 @@ export function start(root) {
     if (nameField) nameField.value = state.name;
     setSelect(requirementSelect, state.requirement);
     for (const box of productBoxes) {
-      box.checked = state.products.includes(box.value || box.getAttribute('value'));
+      box.checked = state.products.includes(gidOf(box));
       box.removeAttribute('error');
     }
     render();
@@ -404,7 +390,7 @@ export function start(root) {
 
   for (const box of productBoxes) {
     box.addEventListener('change', () => {
-      const gid = box.value || box.getAttribute('value');
+      const gid = gidOf(box);
       box.removeAttribute('error');
       if (box.checked && Number(box.dataset.others) >= maxGroups) {
         // Refused here already; the server refuses it too.
@@ -428,7 +414,7 @@ export function start(root) {
       const parsed = parseField(name);
       if (parsed?.product !== undefined) {
         const gid = sentProducts?.[parsed.product];
-        const box = productBoxes.find((b) => (b.value || b.getAttribute('value')) === gid);
+        const box = productBoxes.find((b) => gidOf(b) === gid);
         if (box) { box.setAttribute('error', message); continue; }
       }
       if (fieldFor(name)) { errors.set(name, message); continue; }
@@ -442,11 +428,7 @@ export function start(root) {
   }
 
   async function send(method, path, body) {
-    const response = await win.fetch(path, {
-      method,
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify(body),
-    });
+    const response = await call(method, path, body);
     return { response, data: await response.json().catch(() => null) };
   }
 
@@ -463,7 +445,6 @@ export function start(root) {
     }
     saving = true;
     const created = !id;
-    app()?.loading?.(true);
     try {
       if (created || !sameGroup(state, saved)) {
         const path = created ? '/app/api/option-groups' : `/app/api/option-groups/${encodeURIComponent(id)}`;
@@ -478,7 +459,7 @@ export function start(root) {
         const sent = state.products;
         const { response, data } = await send('PUT', `/app/api/option-groups/${encodeURIComponent(id)}/products`, { productIds: sent });
         if (!response.ok || !data) {
-          if (created) win.history.replaceState(null, '', appLink(win, `/app/option-groups/${id}`));
+          if (created) win.history.replaceState(null, '', appLink(`/app/option-groups/${id}`));
           fillFields();
           updateDirty();
           return showProblem(data, sent);
@@ -490,7 +471,7 @@ export function start(root) {
       state = saved;
       updateDirty();
       if (created) {
-        win.location.assign(appLink(win, `/app/option-groups/${id}`));
+        win.location.assign(appLink(`/app/option-groups/${id}`));
         return;
       }
       fillFields();
@@ -502,7 +483,6 @@ export function start(root) {
       announce(t('networkError'));
     } finally {
       saving = false;
-      app()?.loading?.(false);
     }
   }
 
@@ -527,5 +507,5 @@ export function start(root) {
 
 if (typeof document !== 'undefined') {
   const root = document.getElementById('group-editor');
-  if (root) start(root);
+  if (root) import('gridprice/admin.js').then((admin) => start(root, admin));
 }

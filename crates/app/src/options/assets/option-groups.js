@@ -1,25 +1,14 @@
 // The option groups index (`/app/option-groups`): delete, after a confirmation naming the
 // products the group leaves, through `/app/api/option-groups`. Creating is a link to the
-// editor. App Bridge adds the session token to every fetch. Plain ES module, no dependencies;
-// strings come from the page (#groups-text).
+// editor. App Bridge adds the session token to every fetch. Plain ES module (the admin's shared
+// helpers aside); strings come from the page (#groups-text).
 
-const text = JSON.parse(document.getElementById('groups-text').textContent);
+import { call, pageText, problemText, say as sayIn, showBanner } from 'gridprice/admin.js';
+
+const text = pageText('groups-text');
 const $ = (id) => document.getElementById(id);
-
-/** `{name}` placeholders filled in. */
-function say(key, values = {}) {
-  return Object.entries(values).reduce((s, [k, v]) => s.replaceAll(`{${k}}`, v), text[key] ?? key);
-}
-
-function banner(message) {
-  const holder = $('groups-banner');
-  holder.replaceChildren();
-  if (!message) return;
-  const el = document.createElement('s-banner');
-  el.setAttribute('tone', 'critical');
-  el.textContent = message;
-  holder.append(el);
-}
+const say = (key, values) => sayIn(text, key, values);
+const banner = (message) => showBanner('groups-banner', message);
 
 const deleteModal = $('delete-modal');
 let deleting = null;
@@ -38,21 +27,14 @@ document.addEventListener('click', (event) => {
 $('delete-cancel').addEventListener('click', () => deleteModal.hideOverlay());
 $('delete-confirm').addEventListener('click', async () => {
   if (!deleting) return;
-  window.shopify?.loading(true);
   try {
-    const response = await fetch(`/app/api/option-groups/${deleting}`, { method: 'DELETE' });
+    const response = await call('DELETE', `/app/api/option-groups/${deleting}`);
     deleteModal.hideOverlay();
-    if (!response.ok) {
-      const problem = await response.json().catch(() => ({}));
-      banner(problem.detail || say('failed'));
-      return;
-    }
+    if (!response.ok) return banner(await problemText(response, say('failed')));
     window.shopify?.toast.show(say('deleted'));
     location.reload();
   } catch {
     deleteModal.hideOverlay();
     banner(say('networkError'));
-  } finally {
-    window.shopify?.loading(false);
   }
 });
