@@ -153,9 +153,10 @@ const CSS = `
 .og-sr{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
 .og-choice{padding:8px 0;border-bottom:1px solid #e3e3e3}
 .og-choice:last-child{border-bottom:0}
-.og-row{display:flex;flex-wrap:wrap;gap:8px 12px;align-items:flex-end}
+.og-row{display:flex;flex-wrap:wrap;gap:8px 12px;align-items:flex-start}
 .og-row>s-text-field{flex:1 1 12rem;min-width:10rem}
-.og-row>.og-default{padding-bottom:6px}
+.og-row>s-button{margin-top:27px}
+.og-row>.og-default{margin-top:31px}
 `;
 
 /**
