@@ -172,6 +172,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api_keys::routes::routes())
         .merge(matrices::routes::routes())
         .merge(matrices::pages::routes())
+        .merge(options::pages::routes())
         .merge(draft_orders::pages::routes())
         .merge(crate::pages::routes())
         .merge(products::routes::routes())

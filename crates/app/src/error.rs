@@ -110,6 +110,10 @@ pub enum ServiceError {
     /// The request's values do not fit (named by field).
     #[error("{0}")]
     Invalid(FieldErrors),
+    /// Well-formed values the store's data cannot take, such as a limit reached (named by
+    /// field).
+    #[error("{0}")]
+    Unacceptable(FieldErrors),
     #[error("{0}")]
     NotFound(String),
     #[error("{0}")]
@@ -254,6 +258,7 @@ impl From<ServiceError> for JobError {
             // Denied access (protected customer data, a scope) fails the same way until someone
             // grants it: not retried blindly.
             ServiceError::Invalid(_)
+            | ServiceError::Unacceptable(_)
             | ServiceError::Internal(_)
             | ServiceError::AccessDenied(_) => Self::Permanent(error.to_string()),
             other => Self::Retry(other.to_string()),

@@ -61,6 +61,7 @@ const LAYERS: &[(&str, Layer)] = &[
     ("products::routes", Edge),
     ("products::pages", Edge),
     ("options::routes", Edge),
+    ("options::pages", Edge),
     ("audit::routes", Edge),
     ("audit::view", Edge),
     ("webhooks::routes", Edge),

@@ -47,7 +47,7 @@ pub use matrix::{
     Axis, AxisExceeded, CellHit, MatrixCell, MatrixError, MatrixProblem, MatrixRange, OutOfRange,
     OutOfRangePolicy, PolicyError, PriceMatrix, MAX_BREAKPOINTS,
 };
-pub use modifier::{BasisPoints, Modifier, ModifierError};
+pub use modifier::{BasisPoints, Modifier, ModifierError, ModifierTextError};
 pub use money::{Money, MoneyError};
 pub use quantity::{Quantity, QuantityError};
 pub use quote::{quote, Quote, QuoteError};

@@ -5,7 +5,9 @@ use std::fmt;
 use rust_decimal::Decimal;
 use thiserror::Error;
 
+use crate::currency::Currency;
 use crate::decimal_text::PlainDecimal;
+use crate::money::{Money, MoneyError};
 
 /// Basis points per 100%.
 const BASIS_POINTS_PER_WHOLE: i128 = 10_000;
@@ -104,6 +106,68 @@ impl Modifier {
     }
 }
 
+/// Why a modifier as a merchant types it ("+15.00", "20%") is not usable.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ModifierTextError {
+    #[error(
+        "'{input}' is neither an amount such as 15.00 or -2.50 nor a percentage such as 20% or -5%"
+    )]
+    NotAModifier { input: String },
+    #[error(transparent)]
+    Amount(#[from] MoneyError),
+    #[error(transparent)]
+    Percentage(#[from] ModifierError),
+}
+
+impl Modifier {
+    /// A modifier as a merchant types it: an amount of `currency` with an optional sign
+    /// ("15.00", "+15.00", "-2.50") or a percentage ("20%", "+20%", "-5%"). The number itself
+    /// follows the one strict decimal grammar (no spaces, exponents or separators).
+    pub fn parse_text(text: &str, currency: Currency) -> Result<Modifier, ModifierTextError> {
+        let not_a_modifier = || ModifierTextError::NotAModifier {
+            input: text.to_owned(),
+        };
+        let (percent, number) = match text.strip_suffix('%') {
+            Some(number) => (true, number),
+            None => (false, text),
+        };
+        let (negative, unsigned) = match number.as_bytes().first() {
+            Some(b'+') => (false, &number[1..]),
+            Some(b'-') => (true, &number[1..]),
+            _ => (false, number),
+        };
+        // One sign at most: the unsigned rest must be plain digits.
+        match PlainDecimal::split(unsigned) {
+            Some(decimal) if !decimal.negative => {}
+            _ => return Err(not_a_modifier()),
+        }
+        let signed = if negative {
+            format!("-{unsigned}")
+        } else {
+            unsigned.to_owned()
+        };
+        if percent {
+            Ok(Modifier::Percentage(BasisPoints::parse_percent(&signed)?))
+        } else {
+            Ok(Modifier::Fixed(Money::parse(&signed, currency)?.minor()))
+        }
+    }
+
+    /// The modifier as a merchant types it, a surcharge with its `+`: "+15.00", "-2.50",
+    /// "0.00", "+20%", "-5%".
+    pub fn to_text(&self, currency: Currency) -> String {
+        let (text, positive) = match *self {
+            Modifier::Fixed(minor) => (Money::from_minor(minor, currency).to_string(), minor > 0),
+            Modifier::Percentage(points) => (points.to_string(), points.get() > 0),
+        };
+        if positive {
+            format!("+{text}")
+        } else {
+            text
+        }
+    }
+}
+
 /// ⌈numerator / denominator⌉ for a positive denominator, correct for negative numerators.
 fn ceil_div(numerator: i128, denominator: i128) -> i128 {
     let floor = numerator.div_euclid(denominator);
@@ -166,6 +230,64 @@ mod tests {
         assert_eq!(BasisPoints::new(2000).unwrap().to_string(), "20%");
         assert_eq!(BasisPoints::new(1250).unwrap().to_string(), "12.5%");
         assert_eq!(BasisPoints::new(-1).unwrap().to_string(), "-0.01%");
+    }
+
+    #[test]
+    fn modifiers_are_read_as_merchants_type_them() {
+        let usd = Currency::from_code("USD").unwrap();
+        let parse = |text| Modifier::parse_text(text, usd);
+        assert_eq!(parse("15.00"), Ok(Modifier::Fixed(1500)));
+        assert_eq!(parse("+15.00"), Ok(Modifier::Fixed(1500)));
+        assert_eq!(parse("-2.50"), Ok(Modifier::Fixed(-250)));
+        assert_eq!(parse("0"), Ok(Modifier::Fixed(0)));
+        assert_eq!(parse("20%"), Ok(percent(2000)));
+        assert_eq!(parse("+12.5%"), Ok(percent(1250)));
+        assert_eq!(parse("-5%"), Ok(percent(-500)));
+        for bad in [
+            "", "abc", "20%%", "+-5", "--5", "+", "%", "1 5", " 15", "1e3", "1,50", "15.",
+        ] {
+            assert!(
+                matches!(parse(bad), Err(ModifierTextError::NotAModifier { .. })),
+                "{bad:?}"
+            );
+        }
+        assert!(matches!(
+            parse("15.001"),
+            Err(ModifierTextError::Amount(
+                MoneyError::TooManyDecimals { .. }
+            ))
+        ));
+        assert!(matches!(
+            Modifier::parse_text("1.5", Currency::from_code("JPY").unwrap()),
+            Err(ModifierTextError::Amount(
+                MoneyError::TooManyDecimals { .. }
+            ))
+        ));
+        assert!(matches!(
+            parse("12.345%"),
+            Err(ModifierTextError::Percentage(
+                ModifierError::TooPrecise { .. }
+            ))
+        ));
+        assert!(matches!(
+            parse("-101%"),
+            Err(ModifierTextError::Percentage(
+                ModifierError::OutOfRange { .. }
+            ))
+        ));
+    }
+
+    #[test]
+    fn modifiers_are_written_as_merchants_type_them() {
+        let usd = Currency::from_code("USD").unwrap();
+        assert_eq!(Modifier::Fixed(1500).to_text(usd), "+15.00");
+        assert_eq!(Modifier::Fixed(-250).to_text(usd), "-2.50");
+        assert_eq!(Modifier::Fixed(0).to_text(usd), "0.00");
+        assert_eq!(percent(2000).to_text(usd), "+20%");
+        assert_eq!(percent(-500).to_text(usd), "-5%");
+        for text in ["+15.00", "-2.50", "0.00", "+20%", "-5%", "+12.5%"] {
+            assert_eq!(Modifier::parse_text(text, usd).unwrap().to_text(usd), text);
+        }
     }
 
     #[test]

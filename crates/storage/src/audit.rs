@@ -32,6 +32,7 @@ pub enum Action {
     OptionGroupCreate,
     OptionGroupReplace,
     OptionGroupDelete,
+    OptionGroupSetProducts,
     SettingsUpdate,
     StorefrontKeyCreate,
     StorefrontKeyRevoke,
@@ -63,6 +64,7 @@ impl Action {
             Self::OptionGroupCreate => "option_group.create",
             Self::OptionGroupReplace => "option_group.replace",
             Self::OptionGroupDelete => "option_group.delete",
+            Self::OptionGroupSetProducts => "option_group.set_products",
             Self::SettingsUpdate => "settings.update",
             Self::StorefrontKeyCreate => "storefront_key.create",
             Self::StorefrontKeyRevoke => "storefront_key.revoke",
@@ -89,9 +91,10 @@ impl Action {
             | Self::ProductSetOptionGroups
             | Self::ProductUpdate
             | Self::ProductDelete => "product",
-            Self::OptionGroupCreate | Self::OptionGroupReplace | Self::OptionGroupDelete => {
-                "option_group"
-            }
+            Self::OptionGroupCreate
+            | Self::OptionGroupReplace
+            | Self::OptionGroupDelete
+            | Self::OptionGroupSetProducts => "option_group",
             Self::SettingsUpdate => "settings",
             Self::StorefrontKeyCreate
             | Self::StorefrontKeyRevoke

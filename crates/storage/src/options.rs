@@ -11,7 +11,7 @@ use sea_orm::{
     QueryOrder, Set,
 };
 
-use crate::entities::{option_choices, option_groups, product_option_groups};
+use crate::entities::{option_choices, option_groups, product_matrices, product_option_groups};
 use crate::{ChoiceId, Database, OptionGroupId, StorageError, StorageResult, StoreId, UnitOfWork};
 
 /// Whether the shopper must pick a choice (or get the default).
@@ -233,25 +233,127 @@ pub async fn groups_for_product(
         .collect())
 }
 
-/// Every product's groups in display order, by product GID: the products' list in one query.
-pub async fn group_ids_by_product(
-    db: &Database,
-    store: StoreId,
-) -> StorageResult<HashMap<String, Vec<OptionGroupId>>> {
-    let rows = product_option_groups::Entity::find()
+/// One product showing one group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupAssignment {
+    pub group_id: OptionGroupId,
+    pub product_gid: String,
+}
+
+/// Every product → group assignment of the store, by product in display order.
+pub async fn assignments(db: &Database, store: StoreId) -> StorageResult<Vec<GroupAssignment>> {
+    Ok(product_option_groups::Entity::find()
         .filter(product_option_groups::Column::StoreId.eq(store.get()))
         .order_by_asc(product_option_groups::Column::ProductGid)
         .order_by_asc(product_option_groups::Column::Position)
         .all(db.connection())
-        .await?;
+        .await?
+        .into_iter()
+        .map(|row| GroupAssignment {
+            group_id: OptionGroupId::new(row.group_id),
+            product_gid: row.product_gid,
+        })
+        .collect())
+}
+
+/// Every product's groups in display order, by product GID.
+pub async fn group_ids_by_product(
+    db: &Database,
+    store: StoreId,
+) -> StorageResult<HashMap<String, Vec<OptionGroupId>>> {
     let mut by_product: HashMap<String, Vec<OptionGroupId>> = HashMap::new();
-    for row in rows {
+    for assignment in assignments(db, store).await? {
         by_product
-            .entry(row.product_gid)
+            .entry(assignment.product_gid)
             .or_default()
-            .push(OptionGroupId::new(row.group_id));
+            .push(assignment.group_id);
     }
     Ok(by_product)
+}
+
+/// Makes exactly `products` show the group: it goes after the groups of each product that did
+/// not show it, and from each product not listed; the other groups keep their order. A product
+/// it is added to must have a matrix in the store. Returns, for each product it was added to,
+/// how many groups that product now shows (the caller holds them to its limit before
+/// committing).
+pub async fn set_group_products(
+    work: &UnitOfWork<'_>,
+    group: OptionGroupId,
+    products: &[String],
+) -> StorageResult<Vec<(String, u64)>> {
+    let (txn, store) = (work.txn(), work.store());
+    let group_row = option_groups::Entity::find()
+        .filter(option_groups::Column::Id.eq(group.get()))
+        .filter(option_groups::Column::StoreId.eq(store.get()))
+        .one(txn)
+        .await?;
+    if group_row.is_none() {
+        return Err(StorageError::NotFound("option group"));
+    }
+    let of_group = || {
+        product_option_groups::Entity::find()
+            .filter(product_option_groups::Column::StoreId.eq(store.get()))
+            .filter(product_option_groups::Column::GroupId.eq(group.get()))
+    };
+    product_option_groups::Entity::delete_many()
+        .filter(product_option_groups::Column::StoreId.eq(store.get()))
+        .filter(product_option_groups::Column::GroupId.eq(group.get()))
+        .filter(product_option_groups::Column::ProductGid.is_not_in(products.iter().cloned()))
+        .exec(txn)
+        .await?;
+    let showing: Vec<String> = of_group()
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|row| row.product_gid)
+        .collect();
+    let mut added = Vec::new();
+    for product in products.iter().filter(|p| !showing.contains(p)) {
+        lock_product(txn, store, product).await?;
+        let rows = product_option_groups::Entity::find()
+            .filter(product_option_groups::Column::StoreId.eq(store.get()))
+            .filter(product_option_groups::Column::ProductGid.eq(product.as_str()))
+            .all(txn)
+            .await?;
+        let position = rows.iter().map(|row| row.position + 1).max().unwrap_or(0);
+        product_option_groups::ActiveModel {
+            store_id: Set(store.get()),
+            product_gid: Set(product.clone()),
+            group_id: Set(group.get()),
+            position: Set(position),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await
+        .map_err(|e| {
+            StorageError::conflict_on_duplicate(e, || "a product is listed twice".into())
+        })?;
+        added.push((product.clone(), rows.len() as u64 + 1));
+    }
+    Ok(added)
+}
+
+/// Takes the product's matrix assignment row for the rest of the transaction, so two changes
+/// adding groups to one product count its groups one after the other; a product without a
+/// matrix in the store is not found.
+async fn lock_product(
+    connection: &impl ConnectionTrait,
+    store: StoreId,
+    product_gid: &str,
+) -> StorageResult<()> {
+    let locked = product_matrices::Entity::update_many()
+        .col_expr(
+            product_matrices::Column::ProductTitle,
+            Expr::col(product_matrices::Column::ProductTitle).into(),
+        )
+        .filter(product_matrices::Column::StoreId.eq(store.get()))
+        .filter(product_matrices::Column::ProductGid.eq(product_gid))
+        .exec(connection)
+        .await?;
+    if locked.rows_affected == 0 {
+        return Err(StorageError::NotFound("product with a price matrix"));
+    }
+    Ok(())
 }
 
 async fn insert_choices(

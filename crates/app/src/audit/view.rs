@@ -231,6 +231,7 @@ fn field_name(t: Text, path: &str) -> String {
         "choices" => t.get("settings.audit.field.choices"),
         "matrixId" => t.get("settings.audit.field.matrix"),
         "optionGroupIds" => t.get("settings.audit.field.option_groups"),
+        "productIds" => t.get("optionGroups.audit.products"),
         "requirement" => t.get("settings.audit.field.requirement"),
         _ => return path.to_owned(),
     };
@@ -259,6 +260,7 @@ fn action(t: Text, action: &str) -> String {
         "option_group.create" => t.get("settings.audit.action.option_group_create"),
         "option_group.replace" => t.get("settings.audit.action.option_group_replace"),
         "option_group.delete" => t.get("settings.audit.action.option_group_delete"),
+        "option_group.set_products" => t.get("optionGroups.audit.setProducts"),
         "settings.update" => t.get("settings.audit.action.settings_update"),
         "storefront_key.create" => t.get("settings.audit.action.key_create"),
         "storefront_key.revoke" => t.get("settings.audit.action.key_revoke"),
@@ -326,6 +328,21 @@ mod tests {
                 "Default unit: mm → in",
             ]
         );
+    }
+
+    #[test]
+    fn the_products_of_an_option_group_read_in_words() {
+        let row = AuditRow::new(
+            Text::new(Locale::De),
+            &logged(
+                "option_group.set_products",
+                Some(json!({"productIds": []})),
+                Some(json!({"productIds": ["gid://shopify/Product/1"]})),
+            ),
+        );
+        assert_eq!(row.action, "Produkte einer Optionsgruppe gewählt");
+        assert_eq!(row.changes.len(), 1);
+        assert_eq!(row.changes[0].field, "Produkte");
     }
 
     #[test]

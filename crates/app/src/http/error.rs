@@ -258,6 +258,7 @@ impl From<ServiceError> for ApiError {
     fn from(error: ServiceError) -> Self {
         match error {
             ServiceError::Invalid(errors) => Self::invalid(errors),
+            ServiceError::Unacceptable(errors) => errors.into(),
             ServiceError::NotFound(detail) => Self::NotFound(detail),
             ServiceError::Conflict(detail) => Self::Conflict(detail),
             ServiceError::Refused { detail, errors } => Self::Unprocessable { detail, errors },

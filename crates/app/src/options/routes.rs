@@ -5,10 +5,11 @@ use std::collections::HashSet;
 
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
-use axum::routing::get;
+use axum::routing::{get, put};
 use axum::{Json, Router};
 use pricing::{BasisPoints, Currency, Modifier, Money};
 use serde::{Deserialize, Serialize};
+use shopify::ProductGid;
 
 use gridprice_storage::options::{
     self as storage, NewChoice, NewOptionGroup, OptionGroup, Requirement,
@@ -33,6 +34,7 @@ pub fn routes() -> Router<AppState> {
             "/app/api/option-groups/{id}",
             get(show).put(replace).delete(remove),
         )
+        .route("/app/api/option-groups/{id}/products", put(set_products))
         .route(
             "/app/api/products/{product_id}/option-groups",
             get(product_groups)
@@ -53,16 +55,31 @@ struct GroupBody {
     choices: Vec<ChoiceBody>,
 }
 
+/// A choice's modifier is either `modifier` as the merchant types it ("+15.00", "-2.50",
+/// "20%") or the storefront's pair `modifierType` with `modifierValue`.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct ChoiceBody {
     label: String,
+    modifier: Option<String>,
     /// FIXED or PERCENTAGE.
-    modifier_type: String,
+    modifier_type: Option<String>,
     /// Major units for FIXED ("15.00", may be negative), percent for PERCENTAGE ("20").
-    modifier_value: String,
+    modifier_value: Option<String>,
     #[serde(default)]
     is_default: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct GroupProductsBody {
+    product_ids: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct GroupProducts {
+    product_ids: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -128,8 +145,19 @@ impl ChoiceBody {
         field: impl Fn(&str) -> String,
         currency: Currency,
     ) -> Option<Modifier> {
-        let value = &self.modifier_value;
-        match self.modifier_type.as_str() {
+        let (kind, value) = match (&self.modifier, &self.modifier_type, &self.modifier_value) {
+            (Some(text), None, None) => {
+                return errors.check(field("modifier"), Modifier::parse_text(text, currency));
+            }
+            (None, Some(kind), Some(value)) => (kind, value),
+            _ => {
+                let message = "give either modifier (\"+15.00\", \"20%\") or modifierType \
+                               with modifierValue";
+                errors.add(field("modifier"), message);
+                return None;
+            }
+        };
+        match kind.as_str() {
             "FIXED" => errors
                 .check(field("modifierValue"), Money::parse(value, currency))
                 .map(|money| Modifier::Fixed(money.minor())),
@@ -164,6 +192,27 @@ impl ProductGroupsBody {
         }
         errors.into_result()?;
         Ok(ids.iter().copied().map(OptionGroupId::new).collect())
+    }
+}
+
+impl GroupProductsBody {
+    /// Distinct products, each a product GID or numeric id.
+    fn parse(&self) -> Result<Vec<ProductGid>, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let products: Vec<ProductGid> = self
+            .product_ids
+            .iter()
+            .enumerate()
+            .filter_map(|(index, id)| {
+                errors.check(format!("productIds[{index}]"), ProductGid::parse(id))
+            })
+            .collect();
+        let distinct: HashSet<String> = products.iter().map(ToString::to_string).collect();
+        if distinct.len() != products.len() {
+            errors.add("productIds", "a product is listed more than once");
+        }
+        errors.into_result()?;
+        Ok(products)
     }
 }
 
@@ -268,4 +317,16 @@ async fn clear_product_groups(
     let product = product_id(&product)?;
     service::set_product_groups(&state.db, &session, product, &[]).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+async fn set_products(
+    State(state): State<AppState>,
+    session: AdminSession,
+    PathParam(id): PathParam<i64>,
+    JsonBody(body): JsonBody<GroupProductsBody>,
+) -> Result<Json<GroupProducts>, ApiError> {
+    let products = body.parse()?;
+    let product_ids =
+        service::set_group_products(&state.db, &session, OptionGroupId::new(id), &products).await?;
+    Ok(Json(GroupProducts { product_ids }))
 }

@@ -3,12 +3,12 @@
 
 use gridprice_storage::audit::{Action, AuditEntry};
 use gridprice_storage::options::{self as storage, NewOptionGroup, OptionChoice, OptionGroup};
-use gridprice_storage::{ChoiceId, Database, Editor, OptionGroupId, UnitOfWork};
+use gridprice_storage::{products, ChoiceId, Database, Editor, OptionGroupId, StoreId, UnitOfWork};
 use pricing::{Currency, Decimal, Modifier, Money};
 use serde::Serialize;
 use shopify::ProductGid;
 
-use crate::error::ServiceError;
+use crate::error::{FieldErrors, ServiceError};
 
 /// A product shows at most this many option groups (DESIGN §4).
 pub const MAX_GROUPS_PER_PRODUCT: usize = 5;
@@ -32,6 +32,8 @@ struct ChoiceView {
     modifier_type: &'static str,
     /// Major units for FIXED ("15.00"), percent for PERCENTAGE ("20").
     modifier_value: String,
+    /// As the merchant types it: "+15.00", "-2.50", "+20%".
+    modifier: String,
     is_default: bool,
 }
 
@@ -67,6 +69,7 @@ impl ChoiceView {
             label: choice.label.clone(),
             modifier_type,
             modifier_value,
+            modifier: choice.modifier.to_text(currency),
             is_default: choice.is_default,
         }
     }
@@ -133,4 +136,62 @@ pub async fn set_product_groups(
         .after(&ids(groups.to_vec()));
     work.commit(entry).await?;
     Ok(storage::groups_for_product(db, store, &product_gid).await?)
+}
+
+/// The products showing group `id`, in the store's product order.
+pub async fn products_of_group(
+    db: &Database,
+    store: StoreId,
+    id: OptionGroupId,
+) -> Result<Vec<String>, ServiceError> {
+    Ok(storage::assignments(db, store)
+        .await?
+        .into_iter()
+        .filter(|assignment| assignment.group_id == id)
+        .map(|assignment| assignment.product_gid)
+        .collect())
+}
+
+/// Makes exactly `products` show group `id` (added after their other groups); a product that
+/// would show more than [`MAX_GROUPS_PER_PRODUCT`] groups is refused, naming it.
+pub async fn set_group_products(
+    db: &Database,
+    editor: &Editor,
+    id: OptionGroupId,
+    products: &[ProductGid],
+) -> Result<Vec<String>, ServiceError> {
+    let store = editor.store.id;
+    let wanted: Vec<String> = products.iter().map(ToString::to_string).collect();
+    let before = products_of_group(db, store, id).await?;
+    // Read before the unit of work: on SQLite it holds the one connection.
+    let assigned = products::list(db, store).await?;
+    let work = UnitOfWork::begin(db, editor).await?;
+    let added = storage::set_group_products(&work, id, &wanted).await?;
+    let mut errors = FieldErrors::default();
+    for (product, count) in added {
+        if count > MAX_GROUPS_PER_PRODUCT as u64 {
+            let index = wanted.iter().position(|p| *p == product).unwrap_or(0);
+            let title = assigned
+                .iter()
+                .find(|assignment| assignment.product_gid == product)
+                .map_or(product.as_str(), |assignment| {
+                    assignment.product_title.as_str()
+                });
+            errors.add(
+                format!("productIds[{index}]"),
+                format!(
+                    "{title} already shows {MAX_GROUPS_PER_PRODUCT} option groups, the most a \
+                     product can; take one from it first"
+                ),
+            );
+        }
+    }
+    // Refused: the unit of work is dropped, so nothing of it is kept.
+    errors.into_result().map_err(ServiceError::Unacceptable)?;
+    let ids = |products: &[String]| serde_json::json!({ "productIds": products });
+    let entry = AuditEntry::new(Action::OptionGroupSetProducts, id.get())
+        .before(&ids(&before))
+        .after(&ids(&wanted));
+    work.commit(entry).await?;
+    products_of_group(db, store, id).await
 }

@@ -33,6 +33,14 @@ const FILES: &[(&str, &[u8])] = &[
         "products.js",
         include_bytes!("../products/assets/products.js"),
     ),
+    (
+        "option-groups.js",
+        include_bytes!("../options/assets/option-groups.js"),
+    ),
+    (
+        "option-group-editor.js",
+        include_bytes!("../options/assets/option-group-editor.js"),
+    ),
 ];
 
 struct Asset {

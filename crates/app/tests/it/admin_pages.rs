@@ -61,6 +61,9 @@ stack_test!(
             "/",
             "/app/matrices",
             &format!("/app/matrices/{id}"),
+            "/app/option-groups",
+            "/app/option-groups/new",
+            "/app/option-groups/1",
             "/app/draft-orders",
         ] {
             let (status, policy, html) = load(stack, path, "en").await;

@@ -9,6 +9,8 @@ mod admin_catalog;
 mod admin_home;
 mod admin_home_browser;
 mod admin_matrices;
+mod admin_option_groups_page;
+mod admin_options_browser;
 mod admin_pages;
 mod admin_products;
 mod admin_products_browser;
