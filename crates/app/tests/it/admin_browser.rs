@@ -24,9 +24,12 @@ pub(crate) async fn start(stack: &TestStack, test: &str) -> Option<Browser> {
 /// The admin page `path` of the app (e.g. `/app/matrices`), with the app's frame entered once
 /// `ready_css` shows in it.
 pub(crate) async fn open(browser: &Browser, stack: &TestStack, path: &str, ready_css: &str) {
-    browser
-        .goto(&format!("{}{path}", stack.stack.ready.admin_url))
-        .await;
+    open_at(browser, &stack.stack.ready.admin_url, path, ready_css).await;
+}
+
+/// [`open`] in the admin at `admin_url` (another shop's).
+pub(crate) async fn open_at(browser: &Browser, admin_url: &str, path: &str, ready_css: &str) {
+    browser.goto(&format!("{admin_url}{path}")).await;
     browser.wait_for_css("#sa-app-frame").await;
     browser
         .client()
@@ -39,6 +42,24 @@ pub(crate) async fn open(browser: &Browser, stack: &TestStack, path: &str, ready
         .wait_for_js(
             "Polaris and App Bridge",
             "return Boolean(customElements.get('s-page') && window.shopify) || null",
+        )
+        .await;
+}
+
+/// Clicks the save bar's button (`save` or `discard`) in the admin around the app.
+pub(crate) async fn save_bar(browser: &Browser, button: &str) {
+    in_admin(
+        browser,
+        &format!("document.getElementById('sa-savebar-{button}').click(); return true;"),
+    )
+    .await;
+}
+
+pub(crate) async fn wait_for_save_bar(browser: &Browser, shown: bool) {
+    browser
+        .wait_until(
+            if shown { "the save bar" } else { "no save bar" },
+            || async { (save_bar_visible(browser).await == shown).then_some(()) },
         )
         .await;
 }
@@ -119,7 +140,7 @@ async fn grid_prices(browser: &Browser) -> Value {
         .await
 }
 
-const FIRST_PRICE: &str = "#matrix-grid tbody tr:first-child td input";
+pub(crate) const FIRST_PRICE: &str = "#matrix-grid tbody tr:first-child td input";
 
 /// Types `text` over the grid cell `css` as a merchant does: a click, the text cleared, typed.
 async fn type_cell(browser: &Browser, css: &str, text: &str) {
@@ -131,7 +152,7 @@ async fn type_cell(browser: &Browser, css: &str, text: &str) {
 
 /// Pastes `tsv` at the focused grid cell as a spreadsheet's copy arrives: a paste event with
 /// tab-separated text.
-async fn paste(browser: &Browser, cell_css: &str, tsv: &str) {
+pub(crate) async fn paste(browser: &Browser, cell_css: &str, tsv: &str) {
     browser
         .js(
             "const cell = document.querySelector(arguments[0]); cell.focus();
@@ -220,23 +241,11 @@ stack_test!(
                 ["301.00", "302.00", "303.00"]
             ])
         );
-        browser
-            .wait_until("the save bar", || async {
-                save_bar_visible(&browser).await.then_some(())
-            })
-            .await;
+        wait_for_save_bar(&browser, true).await;
         browser.screenshot("editor-pasted").await;
         browser.assert_accessible("matrix editor").await;
-        in_admin(
-            &browser,
-            "document.getElementById('sa-savebar-save').click(); return true;",
-        )
-        .await;
-        browser
-            .wait_until("saved", || async {
-                (!save_bar_visible(&browser).await).then_some(())
-            })
-            .await;
+        save_bar(&browser, "save").await;
+        wait_for_save_bar(&browser, false).await;
 
         // The storefront prices from what was saved, once the product uses the matrix.
         let matrices = admin_api(
@@ -282,16 +291,8 @@ stack_test!(
         open(&browser, stack, "/app/matrices/1", "#matrix-grid table").await;
         let before = grid_prices(&browser).await;
         type_cell(&browser, FIRST_PRICE, "99.99").await;
-        browser
-            .wait_until("the save bar", || async {
-                save_bar_visible(&browser).await.then_some(())
-            })
-            .await;
-        in_admin(
-            &browser,
-            "document.getElementById('sa-savebar-discard').click(); return true;",
-        )
-        .await;
+        wait_for_save_bar(&browser, true).await;
+        save_bar(&browser, "discard").await;
         browser
             .wait_until("discarded", || async {
                 let now = grid_prices(&browser).await;
@@ -310,37 +311,17 @@ stack_test!(
             .expect("to the second tab");
         open(&browser, stack, "/app/matrices/1", "#matrix-grid table").await;
         type_cell(&browser, FIRST_PRICE, "11.11").await;
-        browser
-            .wait_until("the second tab's save bar", || async {
-                save_bar_visible(&browser).await.then_some(())
-            })
-            .await;
-        in_admin(
-            &browser,
-            "document.getElementById('sa-savebar-save').click(); return true;",
-        )
-        .await;
-        browser
-            .wait_until("the second tab saved", || async {
-                (!save_bar_visible(&browser).await).then_some(())
-            })
-            .await;
+        wait_for_save_bar(&browser, true).await;
+        save_bar(&browser, "save").await;
+        wait_for_save_bar(&browser, false).await;
         client
             .switch_to_window(first_tab)
             .await
             .expect("back to the first tab");
         client.enter_frame(0).await.expect("the app's frame");
         type_cell(&browser, FIRST_PRICE, "77.77").await;
-        browser
-            .wait_until("the save bar", || async {
-                save_bar_visible(&browser).await.then_some(())
-            })
-            .await;
-        in_admin(
-            &browser,
-            "document.getElementById('sa-savebar-save').click(); return true;",
-        )
-        .await;
+        wait_for_save_bar(&browser, true).await;
+        save_bar(&browser, "save").await;
         let banner = wait_for_content(&browser, "matrix-banner", "changed elsewhere").await;
         assert!(banner.contains("Reload"), "{banner}");
         assert_eq!(
@@ -660,16 +641,8 @@ stack_test!(
         assert!(shown[0].as_str().unwrap().contains("27.50"), "{shown:?}");
         assert_eq!(shown[1], "27.50", "250 × 350 mm is the 300 × 400 cell");
         browser.screenshot("editor-keyboard-bulk-preview").await;
-        in_admin(
-            &browser,
-            "document.getElementById('sa-savebar-save').click(); return true;",
-        )
-        .await;
-        browser
-            .wait_until("saved", || async {
-                (!save_bar_visible(&browser).await).then_some(())
-            })
-            .await;
+        save_bar(&browser, "save").await;
+        wait_for_save_bar(&browser, false).await;
 
         // Export: the saved matrix as the file the browser is handed.
         browser

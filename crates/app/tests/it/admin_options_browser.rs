@@ -7,8 +7,8 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::admin_browser::{
-    admin_api, click, in_admin, open, save_bar_visible, start, title_action, type_into,
-    wait_for_content, wait_in_app,
+    admin_api, click, open, save_bar, save_bar_visible, start, title_action, type_into,
+    wait_for_content, wait_for_save_bar, wait_in_app,
 };
 use crate::browser::{key, Browser};
 use crate::support::TestStack;
@@ -16,7 +16,7 @@ use crate::support::TestStack;
 const DEMO_PRODUCT: &str = "gid://shopify/Product/8000000000001";
 
 /// The field `part` (label, modifier, default, up, down, remove) of choice `index`.
-fn part(index: usize, part: &str) -> String {
+pub(crate) fn part(index: usize, part: &str) -> String {
     format!(".og-choice[data-index=\"{index}\"] [data-part=\"{part}\"]")
 }
 
@@ -31,26 +31,8 @@ async fn choices(browser: &Browser) -> Value {
         .await
 }
 
-/// Clicks the save bar's button (`save` or `discard`) in the admin around the app.
-async fn save_bar(browser: &Browser, button: &str) {
-    in_admin(
-        browser,
-        &format!("document.getElementById('sa-savebar-{button}').click(); return true;"),
-    )
-    .await;
-}
-
-async fn wait_for_save_bar(browser: &Browser, shown: bool) {
-    browser
-        .wait_until(
-            if shown { "the save bar" } else { "no save bar" },
-            || async { (save_bar_visible(browser).await == shown).then_some(()) },
-        )
-        .await;
-}
-
 /// Ticks the Polaris checkbox `css` as a merchant does: a click on its box.
-async fn tick(browser: &Browser, css: &str) {
+pub(crate) async fn tick(browser: &Browser, css: &str) {
     let host = browser.wait_for_css(css).await;
     let input = browser.in_shadow(&host, "input[type=checkbox]").await;
     input.click().await.expect("tick the checkbox");

@@ -37,7 +37,7 @@ async fn matrix_of(stack: &TestStack, product: &str) -> Value {
 
 /// Chooses `matrix` to assign to and opens the resource picker; in the admin, ticks `products`
 /// and confirms, as the merchant does.
-async fn pick(browser: &Browser, matrix: i64, products: &[&str]) {
+pub(crate) async fn pick(browser: &Browser, matrix: i64, products: &[&str]) {
     browser
         .js(
             "const select = document.getElementById('assign-matrix'); select.value = arguments[0];

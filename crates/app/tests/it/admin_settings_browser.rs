@@ -8,8 +8,8 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use crate::admin_browser::{
-    admin_api, click, in_admin, open, save_bar_visible, start, type_into, wait_for_content,
-    wait_in_app,
+    admin_api, click, in_admin, open, save_bar, save_bar_visible, start, type_into,
+    wait_for_content, wait_for_save_bar, wait_in_app,
 };
 use crate::browser::Browser;
 use crate::storefront_support::demo_store;
@@ -158,16 +158,8 @@ stack_test!(
                 vec![],
             )
             .await;
-        browser
-            .wait_until("the save bar", || async {
-                save_bar_visible(&browser).await.then_some(())
-            })
-            .await;
-        in_admin(
-            &browser,
-            "document.getElementById('sa-savebar-save').click(); return true;",
-        )
-        .await;
+        wait_for_save_bar(&browser, true).await;
+        save_bar(&browser, "save").await;
         wait_for_toast(&browser, "Settings saved").await;
         assert!(!save_bar_visible(&browser).await, "saved");
         let settings = admin_api(stack, Method::GET, "/app/api/settings", Value::Null).await;
@@ -175,16 +167,8 @@ stack_test!(
 
         // A bad origin for new keys is refused at its field, and nothing is saved.
         type_into(&browser, "#settings-origins", "example.com/path").await;
-        browser
-            .wait_until("the save bar", || async {
-                save_bar_visible(&browser).await.then_some(())
-            })
-            .await;
-        in_admin(
-            &browser,
-            "document.getElementById('sa-savebar-save').click(); return true;",
-        )
-        .await;
+        wait_for_save_bar(&browser, true).await;
+        save_bar(&browser, "save").await;
         let error = field_error(&browser, "#settings-origins", "Line 1").await;
         assert!(error.contains("example.com/path"), "{error}");
         browser.screenshot("settings-bad-origin").await;
@@ -193,11 +177,7 @@ stack_test!(
             .await;
         let unchanged = admin_api(stack, Method::GET, "/app/api/settings", Value::Null).await;
         assert_eq!(unchanged["defaultAllowedOrigins"], json!([]));
-        in_admin(
-            &browser,
-            "document.getElementById('sa-savebar-discard').click(); return true;",
-        )
-        .await;
+        save_bar(&browser, "discard").await;
         browser
             .wait_until("discarded", || async {
                 let value = browser
@@ -250,16 +230,8 @@ stack_test!(
                 vec![],
             )
             .await;
-        browser
-            .wait_until("the save bar", || async {
-                save_bar_visible(&browser).await.then_some(())
-            })
-            .await;
-        in_admin(
-            &browser,
-            "document.getElementById('sa-savebar-save').click(); return true;",
-        )
-        .await;
+        wait_for_save_bar(&browser, true).await;
+        save_bar(&browser, "save").await;
         let banner = wait_for_content(
             &browser,
             "settings-banner",

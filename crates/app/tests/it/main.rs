@@ -6,6 +6,7 @@ mod support;
 
 mod admin_browser;
 mod admin_catalog;
+mod admin_first_run_browser;
 mod admin_home;
 mod admin_home_browser;
 mod admin_matrices;
