@@ -693,5 +693,23 @@ stack_test!(the_draft_orders_page_lists_an_order_accessibly, |stack| {
     assert_eq!(status, "created");
     browser.screenshot("draft-orders").await;
     browser.assert_accessible("draft orders").await;
+
+    open(&browser, stack, "/app/draft-orders?locale=de", "s-table").await;
+    let heading = browser
+        .js(
+            "return document.querySelector('s-page').getAttribute('heading')",
+            vec![],
+        )
+        .await;
+    assert_eq!(heading, "Entwurfsbestellungen");
+    let badge = browser
+        .js(
+            "return document.querySelector('s-table-row s-badge').textContent",
+            vec![],
+        )
+        .await;
+    assert_eq!(badge, "Erstellt");
+    browser.screenshot("draft-orders-german").await;
+    browser.assert_accessible("draft orders (German)").await;
     browser.finish().await;
 });
