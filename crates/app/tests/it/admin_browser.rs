@@ -363,18 +363,7 @@ stack_test!(
         browser.screenshot("csv-preview").await;
         click(&browser, "#create-submit").await;
         wait_for_content(&browser, "create-preview", "line 3").await;
-        let listed = admin_api(
-            stack,
-            reqwest::Method::GET,
-            "/app/api/matrices",
-            Value::Null,
-        )
-        .await;
-        assert_eq!(
-            listed["matrices"].as_array().unwrap().len(),
-            1,
-            "nothing saved"
-        );
+        assert_eq!(matrix_count(stack).await, 1, "nothing saved");
 
         // Delete asks first, naming the product it leaves without a price.
         browser
@@ -391,18 +380,7 @@ stack_test!(
         );
         browser.screenshot("delete-confirmation").await;
         click(&browser, "#delete-cancel").await;
-        let kept = admin_api(
-            stack,
-            reqwest::Method::GET,
-            "/app/api/matrices",
-            Value::Null,
-        )
-        .await;
-        assert_eq!(
-            kept["matrices"].as_array().unwrap().len(),
-            1,
-            "cancel deletes nothing"
-        );
+        assert_eq!(matrix_count(stack).await, 1, "cancel deletes nothing");
         click(&browser, "[data-delete]").await;
         click(&browser, "#delete-confirm").await;
         wait_in_app(&browser, "s-empty-state").await;
@@ -495,6 +473,18 @@ stack_test!(
         browser.finish().await;
     }
 );
+
+/// How many matrices the demo store has, by the admin API.
+async fn matrix_count(stack: &TestStack) -> usize {
+    let listed = admin_api(
+        stack,
+        reqwest::Method::GET,
+        "/app/api/matrices",
+        Value::Null,
+    )
+    .await;
+    listed["matrices"].as_array().map_or(0, Vec::len)
+}
 
 /// The HTML inside the element `id` once it contains `part`.
 pub(crate) async fn wait_for_content(browser: &Browser, id: &str, part: &str) -> String {
