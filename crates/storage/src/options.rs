@@ -174,6 +174,9 @@ pub async fn set_product_groups(
     groups: &[OptionGroupId],
 ) -> StorageResult<()> {
     let (txn, store) = (work.txn(), work.store());
+    // Not while a group is being added to it elsewhere (see `set_group_products`), which only
+    // adds to products with a matrix: one without has no row to take and needs none.
+    lock_product(txn, store, product_gid).await?;
     product_option_groups::Entity::delete_many()
         .filter(product_option_groups::Column::StoreId.eq(store.get()))
         .filter(product_option_groups::Column::ProductGid.eq(product_gid))
@@ -309,7 +312,9 @@ pub async fn set_group_products(
         .collect();
     let mut added = Vec::new();
     for product in products.iter().filter(|p| !showing.contains(p)) {
-        lock_product(txn, store, product).await?;
+        if !lock_product(txn, store, product).await? {
+            return Err(StorageError::NotFound("product with a price matrix"));
+        }
         let rows = product_option_groups::Entity::find()
             .filter(product_option_groups::Column::StoreId.eq(store.get()))
             .filter(product_option_groups::Column::ProductGid.eq(product.as_str()))
@@ -334,13 +339,14 @@ pub async fn set_group_products(
 }
 
 /// Takes the product's matrix assignment row for the rest of the transaction, so two changes
-/// adding groups to one product count its groups one after the other; a product without a
-/// matrix in the store is not found.
+/// to one product's groups (a group added here, or the product's whole list replaced) count
+/// and write them one after the other. False when the product has no matrix in the store (no
+/// row to take).
 async fn lock_product(
     connection: &impl ConnectionTrait,
     store: StoreId,
     product_gid: &str,
-) -> StorageResult<()> {
+) -> StorageResult<bool> {
     let locked = product_matrices::Entity::update_many()
         .col_expr(
             product_matrices::Column::ProductTitle,
@@ -350,10 +356,7 @@ async fn lock_product(
         .filter(product_matrices::Column::ProductGid.eq(product_gid))
         .exec(connection)
         .await?;
-    if locked.rows_affected == 0 {
-        return Err(StorageError::NotFound("product with a price matrix"));
-    }
-    Ok(())
+    Ok(locked.rows_affected > 0)
 }
 
 async fn insert_choices(
