@@ -1,17 +1,15 @@
 // The products page (`/app/products`): assign products to a matrix with App Bridge's resource
 // picker — asking first, naming the matrix, before taking a product from another one —,
 // unassign, and set the option groups each product shows, in order, through `/app/api`. App
-// Bridge adds the session token to every fetch. Plain ES module, no dependencies; data and
-// strings come from the page (#products-data, #products-text).
+// Bridge adds the session token to every fetch. Plain ES module (the admin's shared helpers
+// aside); data and strings come from the page (#products-data, #products-text).
+
+import { call, pageText, readProblem, say as sayIn } from 'gridprice/admin.js';
 
 const $ = (id) => document.getElementById(id);
-const text = JSON.parse($('products-text').textContent);
-const data = JSON.parse($('products-data').textContent);
-
-/** `{name}` placeholders filled in. */
-function say(key, values = {}) {
-  return Object.entries(values).reduce((s, [k, v]) => s.replaceAll(`{${k}}`, v), text[key] ?? key);
-}
+const text = pageText('products-text');
+const data = pageText('products-data');
+const say = (key, values) => sayIn(text, key, values);
 
 /** `key_one` for one, `key` otherwise, with `{count}` filled in. */
 function sayCount(key, count, values = {}) {
@@ -41,34 +39,12 @@ function banner(messages, { reload = false } = {}) {
   holder.append(el);
 }
 
-async function call(method, path, body) {
-  window.shopify?.loading(true);
-  try {
-    const init = { method, headers: {} };
-    if (body !== undefined) {
-      init.headers['content-type'] = 'application/json';
-      init.body = JSON.stringify(body);
-    }
-    return await fetch(path, init);
-  } finally {
-    window.shopify?.loading(false);
-  }
-}
-
-async function problem(response) {
-  try {
-    return await response.json();
-  } catch (_) {
-    return {};
-  }
-}
-
 /** Why a change to `product` (its title) failed, in the merchant's words. */
 async function failure(product, response) {
   if (response.status === 401) return text.reconnect;
   if (response.status === 404) return say('gone', { product });
   if (response.status === 502 || response.status === 503) return text.unavailable;
-  const { detail } = await problem(response);
+  const { detail } = await readProblem(response);
   return detail ? say('failed', { product, detail }) : say('failed', { product, detail: text.unknown });
 }
 
