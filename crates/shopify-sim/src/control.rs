@@ -214,6 +214,7 @@ fn shop_json(shop: &Shop) -> Value {
         "id": format!("gid://shopify/Shop/{}", shop.id),
         "name": shop.name,
         "currency": shop.currency,
+        "partnerDevelopment": shop.partner_development,
         "products": products,
         "draftOrders": shop.draft_orders.len(),
         "pricing": shop.pricing.view(),
@@ -236,6 +237,8 @@ pub struct NewShop {
     domain: String,
     name: Option<String>,
     currency: Option<CurrencyCode>,
+    /// `false`: a merchant's paying store rather than a development store.
+    partner_development: Option<bool>,
     /// The catalogue; the demo products when left out.
     products: Option<Vec<ProductSeed>>,
 }
@@ -260,12 +263,13 @@ pub async fn create_shop(State(state): Shared, Json(new): Json<NewShop>) -> Resp
     let name = new
         .name
         .unwrap_or_else(|| new.domain.trim_end_matches(".myshopify.com").to_owned());
-    let shop = Shop::new(
+    let mut shop = Shop::new(
         id,
         &new.domain,
         &name,
         new.currency.unwrap_or(CurrencyCode::Usd),
     );
+    shop.partner_development = new.partner_development.unwrap_or(true);
     world.shops.insert(new.domain.clone(), shop);
     if let Err(message) = add_products(&mut world, &new.domain, &products) {
         world.shops.remove(&new.domain);

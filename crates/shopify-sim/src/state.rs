@@ -235,6 +235,9 @@ pub struct Shop {
     pub name: String,
     pub email: String,
     pub currency: CurrencyCode,
+    /// A Partner development store (`shop.plan.partnerDevelopment`): apps charge it only test
+    /// charges. Shops are development stores unless created otherwise.
+    pub partner_development: bool,
     pub products: Vec<ProductRecord>,
     pub draft_orders: Vec<DraftOrderRecord>,
     pub webhook_subscriptions: Vec<WebhookSubscriptionRecord>,
@@ -256,6 +259,7 @@ impl Shop {
             name: name.to_owned(),
             email: format!("owner@{domain}"),
             currency,
+            partner_development: true,
             products: Vec::new(),
             draft_orders: Vec::new(),
             webhook_subscriptions: Vec::new(),

@@ -412,3 +412,31 @@ async fn user_errors_and_other_shops() {
     assert_eq!(api.active_subscriptions().await.unwrap().len(), 1);
     s.sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn launch_url_and_development_stores() {
+    let setup = setup().await;
+    let shop = ShopDomain::parse(DEMO_SHOP).unwrap();
+    let token = setup.token(DEMO_SHOP).await;
+    let client = setup.client.shop(&shop, &token);
+    let launch = client.launch_url().await.unwrap();
+    assert_eq!(
+        launch.as_str(),
+        format!("{}/store/{DEMO_SHOP}/admin/apps/{API_KEY}", setup.sim.base_url())
+    );
+    assert!(client.shop_info().await.unwrap().plan.partner_development);
+
+    let paying = "paying-shop.myshopify.com";
+    let created = setup
+        .http
+        .post(format!("{}/_sim/shops", setup.sim.base_url()))
+        .json(&json!({ "domain": paying, "partnerDevelopment": false }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let token = setup.token(paying).await;
+    let paying = ShopDomain::parse(paying).unwrap();
+    let info = setup.client.shop(&paying, &token).shop_info().await.unwrap();
+    assert!(!info.plan.partner_development);
+}

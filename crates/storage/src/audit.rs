@@ -45,6 +45,12 @@ pub enum Action {
     StoreCurrencyUpdate,
     /// The merchant marked the calculator as added to their theme.
     StoreCalculatorPlaced,
+    /// The merchant asked Shopify for a paid plan (a subscription waiting for approval).
+    SubscriptionRequest,
+    /// The merchant cancelled the paid plan.
+    SubscriptionCancel,
+    /// Shopify reported a subscription's new status.
+    SubscriptionStatus,
 }
 
 impl Action {
@@ -74,6 +80,9 @@ impl Action {
             Self::StoreUninstall => "store.uninstall",
             Self::StoreCurrencyUpdate => "store.currency_update",
             Self::StoreCalculatorPlaced => "store.calculator_placed",
+            Self::SubscriptionRequest => "subscription.request",
+            Self::SubscriptionCancel => "subscription.cancel",
+            Self::SubscriptionStatus => "subscription.status",
         }
     }
 
@@ -103,6 +112,9 @@ impl Action {
             Self::DraftOrderTest => "draft_order",
             Self::StoreUninstall | Self::StoreCurrencyUpdate | Self::StoreCalculatorPlaced => {
                 "store"
+            }
+            Self::SubscriptionRequest | Self::SubscriptionCancel | Self::SubscriptionStatus => {
+                "subscription"
             }
         }
     }

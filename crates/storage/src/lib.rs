@@ -8,6 +8,7 @@
 
 pub mod api_keys;
 pub mod audit;
+pub mod billing;
 mod changes;
 mod database;
 pub mod draft_orders;

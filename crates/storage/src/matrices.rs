@@ -231,9 +231,16 @@ pub async fn delete(work: &UnitOfWork<'_>, id: MatrixId) -> StorageResult<bool> 
 
 /// How many matrices the store has.
 pub async fn count(db: &Database, store: StoreId) -> StorageResult<u64> {
+    count_on(db.connection(), store).await
+}
+
+pub(crate) async fn count_on(
+    connection: &impl ConnectionTrait,
+    store: StoreId,
+) -> StorageResult<u64> {
     Ok(price_matrices::Entity::find()
         .filter(price_matrices::Column::StoreId.eq(store.get()))
-        .count(db.connection())
+        .count(connection)
         .await?)
 }
 

@@ -161,9 +161,16 @@ pub async fn delete_group(work: &UnitOfWork<'_>, id: OptionGroupId) -> StorageRe
 
 /// How many option groups the store has.
 pub async fn count_groups(db: &Database, store: StoreId) -> StorageResult<u64> {
+    count_groups_on(db.connection(), store).await
+}
+
+pub(crate) async fn count_groups_on(
+    connection: &impl ConnectionTrait,
+    store: StoreId,
+) -> StorageResult<u64> {
     Ok(option_groups::Entity::find()
         .filter(option_groups::Column::StoreId.eq(store.get()))
-        .count(db.connection())
+        .count(connection)
         .await?)
 }
 

@@ -210,6 +210,17 @@ pub struct ShopObject {
     pub myshopify_domain: String,
     pub currency_code: CurrencyCode,
     pub url: Url,
+    pub plan: ShopPlanObject,
+}
+
+/// `ShopPlan`: the shop's Shopify subscription plan.
+#[derive(SimpleObject, Clone, Debug)]
+#[graphql(name = "ShopPlan")]
+pub struct ShopPlanObject {
+    /// Whether the shop is a Partner development store (apps may only make test charges).
+    pub partner_development: bool,
+    pub shopify_plus: bool,
+    pub public_display_name: String,
 }
 
 impl From<&Shop> for ShopObject {
@@ -221,6 +232,15 @@ impl From<&Shop> for ShopObject {
             myshopify_domain: shop.domain.clone(),
             currency_code: shop.currency,
             url: Url(format!("https://{}", shop.domain)),
+            plan: ShopPlanObject {
+                partner_development: shop.partner_development,
+                shopify_plus: false,
+                public_display_name: if shop.partner_development {
+                    "Development".to_owned()
+                } else {
+                    "Basic".to_owned()
+                },
+            },
         }
     }
 }

@@ -93,6 +93,12 @@ pub mod documents {
         subscription_fragment!()
     );
 
+    pub const LAUNCH_URL: &str = "query GridpriceLaunchUrl {
+  currentAppInstallation {
+    launchUrl
+  }
+}";
+
     pub const ALL_SUBSCRIPTIONS: &str = concat!(
         "query GridpriceAllSubscriptions($first: Int!, $after: String) {
   currentAppInstallation {
@@ -129,6 +135,12 @@ const ACTIVE_SUBSCRIPTIONS: Operation = Operation {
     kind: OperationKind::Query,
     estimated_cost: 10.0,
 };
+const LAUNCH_URL: Operation = Operation {
+    name: "GridpriceLaunchUrl",
+    document: documents::LAUNCH_URL,
+    kind: OperationKind::Query,
+    estimated_cost: 1.0,
+};
 const ALL_SUBSCRIPTIONS: Operation = Operation {
     name: "GridpriceAllSubscriptions",
     document: documents::ALL_SUBSCRIPTIONS,
@@ -164,6 +176,25 @@ pub enum AppSubscriptionStatus {
 }
 
 impl AppSubscriptionStatus {
+    /// Shopify's name (`ACTIVE`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::Active => "ACTIVE",
+            Self::Declined => "DECLINED",
+            Self::Expired => "EXPIRED",
+            Self::Frozen => "FROZEN",
+            Self::Cancelled => "CANCELLED",
+            Self::Accepted => "ACCEPTED",
+            Self::Unknown => "UNKNOWN",
+        }
+    }
+
+    /// The status Shopify names `name`; a name this crate does not know is `Unknown`.
+    pub fn from_name(name: &str) -> Self {
+        serde_json::from_value(Value::String(name.to_owned())).unwrap_or(Self::Unknown)
+    }
+
     /// Whether the subscription can never become ACTIVE again.
     pub fn is_terminal(self) -> bool {
         matches!(self, Self::Declined | Self::Expired | Self::Cancelled)
@@ -347,6 +378,12 @@ struct ActiveNode {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
+struct LaunchNode {
+    launch_url: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct AllNode {
     all_subscriptions: SubscriptionConnection,
 }
@@ -427,6 +464,14 @@ impl ShopClient<'_> {
             .into_iter()
             .map(Into::into)
             .collect())
+    }
+
+    /// Where the app opens in this shop's admin (`currentAppInstallation.launchUrl`); an app
+    /// path appended to it opens that page embedded — the `returnUrl` of a subscription.
+    pub async fn launch_url(&self) -> Result<Url, AdminError> {
+        let data: InstallationData<LaunchNode> = self.execute(&LAUNCH_URL, json!({})).await?;
+        let url = data.current_app_installation.launch_url;
+        Url::parse(&url).map_err(|e| AdminError::InvalidResponse(format!("launchUrl {url:?}: {e}")))
     }
 
     /// One page of every subscription the app ever created on this shop, in any status
@@ -555,6 +600,24 @@ mod tests {
                 },
                 interval: AppPricingInterval::Every30Days,
             })
+        );
+    }
+
+    #[test]
+    fn statuses_round_trip_by_name() {
+        for status in [
+            AppSubscriptionStatus::Pending,
+            AppSubscriptionStatus::Active,
+            AppSubscriptionStatus::Declined,
+            AppSubscriptionStatus::Expired,
+            AppSubscriptionStatus::Frozen,
+            AppSubscriptionStatus::Cancelled,
+        ] {
+            assert_eq!(AppSubscriptionStatus::from_name(status.as_str()), status);
+        }
+        assert_eq!(
+            AppSubscriptionStatus::from_name("NEW_ONE"),
+            AppSubscriptionStatus::Unknown
         );
     }
 

@@ -14,5 +14,5 @@ pub use client::{AdminClient, ClientOptions, ShopClient};
 pub use error::{AdminError, UserError};
 pub use operations::{
     documents, Attribute, CreatedDraftOrder, DraftOrderInput, DraftOrderLine, DraftOrderLineItem,
-    DraftOrderStatus, Money, Product, ProductPage, ProductSummary, ShopInfo, Variant,
+    DraftOrderStatus, Money, Product, ProductPage, ProductSummary, ShopInfo, ShopPlan, Variant,
 };

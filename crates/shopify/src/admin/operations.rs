@@ -82,6 +82,9 @@ pub mod documents {
     name
     myshopifyDomain
     currencyCode
+    plan {
+      partnerDevelopment
+    }
   }
 }";
 
@@ -298,6 +301,15 @@ pub struct ShopInfo {
     pub name: String,
     pub myshopify_domain: ShopDomain,
     pub currency_code: String,
+    pub plan: ShopPlan,
+}
+
+/// `Shop.plan`: what the shop pays Shopify for.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ShopPlan {
+    /// A Partner development store: apps may only make test charges.
+    pub partner_development: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

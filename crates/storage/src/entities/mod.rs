@@ -3,6 +3,7 @@
 //! crate has no SeaORM dependency to use them with).
 
 pub mod api_keys;
+pub mod app_subscriptions;
 pub mod audit_log;
 pub mod breakpoints;
 pub mod draft_order_records;

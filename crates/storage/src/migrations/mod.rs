@@ -8,6 +8,7 @@ mod m20261204_000001_send_leases;
 mod m20261205_000001_platform_fidelity;
 mod m20261206_000001_product_images;
 mod m20261206_000002_setup_guide;
+mod m20261207_000001_app_subscriptions;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000001_platform_fidelity::Migration),
             Box::new(m20261206_000001_product_images::Migration),
             Box::new(m20261206_000002_setup_guide::Migration),
+            Box::new(m20261207_000001_app_subscriptions::Migration),
         ]
     }
 }
