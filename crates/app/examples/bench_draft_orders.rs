@@ -59,6 +59,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         shopify_client: Default::default(),
         rate_limits: Default::default(),
         server: Default::default(),
+        plans: Default::default(),
     })
     .await?;
     let ready = stack.ready.clone();

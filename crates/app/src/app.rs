@@ -25,8 +25,8 @@ use crate::jobs::{JobSignal, Worker};
 use crate::metrics::Metrics;
 use crate::stores::ShopifyAccess;
 use crate::{
-    api_keys, audit, auth, draft_orders, home, matrices, options, products, proxy, storefront,
-    stores, webhooks,
+    api_keys, audit, auth, billing, draft_orders, home, matrices, options, products, proxy,
+    storefront, stores, webhooks,
 };
 
 /// No endpoint reads more (every body is read by an axum extractor, which enforces it, answered
@@ -83,6 +83,7 @@ impl App {
             order_limiters: Arc::new(OrderLimiters::new(&config.rate_limits)),
             rate_limits: config.rate_limits,
             metrics_token: config.metrics_token,
+            plans: config.plans,
         });
         let limits = config.server;
         let stop = CancellationToken::new();
@@ -181,6 +182,8 @@ pub fn router(state: AppState) -> Router {
         .merge(audit::routes::routes())
         .merge(draft_orders::api::routes())
         .merge(home::routes::routes())
+        .merge(billing::routes::routes())
+        .merge(billing::pages::routes())
         .merge(webhooks::routes::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(http::deadline());

@@ -20,6 +20,7 @@ use url::Url;
 
 use gridprice_storage::DatabaseUrl;
 
+use crate::billing::Plans;
 use crate::crypto::EncryptionKey;
 use crate::metrics::MetricsToken;
 
@@ -431,6 +432,8 @@ pub struct AppConfig {
     pub metrics_token: Option<MetricsToken>,
     /// Header-read and idle timeouts, and the connection cap.
     pub server: ServerLimits,
+    /// The plans merchants choose from (`GRIDPRICE_FREE_*`, `GRIDPRICE_PRO_*`).
+    pub plans: Plans,
 }
 
 /// Everything `gridprice serve` needs: where to listen, and the app.
@@ -452,6 +455,7 @@ impl ServeConfig {
                 rate_limits: RateLimits::from_source(source)?,
                 metrics_token: source.parse(METRICS_TOKEN)?,
                 server: ServerLimits::from_source(source)?,
+                plans: Plans::from_source(source)?,
             },
         })
     }

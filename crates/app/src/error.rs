@@ -118,6 +118,9 @@ pub enum ServiceError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    /// The store's plan does not allow it.
+    #[error("{0}")]
+    PlanLimit(crate::billing::plans::LimitReached),
     /// Shopify refused what was asked, with its reasons (its `userErrors`).
     #[error("{detail}")]
     Refused {
@@ -259,6 +262,7 @@ impl From<ServiceError> for JobError {
             // grants it: not retried blindly.
             ServiceError::Invalid(_)
             | ServiceError::Unacceptable(_)
+            | ServiceError::PlanLimit(_)
             | ServiceError::Internal(_)
             | ServiceError::AccessDenied(_) => Self::Permanent(error.to_string()),
             other => Self::Retry(other.to_string()),

@@ -5,7 +5,8 @@
 //!   (the registry), [`names`], [`telemetry`] — on top of the domain crates (`pricing`,
 //!   `shopify`), the v1 wire types (`gridprice-wire`) and storage (`gridprice-storage`);
 //! - features: [`stores`], [`api_keys`], [`catalog`], [`matrices`], [`products`], [`options`],
-//!   [`draft_orders`], [`jobs`], [`webhooks`], [`auth`] — their `service` modules;
+//!   [`draft_orders`], [`jobs`], [`webhooks`], [`auth`], [`billing`] — their `service`
+//!   modules (billing's plans are configuration, shared);
 //! - the HTTP edge: [`http`] (state, request reading, problem+json, middleware), then each
 //!   feature's `routes`/`api`, [`storefront`] (the v1 API and the calculator's script),
 //!   [`proxy`] (the same answers through Shopify's app proxy), [`home`], [`audit`];
@@ -17,6 +18,7 @@ pub mod api_keys;
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod billing;
 pub mod catalog;
 pub mod cli;
 pub mod config;

@@ -336,6 +336,19 @@
     (inner || el).click();
   });
 
+  /* ------------------------------------------------------------ window.open */
+
+  // As App Bridge does: `open(url, '_top')` (or `'_parent'`) leaves the admin's iframe and
+  // loads `url` in the merchant's whole window, e.g. Shopify's charge confirmation page.
+  const nativeOpen = window.open.bind(window);
+  window.open = function open(url, target, features) {
+    if ((target === '_top' || target === '_parent') && url != null && embedded) {
+      post('redirect', { url: new URL(String(url), location.href).href });
+      return null;
+    }
+    return nativeOpen(url, target, features);
+  };
+
   /* ---------------------------------------------------------- location sync */
 
   function publishLocation() {

@@ -422,7 +422,10 @@ async fn launch_url_and_development_stores() {
     let launch = client.launch_url().await.unwrap();
     assert_eq!(
         launch.as_str(),
-        format!("{}/store/{DEMO_SHOP}/admin/apps/{API_KEY}", setup.sim.base_url())
+        format!(
+            "{}/store/{DEMO_SHOP}/admin/apps/{API_KEY}",
+            setup.sim.base_url()
+        )
     );
     assert!(client.shop_info().await.unwrap().plan.partner_development);
 
@@ -437,6 +440,11 @@ async fn launch_url_and_development_stores() {
     assert_eq!(created.status(), 201);
     let token = setup.token(paying).await;
     let paying = ShopDomain::parse(paying).unwrap();
-    let info = setup.client.shop(&paying, &token).shop_info().await.unwrap();
+    let info = setup
+        .client
+        .shop(&paying, &token)
+        .shop_info()
+        .await
+        .unwrap();
     assert!(!info.plan.partner_development);
 }

@@ -96,7 +96,9 @@ pub async fn apply(work: &UnitOfWork<'_>, report: &Report<'_>) -> StorageResult<
     let becomes_active = report.status == AppSubscriptionStatus::Active;
     let row = match existing {
         Some(row) => {
-            let activated_at = row.activated_at.or(becomes_active.then_some(report.status_at));
+            let activated_at = row
+                .activated_at
+                .or(becomes_active.then_some(report.status_at));
             let mut row = row.into_active_model();
             row.status = Set(report.status.as_str().to_owned());
             row.activated_at = Set(activated_at);
@@ -136,11 +138,7 @@ pub async fn apply(work: &UnitOfWork<'_>, report: &Report<'_>) -> StorageResult<
 
 /// Marks the store's other active or frozen subscriptions cancelled, as Shopify does when a new
 /// one is approved.
-async fn replace_others(
-    work: &UnitOfWork<'_>,
-    kept: i64,
-    at: DateTime<Utc>,
-) -> StorageResult<()> {
+async fn replace_others(work: &UnitOfWork<'_>, kept: i64, at: DateTime<Utc>) -> StorageResult<()> {
     end_live(work, at, Some(kept)).await
 }
 
@@ -149,7 +147,11 @@ pub async fn cancel_on_uninstall(work: &UnitOfWork<'_>, at: DateTime<Utc>) -> St
     end_live(work, at, None).await
 }
 
-async fn end_live(work: &UnitOfWork<'_>, at: DateTime<Utc>, except: Option<i64>) -> StorageResult<()> {
+async fn end_live(
+    work: &UnitOfWork<'_>,
+    at: DateTime<Utc>,
+    except: Option<i64>,
+) -> StorageResult<()> {
     let live = [
         AppSubscriptionStatus::Active,
         AppSubscriptionStatus::Frozen,
@@ -162,8 +164,14 @@ async fn end_live(work: &UnitOfWork<'_>, at: DateTime<Utc>, except: Option<i64>)
             Expr::value(AppSubscriptionStatus::Cancelled.as_str()),
         )
         .col_expr(app_subscriptions::Column::StatusAt, Expr::value(at))
-        .col_expr(app_subscriptions::Column::CurrentPeriodEnd, Expr::value(Option::<DateTime<Utc>>::None))
-        .col_expr(app_subscriptions::Column::UpdatedAt, Expr::value(Utc::now()))
+        .col_expr(
+            app_subscriptions::Column::CurrentPeriodEnd,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(
+            app_subscriptions::Column::UpdatedAt,
+            Expr::value(Utc::now()),
+        )
         .filter(app_subscriptions::Column::StoreId.eq(work.store().get()))
         .filter(app_subscriptions::Column::Status.is_in(live))
         .filter(app_subscriptions::Column::StatusAt.lte(at));

@@ -24,6 +24,9 @@ pub const PRO_CSV_IMPORT: &str = "GRIDPRICE_PRO_CSV_IMPORT";
 /// Every charge a test charge (never billed): development and review installs.
 pub const BILLING_TEST: &str = "GRIDPRICE_BILLING_TEST";
 
+/// Where the app's pages send a merchant to change plan.
+pub const PLAN_PAGE: &str = "/app/plan";
+
 /// Longest subscription name Shopify takes.
 const MAX_NAME_CHARS: usize = 255;
 /// A trial longer than a year is a free plan, not a trial.
@@ -41,6 +44,14 @@ impl PlanKey {
         match self {
             Self::Free => "free",
             Self::Pro => "pro",
+        }
+    }
+
+    /// The catalogue key of the plan's name on the admin's pages.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Self::Free => "limit.plan.free",
+            Self::Pro => "limit.plan.pro",
         }
     }
 }
@@ -168,7 +179,12 @@ impl Plans {
                 csv_import: parse_flag(source, csv)?.unwrap_or(fallback.csv_import),
             })
         };
-        let free = limits(FREE_MATRICES, FREE_OPTION_GROUPS, FREE_CSV_IMPORT, defaults.free)?;
+        let free = limits(
+            FREE_MATRICES,
+            FREE_OPTION_GROUPS,
+            FREE_CSV_IMPORT,
+            defaults.free,
+        )?;
         let pro_limits = limits(
             PRO_MATRICES,
             PRO_OPTION_GROUPS,
@@ -183,7 +199,10 @@ impl Plans {
                     .to_owned(),
             });
         }
-        let name = source.get(PRO_NAME).unwrap_or(&defaults.pro.name).to_owned();
+        let name = source
+            .get(PRO_NAME)
+            .unwrap_or(&defaults.pro.name)
+            .to_owned();
         if name.chars().count() > MAX_NAME_CHARS {
             return Err(ConfigError::Invalid {
                 setting: PRO_NAME,
@@ -237,7 +256,8 @@ impl Plans {
 
 /// `19.00 USD`: a positive amount with at most the currency's decimals, and its code.
 fn parse_price(text: &str) -> Result<Money, String> {
-    let expected = || format!("expected an amount and a currency code such as 19.00 USD, got {text:?}");
+    let expected =
+        || format!("expected an amount and a currency code such as 19.00 USD, got {text:?}");
     let (amount, code) = text.trim().split_once(' ').ok_or_else(expected)?;
     let currency = Currency::from_code(code.trim()).map_err(|e| e.to_string())?;
     let price = Money::parse(amount.trim(), currency).map_err(|e| e.to_string())?;
@@ -275,9 +295,106 @@ impl fmt::Display for PlanKey {
     }
 }
 
+/// Something a plan limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resource {
+    Matrices,
+    OptionGroups,
+    CsvImport,
+}
+
+impl Resource {
+    /// The name clients see in a limit problem.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Matrices => "matrices",
+            Self::OptionGroups => "optionGroups",
+            Self::CsvImport => "csvImport",
+        }
+    }
+}
+
+/// A write refused because the store's plan does not allow it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LimitReached {
+    pub resource: Resource,
+    pub plan: PlanKey,
+    /// How many the plan allows (`None` for a feature it lacks).
+    pub allowed: Option<u64>,
+    /// How many the store has.
+    pub used: u64,
+}
+
+impl fmt::Display for LimitReached {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let plan = match self.plan {
+            PlanKey::Free => "Free",
+            PlanKey::Pro => "Pro",
+        };
+        let what = |one: &str, many: &str, allowed: u64| {
+            if allowed == 1 {
+                format!("1 {one}")
+            } else {
+                format!("{allowed} {many}")
+            }
+        };
+        match (self.resource, self.allowed) {
+            (Resource::CsvImport, _) | (_, None) => write!(
+                f,
+                "CSV import is not part of the {plan} plan: upgrade on the Plan page \
+                 ({PLAN_PAGE}) to import matrices from CSV files."
+            ),
+            (resource, Some(allowed)) => {
+                let (one, many) = match resource {
+                    Resource::OptionGroups => ("option group", "option groups"),
+                    _ => ("price matrix", "price matrices"),
+                };
+                write!(
+                    f,
+                    "The {plan} plan allows {allowed_text} and this store has {used}: upgrade on \
+                     the Plan page ({PLAN_PAGE}) to add more, or delete one first.",
+                    allowed_text = what(one, many, allowed),
+                    used = self.used,
+                )
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn limits_read_as_sentences() {
+        let reached = LimitReached {
+            resource: Resource::Matrices,
+            plan: PlanKey::Free,
+            allowed: Some(1),
+            used: 3,
+        };
+        assert_eq!(
+            reached.to_string(),
+            "The Free plan allows 1 price matrix and this store has 3: upgrade on the Plan page \
+             (/app/plan) to add more, or delete one first."
+        );
+        let groups = LimitReached {
+            resource: Resource::OptionGroups,
+            allowed: Some(2),
+            used: 2,
+            ..reached.clone()
+        };
+        assert!(groups.to_string().contains("allows 2 option groups"));
+        let csv = LimitReached {
+            resource: Resource::CsvImport,
+            allowed: None,
+            used: 0,
+            ..reached
+        };
+        assert!(csv
+            .to_string()
+            .starts_with("CSV import is not part of the Free plan"));
+    }
 
     fn plans(pairs: &[(&str, &str)]) -> Result<Plans, ConfigError> {
         Plans::from_source(&ConfigSource::from_pairs(pairs.iter().copied()))

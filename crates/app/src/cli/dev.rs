@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::CliError;
+use crate::billing::Plans;
 use crate::config::{ConfigSource, RateLimits, ServerLimits, DATABASE_URL};
 use crate::dev::{DevOptions, DevStack, Ready};
 use crate::http::shutdown_signal;
@@ -31,6 +32,7 @@ pub async fn run(source: &ConfigSource, args: &DevArgs) -> Result<(), CliError> 
         shopify_client: Default::default(),
         rate_limits: RateLimits::from_source(source)?,
         server: ServerLimits::from_source(source)?,
+        plans: Plans::from_source(source)?,
     };
     let stack = DevStack::start(options)
         .await

@@ -20,6 +20,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use crate::app::{App, BuildError};
+use crate::billing::Plans;
 use crate::config::{AppConfig, RateLimits, ServerLimits, ShopifyConfig, DEFAULT_SCOPES};
 use crate::crypto::EncryptionKey;
 use crate::http::AppState;
@@ -60,6 +61,9 @@ pub struct DevOptions {
     pub rate_limits: RateLimits,
     /// Connection timeouts and cap (`GRIDPRICE_HEADER_TIMEOUT`, `GRIDPRICE_MAX_CONNECTIONS`).
     pub server: ServerLimits,
+    /// The plans (`GRIDPRICE_FREE_*`, `GRIDPRICE_PRO_*`); the simulator's shops are
+    /// development stores, so their charges are test charges.
+    pub plans: Plans,
 }
 
 /// The `ready` line's facts (DESIGN §8): everything needed to call the app and to use it as a
@@ -145,6 +149,7 @@ impl DevStack {
             rate_limits: options.rate_limits.clone(),
             metrics_token: None,
             server: options.server,
+            plans: options.plans.clone(),
         };
         let app = App::build(config.clone()).await?;
         let state = app.state().clone();
@@ -199,7 +204,7 @@ impl DevStack {
         };
         let shop = demo_shop();
         stack.install(&shop).await?;
-        seed::demo_catalogue(&stack.state.db, &shop).await?;
+        seed::demo_catalogue(&stack.state.db, &stack.state.plans, &shop).await?;
         stack.ready.storefront_api_key = seed::storefront_key(&stack, &options.data_dir).await?;
         stack.place_calculator().await?;
         Ok(stack)

@@ -14,6 +14,8 @@ use shopify_sim::{DEMO_PRODUCT_ID, DEMO_VARIANT_ID};
 
 use super::{write_private, DevError, DevStack, STOREFRONT_KEY_FILE};
 use crate::api_keys::hash_key;
+use crate::billing::Plans;
+use crate::error::ServiceError;
 use crate::{matrices as matrix_service, options as option_service};
 
 const DEMO_MATRIX: &str = "Demo glass";
@@ -33,7 +35,12 @@ async fn editor(db: &Database, shop: &ShopDomain) -> Result<Editor, DevError> {
     })
 }
 
-pub async fn demo_catalogue(db: &Database, shop: &ShopDomain) -> Result<(), DevError> {
+/// The demo matrix on the demo product with two option groups: what the Free plan allows.
+pub async fn demo_catalogue(
+    db: &Database,
+    plans: &Plans,
+    shop: &ShopDomain,
+) -> Result<(), DevError> {
     let editor = editor(db, shop).await?;
     let store = &editor.store;
     let existing = matrices::list(db, store.id).await?;
@@ -48,9 +55,18 @@ pub async fn demo_catalogue(db: &Database, shop: &ShopDomain) -> Result<(), DevE
             )
             .map_err(|e| DevError::Io(format!("the demo matrix: {e}")))?;
             let action = Action::MatrixImport;
-            matrix_service::service::create(db, &editor, DEMO_MATRIX, &grid, action)
-                .await?
-                .id
+            match matrix_service::service::create(db, &editor, plans, DEMO_MATRIX, &grid, action)
+                .await
+            {
+                Ok(created) => created.id,
+                // The merchant renamed the demo matrix and the plan has no room for another:
+                // the store is kept as the merchant left it.
+                Err(ServiceError::PlanLimit(reached)) => {
+                    tracing::info!(%reached, "the demo catalogue is not seeded again");
+                    return Ok(());
+                }
+                Err(other) => return Err(other.into()),
+            }
         }
     };
     if products::find(db, store.id, DEMO_PRODUCT_ID)
@@ -76,11 +92,14 @@ pub async fn demo_catalogue(db: &Database, shop: &ShopDomain) -> Result<(), DevE
     for demo in demo_option_groups() {
         let id = match groups.iter().find(|g| g.name == demo.name) {
             Some(group) => group.id,
-            None => {
-                option_service::service::create(db, &editor, &demo)
-                    .await?
-                    .id
-            }
+            None => match option_service::service::create(db, &editor, plans, &demo).await {
+                Ok(created) => created.id,
+                Err(ServiceError::PlanLimit(reached)) => {
+                    tracing::info!(%reached, group = demo.name, "a demo option group is not seeded again");
+                    continue;
+                }
+                Err(other) => return Err(other.into()),
+            },
         };
         ids.push(id);
     }

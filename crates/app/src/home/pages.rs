@@ -9,6 +9,8 @@ use chrono::Utc;
 use gridprice_storage::stores::Store;
 
 use super::Overview;
+use crate::billing::pages::{used_of, PlanHeading};
+use crate::billing::{Standing, PLAN_PAGE};
 use crate::draft_orders::pages::{row, RecordRow};
 use crate::http::error::ApiError;
 use crate::http::AppState;
@@ -49,14 +51,20 @@ struct HomePage {
     counters: [Counter; 2],
     rows: Vec<RecordRow>,
     orders_href: String,
+    plan: PlanHeading,
+    plan_usage: String,
+    plan_href: String,
     script: String,
     text_json: String,
 }
 
 /// Renders Home for `store`.
 pub async fn home(state: &AppState, chrome: Chrome, store: &Store) -> Result<Response, ApiError> {
-    let overview = Overview::load(&state.db, store, Utc::now()).await?;
+    let now = Utc::now();
+    let overview = Overview::load(&state.db, store, now).await?;
+    let standing = Standing::load(&state.db, store.id).await?;
     let t = chrome.t;
+    let limits = state.plans.limits(standing.plan);
     let setup = overview.setup;
     let steps = guide(
         &chrome,
@@ -102,6 +110,21 @@ pub async fn home(state: &AppState, chrome: Chrome, store: &Store) -> Result<Res
             .map(|record| row(t, &store.shop, record))
             .collect(),
         orders_href: chrome.link("/app/draft-orders"),
+        plan: PlanHeading::new(t, &state.plans, &standing, now),
+        plan_usage: t.format(
+            "home.plan.summary",
+            &[
+                (
+                    "matrices",
+                    &used_of(t, overview.matrix_count, limits.matrices),
+                ),
+                (
+                    "groups",
+                    &used_of(t, overview.option_group_count, limits.option_groups),
+                ),
+            ],
+        ),
+        plan_href: chrome.link(PLAN_PAGE),
         script: asset_url("home.js"),
         text_json: t.section_json("home.script."),
         chrome,

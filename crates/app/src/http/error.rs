@@ -33,6 +33,9 @@ pub enum ApiError {
     Reauthenticate(String),
     #[error("{0}")]
     Forbidden(String),
+    /// The store's plan does not allow the write (403, with the limit named).
+    #[error("{0}")]
+    PlanLimit(crate::billing::plans::LimitReached),
     #[error("{0}")]
     NotFound(String),
     #[error("{0}")]
@@ -91,7 +94,7 @@ impl ApiError {
             Self::InvalidSession(_) | Self::Reauthenticate(_) | Self::Unauthenticated(_) => {
                 StatusCode::UNAUTHORIZED
             }
-            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::Forbidden(_) | Self::PlanLimit(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict(_) | Self::InProgress { .. } => StatusCode::CONFLICT,
             Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
@@ -156,6 +159,7 @@ impl IntoResponse for ApiError {
             | Self::InProgress { retry_after, .. } => {
                 problem = problem.with_retry_after(retry_after);
             }
+            Self::PlanLimit(reached) => problem = problem.with_limit(&reached),
             _ => {}
         }
         let mut response = problem.into_response();
@@ -261,6 +265,7 @@ impl From<ServiceError> for ApiError {
             ServiceError::Unacceptable(errors) => errors.into(),
             ServiceError::NotFound(detail) => Self::NotFound(detail),
             ServiceError::Conflict(detail) => Self::Conflict(detail),
+            ServiceError::PlanLimit(reached) => Self::PlanLimit(reached),
             ServiceError::Refused { detail, errors } => Self::Unprocessable { detail, errors },
             ServiceError::AccessDenied(detail) => Self::Forbidden(detail),
             ServiceError::Reconnect(detail) => Self::Reauthenticate(detail),

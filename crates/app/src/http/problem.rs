@@ -25,8 +25,27 @@ pub struct Problem {
     /// Field → messages, for validation failures.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub errors: BTreeMap<String, Vec<String>>,
+    /// The plan limit a write ran into, and where to upgrade.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<PlanLimit>,
     #[serde(skip)]
     pub retry_after_seconds: Option<u64>,
+}
+
+/// The `limit` member of a problem: which limit of which plan, and the page to upgrade on.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PlanLimit {
+    /// `matrices`, `optionGroups` or `csvImport`.
+    pub name: &'static str,
+    /// `free` or `pro`.
+    pub plan: &'static str,
+    /// How many the plan allows; absent for a feature it lacks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed: Option<u64>,
+    pub used: u64,
+    /// The admin page where the merchant changes plan.
+    pub upgrade: &'static str,
 }
 
 impl Problem {
@@ -37,8 +56,20 @@ impl Problem {
             status: status.as_u16(),
             detail: detail.into(),
             errors: BTreeMap::new(),
+            limit: None,
             retry_after_seconds: None,
         }
+    }
+
+    pub fn with_limit(mut self, reached: &crate::billing::plans::LimitReached) -> Self {
+        self.limit = Some(PlanLimit {
+            name: reached.resource.as_str(),
+            plan: reached.plan.as_str(),
+            allowed: reached.allowed,
+            used: reached.used,
+            upgrade: crate::billing::plans::PLAN_PAGE,
+        });
+        self
     }
 
     pub fn with_field_error(

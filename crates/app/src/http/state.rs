@@ -7,6 +7,7 @@ use std::sync::Arc;
 use gridprice_storage::Database;
 
 use super::rate_limit::OrderLimiters;
+use crate::billing::Plans;
 use crate::catalog::CatalogCache;
 use crate::config::RateLimits;
 use crate::draft_orders::DraftOrders;
@@ -31,6 +32,8 @@ pub struct Services {
     pub order_limiters: Arc<OrderLimiters>,
     /// What a scrape of `/metrics` must present, if anything.
     pub metrics_token: Option<MetricsToken>,
+    /// The operator's plans: what each allows, what Pro costs.
+    pub plans: Plans,
 }
 
 impl AppState {

@@ -21,6 +21,7 @@ use gridprice_storage::MatrixId;
 
 use super::service;
 use crate::auth::AdminSession;
+use crate::billing::{Entitlement, Resource};
 use crate::error::FieldErrors;
 use crate::http::error::ApiError;
 use crate::http::extract::{JsonBody, PathParam, QueryParams, MAX_JSON_BODY_BYTES};
@@ -349,8 +350,15 @@ async fn create(
     let defaults = (store.unit_preference, store.out_of_range_default);
     let matrix = grid.parse(defaults, store.currency, &mut errors);
     let (name, matrix) = errors.finish(name.zip(matrix))?;
-    let created =
-        service::create(&state.db, &session, &name, &matrix, Action::MatrixCreate).await?;
+    let created = service::create(
+        &state.db,
+        &session,
+        &state.plans,
+        &name,
+        &matrix,
+        Action::MatrixCreate,
+    )
+    .await?;
     Ok((
         StatusCode::CREATED,
         Json(matrix_view(created, store.currency)),
@@ -447,7 +455,7 @@ async fn duplicate(
     session: AdminSession,
     PathParam(id): PathParam<i64>,
 ) -> Result<(StatusCode, Json<MatrixView>), ApiError> {
-    let copy = service::duplicate(&state.db, &session, MatrixId::new(id)).await?;
+    let copy = service::duplicate(&state.db, &session, &state.plans, MatrixId::new(id)).await?;
     Ok((
         StatusCode::CREATED,
         Json(matrix_view(copy, session.store.currency)),
@@ -503,6 +511,9 @@ async fn import(
 ) -> Result<axum::response::Response, ApiError> {
     let body = body?;
     let store = &session.store;
+    Entitlement::load(&state.db, &state.plans, store.id)
+        .await?
+        .ensure_feature(Resource::CsvImport)?;
     let mut errors = FieldErrors::default();
     let defaults = (store.unit_preference, store.out_of_range_default);
     let (unit, policy) = unit_and_policy(
@@ -530,8 +541,15 @@ async fn import(
         return Ok(Json(preview(grid, unit, policy)).into_response());
     };
     let matrix = grid.into_matrix(unit, policy).map_err(csv_error)?;
-    let created =
-        service::create(&state.db, &session, &name, &matrix, Action::MatrixImport).await?;
+    let created = service::create(
+        &state.db,
+        &session,
+        &state.plans,
+        &name,
+        &matrix,
+        Action::MatrixImport,
+    )
+    .await?;
     Ok((
         StatusCode::CREATED,
         Json(matrix_view(created, store.currency)),

@@ -6,6 +6,7 @@ use gridprice_storage::{Database, Editor, MatrixId, UnitOfWork};
 use pricing::{Dimension, OutOfRangePolicy, PriceMatrix, Unit};
 use serde::Serialize;
 
+use crate::billing::{Entitlement, Plans, Resource};
 use crate::error::ServiceError;
 use crate::names::MAX_NAME_CHARS;
 
@@ -38,15 +39,19 @@ impl Snapshot {
     }
 }
 
-/// Saves a new matrix; `action` tells the log whether it came from JSON or a CSV file.
+/// Saves a new matrix if the store's plan has room for it; `action` tells the log whether it
+/// came from JSON or a CSV file.
 pub async fn create(
     db: &Database,
     editor: &Editor,
+    plans: &Plans,
     name: &str,
     matrix: &PriceMatrix,
     action: Action,
 ) -> Result<StoredMatrix, ServiceError> {
+    let entitlement = Entitlement::load(db, plans, editor.store.id).await?;
     let work = UnitOfWork::begin(db, editor).await?;
+    entitlement.ensure_room(&work, Resource::Matrices).await?;
     let created = storage::create(&work, name, matrix).await?;
     let entry = AuditEntry::new(action, created.id.get()).after(&Snapshot::of(&created));
     work.commit(entry).await?;
@@ -87,13 +92,16 @@ pub async fn rename(
     Ok(version)
 }
 
-/// Copies a matrix under the first free name "Copy of X", "Copy of X (2)", …
+/// Copies a matrix under the first free name "Copy of X", "Copy of X (2)", … if the store's
+/// plan has room for it.
 pub async fn duplicate(
     db: &Database,
     editor: &Editor,
+    plans: &Plans,
     id: MatrixId,
 ) -> Result<StoredMatrix, ServiceError> {
     let store = editor.store.id;
+    let entitlement = Entitlement::load(db, plans, store).await?;
     let source = storage::load(db, store, id).await?;
     let taken: Vec<String> = storage::list(db, store)
         .await?
@@ -102,6 +110,7 @@ pub async fn duplicate(
         .collect();
     let name = copy_name(&source.name, &taken);
     let work = UnitOfWork::begin(db, editor).await?;
+    entitlement.ensure_room(&work, Resource::Matrices).await?;
     let copy = storage::create(&work, &name, &source.matrix).await?;
     let entry = AuditEntry::new(Action::MatrixDuplicate, copy.id.get())
         .before(&serde_json::json!({ "sourceId": id }))

@@ -250,7 +250,7 @@ async fn create(
 ) -> Result<(StatusCode, Json<GroupView>), ApiError> {
     let currency = session.store.currency;
     let group = body.parse(currency)?;
-    let created = service::create(&state.db, &session, &group).await?;
+    let created = service::create(&state.db, &session, &state.plans, &group).await?;
     Ok((
         StatusCode::CREATED,
         Json(GroupView::new(&created, currency)),

@@ -8,6 +8,7 @@ use pricing::{Currency, Decimal, Modifier, Money};
 use serde::Serialize;
 use shopify::ProductGid;
 
+use crate::billing::{Entitlement, Plans, Resource};
 use crate::error::{FieldErrors, ServiceError};
 
 /// A product shows at most this many option groups (DESIGN §4).
@@ -75,12 +76,18 @@ impl ChoiceView {
     }
 }
 
+/// Saves a new group if the store's plan has room for it.
 pub async fn create(
     db: &Database,
     editor: &Editor,
+    plans: &Plans,
     group: &NewOptionGroup,
 ) -> Result<OptionGroup, ServiceError> {
+    let entitlement = Entitlement::load(db, plans, editor.store.id).await?;
     let work = UnitOfWork::begin(db, editor).await?;
+    entitlement
+        .ensure_room(&work, Resource::OptionGroups)
+        .await?;
     let created = storage::create_group(&work, group).await?;
     let entry = AuditEntry::new(Action::OptionGroupCreate, created.id.get())
         .after(&GroupView::new(&created, editor.store.currency));

@@ -41,6 +41,7 @@ const FILES: &[(&str, &[u8])] = &[
         "option-group-editor.js",
         include_bytes!("../options/assets/option-group-editor.js"),
     ),
+    ("plan.js", include_bytes!("../billing/assets/plan.js")),
 ];
 
 struct Asset {

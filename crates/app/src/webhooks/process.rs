@@ -5,9 +5,12 @@ use gridprice_storage::audit::{Action, AuditEntry};
 use gridprice_storage::jobs::NewJob;
 use gridprice_storage::{stores, webhooks as storage, Actor, Database, Editor, UnitOfWork};
 use serde::{Deserialize, Serialize};
-use shopify::webhook::{ProductDelete, ProductUpdate, WebhookDelivery, WebhookTopic};
+use shopify::webhook::{
+    AppSubscriptionsUpdate, ProductDelete, ProductUpdate, WebhookDelivery, WebhookTopic,
+};
 use shopify::ShopDomain;
 
+use crate::billing::service as billing;
 use crate::error::{JobError, ServiceError};
 use crate::products::service as products;
 
@@ -83,7 +86,12 @@ pub async fn process(db: &Database, payload: &str) -> Result<(), JobError> {
                 tracing::info!(%shop, "shop redacted: the store and everything it owned are deleted");
             }
         }
-        (topic @ (WebhookTopic::Other(_) | WebhookTopic::AppSubscriptionsUpdate), _) => {
+        (WebhookTopic::AppSubscriptionsUpdate, Some(editor)) => {
+            let update = AppSubscriptionsUpdate::parse(job.body.as_bytes())
+                .map_err(|e| JobError::Permanent(e.to_string()))?;
+            billing::apply_update(db, editor, &update).await?;
+        }
+        (topic @ WebhookTopic::Other(_), _) => {
             tracing::info!(topic = topic.as_str(), "webhook topic not handled");
         }
         (topic, None) => {
@@ -94,9 +102,12 @@ pub async fn process(db: &Database, payload: &str) -> Result<(), JobError> {
     Ok(())
 }
 
+/// The token goes; so does every subscription, as Shopify cancels them with the installation
+/// (their rows stay: a trial is not granted again after a reinstall).
 async fn uninstall(db: &Database, editor: &Editor) -> Result<(), JobError> {
     let work = UnitOfWork::begin(db, editor).await?;
     stores::mark_uninstalled(&work).await?;
+    gridprice_storage::billing::cancel_on_uninstall(&work, Utc::now()).await?;
     work.commit(AuditEntry::new(
         Action::StoreUninstall,
         editor.store.id.get(),

@@ -54,22 +54,6 @@ async fn group_ids(admin: &Admin<'_>, product: &str) -> Vec<i64> {
 
 /// Waits (bounded) until every webhook job has run: deliveries are answered at once and
 /// worked on in the background.
-async fn webhooks_processed(stack: &TestStack) {
-    for _ in 0..200 {
-        let left = gridprice_storage::jobs::count_unfinished(
-            stack.db(),
-            gridprice::webhooks::process::JOB_KIND,
-        )
-        .await
-        .expect("count jobs");
-        if left == 0 {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!("webhook jobs did not finish");
-}
-
 /// The merchant edits or deletes a product in the simulator's Shopify, which tells the app.
 async fn in_shopify(stack: &TestStack, method: reqwest::Method, product: u64, body: Value) {
     let url = stack.sim(&format!("/_sim/shops/{DEMO}/products/{product}"));
@@ -82,7 +66,7 @@ async fn in_shopify(stack: &TestStack, method: reqwest::Method, product: u64, bo
         report["webhook"]["deliveries"][0]["status"], 200,
         "the app acknowledged: {report}"
     );
-    webhooks_processed(stack).await;
+    stack.webhooks_processed().await;
 }
 
 /// Delivers `topic` with `payload` from the simulator, twice with the same ids when
@@ -102,7 +86,7 @@ async fn deliver(stack: &TestStack, shop: &str, topic: &str, payload: Value, dup
     for delivery in report["deliveries"].as_array().unwrap() {
         assert_eq!(delivery["status"], 200, "acknowledged: {report}");
     }
-    webhooks_processed(stack).await;
+    stack.webhooks_processed().await;
 }
 
 stack_test!(
@@ -446,7 +430,7 @@ stack_test!(
             .await
             .unwrap();
         assert_eq!(forged.status(), StatusCode::UNAUTHORIZED);
-        webhooks_processed(stack).await;
+        stack.webhooks_processed().await;
         assert!(assignment(&admin, GLASS_PANEL).await.is_some());
 
         in_shopify(stack, reqwest::Method::DELETE, GLASS_PANEL_ID, Value::Null).await;

@@ -21,6 +21,7 @@ mod admin_settings_browser;
 mod admin_settings_page;
 mod admin_store;
 mod admin_support;
+mod billing;
 pub mod browser;
 mod cli_migrate;
 mod cli_quote;

@@ -3,7 +3,6 @@
 //! the app, against the simulator over real HTTP, on SQLite and PostgreSQL. (Token revocation
 //! and the lost migration answer are in `offline_tokens`.)
 
-use std::future::Future;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -19,25 +18,11 @@ use sha2::{Digest, Sha256};
 
 use crate::admin_support::Admin;
 use crate::storefront_support::demo_store;
-use crate::support::TestStack;
+use crate::support::{eventually, TestStack};
 
 const DEMO: &str = "demo-shop.myshopify.com";
 
 // --- helpers -----------------------------------------------------------------------------------
-
-async fn eventually<F, Fut>(what: &str, mut condition: F)
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = bool>,
-{
-    for _ in 0..200 {
-        if condition().await {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("timed out waiting until {what}");
-}
 
 async fn sim_send(stack: &TestStack, method: reqwest::Method, path: &str, body: Value) -> Value {
     let response = stack

@@ -2,6 +2,7 @@
 //! and seeded, on SQLite or a fresh PostgreSQL database; and helpers over it.
 
 use gridprice::app::App;
+use gridprice::billing::{Limits, Plans};
 use gridprice::http::AppState;
 use gridprice_storage::testing::PgDatabase;
 use gridprice_storage::{Database, DatabaseUrl};
@@ -25,16 +26,33 @@ pub struct TestStack {
     database: Option<PgDatabase>,
 }
 
+/// The plans of every test but billing's: Free limits nothing, so a test's own matrices and
+/// option groups are never a plan's business. Billing's tests run with the operator defaults.
+pub fn unlimited_plans() -> Plans {
+    Plans {
+        free: Limits::UNLIMITED,
+        ..Plans::default()
+    }
+}
+
 impl TestStack {
     pub async fn sqlite() -> TestStack {
-        Self::start(None).await
+        Self::sqlite_with(unlimited_plans()).await
     }
 
     pub async fn postgres() -> Option<TestStack> {
-        Some(Self::start(Some(PgDatabase::create().await?)).await)
+        Self::postgres_with(unlimited_plans()).await
     }
 
-    async fn start(database: Option<PgDatabase>) -> TestStack {
+    pub async fn sqlite_with(plans: Plans) -> TestStack {
+        Self::start(None, plans).await
+    }
+
+    pub async fn postgres_with(plans: Plans) -> Option<TestStack> {
+        Some(Self::start(Some(PgDatabase::create().await?), plans).await)
+    }
+
+    async fn start(database: Option<PgDatabase>, plans: Plans) -> TestStack {
         let data = tempfile::tempdir().expect("temp dir");
         let options = gridprice::dev::DevOptions {
             port: 0,
@@ -54,6 +72,7 @@ impl TestStack {
                 ..Default::default()
             },
             server: Default::default(),
+            plans,
         };
         let stack = gridprice::dev::DevStack::start(options)
             .await
@@ -133,6 +152,20 @@ impl TestStack {
         assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
     }
 
+    /// Waits until every webhook delivered so far has been processed.
+    pub async fn webhooks_processed(&self) {
+        eventually("webhook jobs finished", || async {
+            gridprice_storage::jobs::count_unfinished(
+                self.db(),
+                gridprice::webhooks::process::JOB_KIND,
+            )
+            .await
+            .expect("count jobs")
+                == 0
+        })
+        .await;
+    }
+
     /// A fresh session token for the demo shop's staff user.
     pub async fn admin_token(&self) -> String {
         self.stack
@@ -178,10 +211,49 @@ impl TestStack {
     }
 }
 
+/// Polls `condition` until it holds (a few seconds at most): for what happens in the
+/// background, such as a webhook's job.
+pub async fn eventually<F, Fut>(what: &str, mut condition: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    for _ in 0..200 {
+        if condition().await {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("timed out waiting until {what}");
+}
+
 /// Runs the body once against a SQLite stack and once against a PostgreSQL stack, as tests
-/// named `sqlite` and `postgres` inside a module named after the case.
+/// named `sqlite` and `postgres` inside a module named after the case; `plans = …` runs them
+/// with those plans instead of [`unlimited_plans`].
 #[macro_export]
 macro_rules! stack_test {
+    ($name:ident, plans = $plans:expr, |$stack:ident| $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn case($stack: &$crate::support::TestStack) $body
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let stack = $crate::support::TestStack::sqlite_with($plans).await;
+                case(&stack).await;
+                stack.finish().await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let Some(stack) = $crate::support::TestStack::postgres_with($plans).await else { return };
+                case(&stack).await;
+                stack.finish().await;
+            }
+        }
+    };
     ($name:ident, |$stack:ident| $body:block) => {
         mod $name {
             #[allow(unused_imports)]

@@ -163,7 +163,7 @@ const CSS = `
  * Starts the editor in `root` (#group-editor) with the admin's shared helpers (`appLink`,
  * `call`, `pageText`, `say` of gridprice/admin.js). Returns a small handle for tests.
  */
-export function start(root, { appLink, call, pageText, say }) {
+export function start(root, { appLink, call, pageText, problemDetail, say }) {
   const doc = root.ownerDocument;
   const win = doc.defaultView;
   const $ = (id) => doc.getElementById(id);
@@ -423,7 +423,7 @@ export function start(root, { appLink, call, pageText, say }) {
     }
     showFieldErrors();
     const count = Object.keys(problem?.errors || {}).length;
-    const heading = count ? t('fixErrors', { count }) : problem?.detail || t('failed');
+    const heading = count ? t('fixErrors', { count }) : problemDetail(problem) || t('failed');
     setBanner(heading, rest);
     announce(heading);
   }

@@ -37,6 +37,15 @@ export function showBanner(holder, message, tone = 'critical') {
   element.append(banner);
 }
 
+/** A problem's detail for people: a plan limit (its `limit`) in the merchant's language. */
+export function problemDetail(problem) {
+  const limit = problem?.limit;
+  if (!limit) return problem?.detail ?? '';
+  const text = pageText('gridprice-limit-text');
+  const plan = say(text, `plan.${limit.plan}`);
+  return say(text, limit.name, { plan, allowed: limit.allowed ?? 0, used: limit.used ?? 0 });
+}
+
 /** A problem+json answer read once: its detail, and each field's messages by field. */
 export async function readProblem(response) {
   try {
@@ -44,7 +53,7 @@ export async function readProblem(response) {
     const fields = Object.fromEntries(
       Object.entries(problem.errors ?? {}).map(([field, messages]) => [field, [].concat(messages).join(' ')]),
     );
-    return { detail: problem.detail ?? '', fields };
+    return { detail: problemDetail(problem), fields };
   } catch (_) {
     return { detail: '', fields: {} };
   }
