@@ -179,7 +179,6 @@ fn shop_data() -> Value {
         "name": "Demo Shop",
         "myshopifyDomain": "demo-shop.myshopify.com",
         "currencyCode": "USD",
-        "plan": { "partnerDevelopment": true },
     }})
 }
 
@@ -239,7 +238,6 @@ async fn sends_token_to_the_versioned_endpoint_and_decodes_the_shop() {
     assert_eq!(info.name, "Demo Shop");
     assert_eq!(info.myshopify_domain, shop());
     assert_eq!(info.currency_code, "USD");
-    assert!(info.plan.partner_development);
     let seen = script.requests();
     assert_eq!(seen.len(), 1);
     assert_eq!(seen[0].shop, "demo-shop.myshopify.com");

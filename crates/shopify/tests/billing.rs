@@ -427,7 +427,7 @@ async fn launch_url_and_development_stores() {
             setup.sim.base_url()
         )
     );
-    assert!(client.shop_info().await.unwrap().plan.partner_development);
+    assert!(client.shop_plan().await.unwrap().partner_development);
 
     let paying = "paying-shop.myshopify.com";
     let created = setup
@@ -443,8 +443,8 @@ async fn launch_url_and_development_stores() {
     let info = setup
         .client
         .shop(&paying, &token)
-        .shop_info()
+        .shop_plan()
         .await
         .unwrap();
-    assert!(!info.plan.partner_development);
+    assert!(!info.partner_development);
 }

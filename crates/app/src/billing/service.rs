@@ -46,7 +46,7 @@ pub async fn subscribe(
             let client = shopify.shop(&store.shop, &token);
             Ok::<_, shopify::admin::AdminError>((
                 client.launch_url().await?,
-                client.shop_info().await?,
+                client.shop_plan().await?,
             ))
         })
         .await?;
@@ -63,7 +63,7 @@ pub async fn subscribe(
         } else {
             plans.pro.trial_days
         },
-        test: plans.test_charges || shop.plan.partner_development,
+        test: plans.test_charges || shop.partner_development,
         replacement_behavior: None,
     };
     let created = shopify

@@ -22,6 +22,7 @@ mod admin_settings_page;
 mod admin_store;
 mod admin_support;
 mod billing;
+mod billing_browser;
 pub mod browser;
 mod cli_migrate;
 mod cli_quote;

@@ -82,6 +82,11 @@ pub mod documents {
     name
     myshopifyDomain
     currencyCode
+  }
+}";
+
+    pub const SHOP_PLAN: &str = "query GridpriceShopPlan {
+  shop {
     plan {
       partnerDevelopment
     }
@@ -200,6 +205,12 @@ const SHOP_INFO: Operation = Operation {
     kind: OperationKind::Query,
     estimated_cost: 1.0,
 };
+const SHOP_PLAN: Operation = Operation {
+    name: "GridpriceShopPlan",
+    document: documents::SHOP_PLAN,
+    kind: OperationKind::Query,
+    estimated_cost: 2.0,
+};
 const PRODUCT: Operation = Operation {
     name: "GridpriceProduct",
     document: documents::PRODUCT,
@@ -301,7 +312,6 @@ pub struct ShopInfo {
     pub name: String,
     pub myshopify_domain: ShopDomain,
     pub currency_code: String,
-    pub plan: ShopPlan,
 }
 
 /// `Shop.plan`: what the shop pays Shopify for.
@@ -446,6 +456,16 @@ pub struct DraftOrderLine {
 #[derive(Deserialize)]
 struct ShopInfoData {
     shop: ShopInfo,
+}
+
+#[derive(Deserialize)]
+struct ShopPlanData {
+    shop: ShopPlanNode,
+}
+
+#[derive(Deserialize)]
+struct ShopPlanNode {
+    plan: ShopPlan,
 }
 
 #[derive(Deserialize)]
@@ -633,6 +653,13 @@ impl ShopClient<'_> {
     pub async fn shop_info(&self) -> Result<ShopInfo, AdminError> {
         let data: ShopInfoData = self.execute(&SHOP_INFO, json!({})).await?;
         Ok(data.shop)
+    }
+
+    /// What the shop pays Shopify for: whether it is a Partner development store, which apps
+    /// may only charge with test charges.
+    pub async fn shop_plan(&self) -> Result<ShopPlan, AdminError> {
+        let data: ShopPlanData = self.execute(&SHOP_PLAN, json!({})).await?;
+        Ok(data.shop.plan)
     }
 
     /// A product with its first 50 variants; `None` if it does not exist.
