@@ -20,7 +20,7 @@ use url::Url;
 
 use gridprice_storage::DatabaseUrl;
 
-use crate::billing::Plans;
+use crate::billing::plans::Plans;
 use crate::crypto::EncryptionKey;
 use crate::metrics::MetricsToken;
 

@@ -9,15 +9,19 @@ use std::collections::BTreeMap;
 use chrono::Utc;
 use pricing::{Currency, Modifier, Money};
 use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Set};
+use shopify::admin::billing::AppSubscriptionStatus;
+use shopify::AppSubscriptionGid;
 use sqlx::Connection;
 
 use crate::audit::{Action, AuditEntry};
+use crate::billing;
 use crate::draft_orders::{
     self as records, NewDraftOrderRecord, PricedSnapshot, ShopifyDraftOrder,
 };
 use crate::entities::{
-    api_keys, audit_log, breakpoints, draft_order_records, matrix_cells, option_choices,
-    option_groups, price_matrices, product_matrices, product_option_groups, stores as store_rows,
+    api_keys, app_subscriptions, audit_log, breakpoints, draft_order_records, matrix_cells,
+    option_choices, option_groups, price_matrices, product_matrices, product_option_groups,
+    stores as store_rows,
 };
 use crate::jobs::NewJob;
 use crate::options::{self, NewChoice, NewOptionGroup, Requirement};
@@ -312,6 +316,21 @@ async fn seed_data(db: &Database, store: StoreId) {
         .unwrap();
     drop(pending);
     insert_key_and_audit_entry(db, store).await;
+    let subscription = billing::Report {
+        shopify_id: AppSubscriptionGid::from_numeric(1).expect("an id"),
+        plan: "pro",
+        name: "Gridprice Pro",
+        status: AppSubscriptionStatus::Active,
+        test: true,
+        trial_days: 14,
+        current_period_end: None,
+        status_at: Utc::now(),
+    };
+    write(db, store, Action::SubscriptionStatus, async |w| {
+        billing::apply(w, &subscription).await
+    })
+    .await
+    .unwrap();
 }
 
 pub fn glass_type() -> NewOptionGroup {
@@ -419,6 +438,10 @@ pub async fn row_counts(db: &Database) -> BTreeMap<&'static str, u64> {
         (
             "audit_log",
             audit_log::Entity::find().count(c).await.unwrap(),
+        ),
+        (
+            "app_subscriptions",
+            app_subscriptions::Entity::find().count(c).await.unwrap(),
         ),
     ])
 }

@@ -269,6 +269,10 @@ fn action(t: Text, action: &str) -> String {
         "draft_order.test" => t.get("settings.audit.action.draft_order_test"),
         "store.uninstall" => t.get("settings.audit.action.store_uninstall"),
         "store.currency_update" => t.get("settings.audit.action.store_currency"),
+        "store.calculator_placed" => t.get("settings.audit.action.calculator_placed"),
+        "subscription.request" => t.get("settings.audit.action.subscription_request"),
+        "subscription.cancel" => t.get("settings.audit.action.subscription_cancel"),
+        "subscription.status" => t.get("settings.audit.action.subscription_status"),
         other => return other.to_owned(),
     };
     known.to_owned()

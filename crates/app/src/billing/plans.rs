@@ -363,7 +363,8 @@ impl fmt::Display for LimitReached {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    // The module by its path: `super` here would name `billing`, a layer above this one.
+    use crate::billing::plans::*;
 
     #[test]
     fn limits_read_as_sentences() {

@@ -30,12 +30,7 @@ pub(crate) async fn open(browser: &Browser, stack: &TestStack, path: &str, ready
 /// [`open`] in the admin at `admin_url` (another shop's).
 pub(crate) async fn open_at(browser: &Browser, admin_url: &str, path: &str, ready_css: &str) {
     browser.goto(&format!("{admin_url}{path}")).await;
-    browser.wait_for_css("#sa-app-frame").await;
-    browser
-        .client()
-        .enter_frame(0)
-        .await
-        .expect("the app's frame");
+    enter_app(browser).await;
     browser.wait_for_css(ready_css).await;
     // Polaris upgrades its elements after load; wait until they are defined.
     browser
@@ -44,6 +39,27 @@ pub(crate) async fn open_at(browser: &Browser, admin_url: &str, path: &str, read
             "return Boolean(customElements.get('s-page') && window.shopify) || null",
         )
         .await;
+}
+
+/// Enters the app's frame once the admin's whole window has loaded (a link out of the app
+/// and back, such as Shopify's charge confirmation page).
+pub(crate) async fn enter_app(browser: &Browser) {
+    browser.wait_for_css("#sa-app-frame").await;
+    browser
+        .client()
+        .enter_frame(0)
+        .await
+        .expect("the app's frame");
+}
+
+/// The text of the element `css` in the app's frame.
+pub(crate) async fn text_of(browser: &Browser, css: &str) -> String {
+    browser
+        .wait_for_css(css)
+        .await
+        .text()
+        .await
+        .expect("its text")
 }
 
 /// Clicks the save bar's button (`save` or `discard`) in the admin around the app.

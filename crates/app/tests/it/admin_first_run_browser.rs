@@ -6,20 +6,14 @@
 use serde_json::{json, Value};
 
 use crate::admin_browser::{
-    click, open_at, paste, save_bar, start, title_action, type_into, wait_for_save_bar,
+    click, open_at, paste, save_bar, start, text_of, title_action, type_into, wait_for_save_bar,
     wait_in_app, FIRST_PRICE,
 };
 use crate::admin_options_browser::{part, tick};
 use crate::admin_products_browser::pick;
 use crate::admin_support::Admin;
-use crate::browser::Browser;
 
 const SHOP: &str = "first-run.myshopify.com";
-
-/// The text of the element `css` in the app's frame.
-async fn text_of(browser: &Browser, css: &str) -> String {
-    browser.wait_for_css(css).await.text().await.expect("text")
-}
 
 stack_test!(
     a_new_merchant_reaches_an_orderable_product_from_home,

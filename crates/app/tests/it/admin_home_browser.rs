@@ -3,18 +3,7 @@
 //! order placed from the Draft orders page is listed and counted on Home. Screenshots, axe,
 //! German.
 
-use crate::admin_browser::{click, open, start, title_action, type_into, wait_in_app};
-use crate::browser::Browser;
-
-/// The text of the element `css` in the app's frame.
-async fn text_of(browser: &Browser, css: &str) -> String {
-    browser
-        .wait_for_css(css)
-        .await
-        .text()
-        .await
-        .expect("its text")
-}
+use crate::admin_browser::{click, open, start, text_of, title_action, type_into, wait_in_app};
 
 stack_test!(
     home_opens_the_theme_editor_then_the_guide_is_done,

@@ -6,17 +6,10 @@
 
 use gridprice::billing::Plans;
 
-use crate::admin_browser::{click, open, start, title_action, type_into, wait_in_app};
+use crate::admin_browser::{
+    click, enter_app, open, start, text_of, title_action, type_into, wait_in_app,
+};
 use crate::browser::Browser;
-
-async fn text_of(browser: &Browser, css: &str) -> String {
-    browser
-        .wait_for_css(css)
-        .await
-        .text()
-        .await
-        .expect("its text")
-}
 
 /// Upgrades from the Plan page and waits for Shopify's confirmation page in the whole window.
 async fn to_confirmation_page(browser: &Browser) {
@@ -74,12 +67,7 @@ stack_test!(
         browser.screenshot("shopify-confirmation").await;
         click(&browser, "button[value='approve']").await;
         // Back in the admin, on the Plan page, the charge confirmed with Shopify.
-        browser.wait_for_css("#sa-app-frame").await;
-        browser
-            .client()
-            .enter_frame(0)
-            .await
-            .expect("the app's frame");
+        enter_app(&browser).await;
         wait_in_app(&browser, "#confirmed").await;
         assert_eq!(text_of(&browser, "#plan-name").await, "Gridprice Pro");
         assert_eq!(text_of(&browser, "#plan-status").await, "Free trial");
@@ -118,12 +106,7 @@ stack_test!(
         to_confirmation_page(&browser).await;
         click(&browser, "button[value='decline']").await;
         // Shopify returns the merchant to the app in the admin.
-        browser.wait_for_css("#sa-app-frame").await;
-        browser
-            .client()
-            .enter_frame(0)
-            .await
-            .expect("the app's frame");
+        enter_app(&browser).await;
         open(&browser, stack, "/app/plan", "#plan-free").await;
         assert_eq!(text_of(&browser, "#plan-name").await, "Free");
         // Declining used no trial.

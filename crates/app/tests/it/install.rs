@@ -2,8 +2,6 @@
 //! the app and the simulator over real sockets, on SQLite and PostgreSQL.
 
 use gridprice_storage::testing::connection;
-use std::future::Future;
-use std::time::Duration;
 
 use gridprice_storage::entities::{api_keys, gdpr_requests, stores as store_rows, webhook_events};
 use gridprice_storage::stores;
@@ -11,25 +9,10 @@ use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{json, Value};
 
-use crate::support::{shop, TestStack};
+use crate::support::{eventually, shop, TestStack};
 use gridprice_storage::testing::row_counts;
 
 const DEMO: &str = "demo-shop.myshopify.com";
-
-/// Waits (bounded) until `condition` holds: background jobs finish in their own time.
-async fn eventually<F, Fut>(what: &str, mut condition: F)
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = bool>,
-{
-    for _ in 0..200 {
-        if condition().await {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("timed out waiting until {what}");
-}
 
 async fn session_request(stack: &TestStack, token: &str) -> reqwest::Response {
     stack
