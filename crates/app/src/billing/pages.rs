@@ -12,11 +12,12 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use gridprice_storage::billing::{self as storage, Usage};
+use gridprice_storage::StoreId;
 use shopify::admin::billing::AppPricingInterval;
 
 use super::routes::over_limit;
 use super::service::{self, Confirmation};
-use super::{Allowance, Limits, PlanKey, Plans, Standing};
+use super::{Allowance, Limits, PlanKey, Plans, Resource, Standing, PLAN_PAGE};
 use crate::error::ServiceError;
 use crate::http::error::ApiError;
 use crate::http::AppState;
@@ -240,6 +241,53 @@ fn allowance(t: Text, allowance: Allowance) -> String {
     match allowance {
         Allowance::UpTo(max) => max.to_string(),
         Allowance::Unlimited => t.get("plan.unlimited").to_owned(),
+    }
+}
+
+/// A page's note that the store's plan has no room for one more item, with the way to the Plan
+/// page: shown before the merchant tries (the server refuses anyway).
+pub struct LimitNote {
+    pub text: String,
+    pub href: String,
+}
+
+impl LimitNote {
+    pub async fn load(
+        state: &AppState,
+        chrome: &Chrome,
+        store: StoreId,
+        resource: Resource,
+    ) -> Result<Option<Self>, ApiError> {
+        let standing = Standing::load(&state.db, store).await?;
+        let usage = storage::usage(&state.db, store).await?;
+        let limits = state.plans.limits(standing.plan);
+        let (allowance, used, key) = match resource {
+            Resource::Matrices => (limits.matrices, usage.matrices, "plan.note.matrices"),
+            Resource::OptionGroups => (
+                limits.option_groups,
+                usage.option_groups,
+                "plan.note.option_groups",
+            ),
+            Resource::CsvImport => return Ok(None),
+        };
+        let Allowance::UpTo(allowed) = allowance else {
+            return Ok(None);
+        };
+        if allowance.has_room(used) {
+            return Ok(None);
+        }
+        let t = chrome.t;
+        Ok(Some(Self {
+            text: t.format(
+                key,
+                &[
+                    ("used", &used.to_string()),
+                    ("allowed", &allowed.to_string()),
+                    ("plan", t.get(standing.plan.label_key())),
+                ],
+            ),
+            href: chrome.link(PLAN_PAGE),
+        }))
     }
 }
 

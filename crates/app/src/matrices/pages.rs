@@ -12,6 +12,8 @@ use gridprice_storage::matrices::{self as storage, MatrixSummary};
 use gridprice_storage::{products, MatrixId};
 
 use super::routes::matrix_view;
+use crate::billing::pages::LimitNote;
+use crate::billing::Resource;
 use crate::http::error::ApiError;
 use crate::http::extract::PathParam;
 use crate::http::AppState;
@@ -47,6 +49,7 @@ struct IndexPage {
     rows: Vec<MatrixRow>,
     sizes: Vec<(usize, usize)>,
     unit: &'static str,
+    limit_note: Option<LimitNote>,
     script: String,
     text_json: String,
 }
@@ -68,7 +71,9 @@ async fn index(State(state): State<AppState>, page: PageSession) -> Result<Respo
         })
         .collect();
     let chrome = page.chrome;
+    let limit_note = LimitNote::load(&state, &chrome, store.id, Resource::Matrices).await?;
     let view = IndexPage {
+        limit_note,
         text_json: chrome.t.section_json("matrices.script."),
         chrome,
         rows,

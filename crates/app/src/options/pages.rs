@@ -17,6 +17,8 @@ use gridprice_storage::OptionGroupId;
 use shopify::ProductGid;
 
 use super::service::{GroupView, MAX_GROUPS_PER_PRODUCT};
+use crate::billing::pages::LimitNote;
+use crate::billing::Resource;
 use crate::http::error::ApiError;
 use crate::http::extract::PathParam;
 use crate::http::AppState;
@@ -46,6 +48,7 @@ struct IndexPage {
     chrome: Chrome,
     rows: Vec<GroupRow>,
     new_href: String,
+    limit_note: Option<LimitNote>,
     script: String,
     text_json: String,
 }
@@ -57,6 +60,7 @@ async fn index(State(state): State<AppState>, page: PageSession) -> Result<Respo
     let uses = storage::assignments(&state.db, store.id).await?;
     let titles = Titles::new(page.chrome.t, products::list(&state.db, store.id).await?);
     let chrome = page.chrome;
+    let limit_note = LimitNote::load(&state, &chrome, store.id, Resource::OptionGroups).await?;
     let rows = groups
         .into_iter()
         .map(|group| GroupRow {
@@ -72,6 +76,7 @@ async fn index(State(state): State<AppState>, page: PageSession) -> Result<Respo
         })
         .collect();
     let view = IndexPage {
+        limit_note,
         text_json: chrome.t.section_json("optionGroups.script."),
         new_href: chrome.link("/app/option-groups/new"),
         rows,

@@ -163,6 +163,21 @@ stack_test!(
         assert_limit(&csv, "csvImport");
         assert_eq!(matrix_count(&admin).await, 1);
         assert_eq!(admin.audit_actions().await.len(), audit_before);
+        // The index pages say so before the merchant tries.
+        for (page, text) in [
+            (
+                "/app/matrices",
+                "Price matrices in use: 1 of the 1 your Free plan includes.",
+            ),
+            (
+                "/app/option-groups",
+                "Option groups in use: 2 of the 2 your Free plan includes.",
+            ),
+        ] {
+            let (_, _, html) = load(stack, page, "en").await;
+            assert!(html.contains("id=\"limit-note\""), "{page}: {html}");
+            assert!(html.contains(text), "{page}: {html}");
+        }
 
         // Upgrade: a pending test charge (the simulator's shops are development stores) with
         // the trial.
@@ -227,6 +242,8 @@ stack_test!(
         assert_eq!(third.status, StatusCode::CREATED, "{third:?}");
         let frame = admin.post("/app/api/option-groups", group("Frame")).await;
         assert_eq!(frame.status, StatusCode::CREATED, "{frame:?}");
+        let (_, _, matrices) = load(stack, "/app/matrices", "en").await;
+        assert!(!matrices.contains("id=\"limit-note\""), "no limit on Pro");
 
         // Cancel: back to Free at once, nothing deleted, new writes past the limit refused,
         // and shoppers still price and order on the store that is now over its limits.
