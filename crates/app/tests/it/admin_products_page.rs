@@ -69,23 +69,9 @@ async fn in_shopify(stack: &TestStack, method: reqwest::Method, product: u64, bo
     stack.webhooks_processed().await;
 }
 
-/// Delivers `topic` with `payload` from the simulator, twice with the same ids when
-/// `duplicate`.
+/// Delivers `topic` and waits until the app has processed it.
 async fn deliver(stack: &TestStack, shop: &str, topic: &str, payload: Value, duplicate: bool) {
-    let body = json!({ "shop": shop, "topic": topic, "payload": payload, "duplicate": duplicate });
-    let report: Value = stack
-        .http
-        .post(stack.sim("/_sim/webhooks"))
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    for delivery in report["deliveries"].as_array().unwrap() {
-        assert_eq!(delivery["status"], 200, "acknowledged: {report}");
-    }
+    stack.deliver_webhook(shop, topic, payload, duplicate).await;
     stack.webhooks_processed().await;
 }
 

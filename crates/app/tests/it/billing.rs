@@ -384,14 +384,9 @@ stack_test!(
             "admin_graphql_api_shop_id": "gid://shopify/Shop/1",
             "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z",
         }});
-        let report = stack
-            .http
-            .post(stack.sim("/_sim/webhooks"))
-            .json(&json!({ "shop": DEMO, "topic": "app_subscriptions/update", "payload": stale, "duplicate": true }))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(report.status(), 200);
+        stack
+            .deliver_webhook(DEMO, "app_subscriptions/update", stale, true)
+            .await;
         stack.webhooks_processed().await;
         assert_eq!(billing(&admin).await["plan"], "pro");
 

@@ -38,36 +38,6 @@ async fn mint_token(stack: &TestStack, body: Value) -> String {
     minted["idToken"].as_str().unwrap().to_owned()
 }
 
-async fn deliver(
-    stack: &TestStack,
-    shop: &str,
-    topic: &str,
-    payload: Value,
-    duplicate: bool,
-) -> Value {
-    let mut body = json!({ "shop": shop, "topic": topic, "duplicate": duplicate });
-    if !payload.is_null() {
-        body["payload"] = payload;
-    }
-    let report: Value = stack
-        .http
-        .post(stack.sim("/_sim/webhooks"))
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    for delivery in report["deliveries"].as_array().unwrap() {
-        assert_eq!(
-            delivery["status"], 200,
-            "every delivery is acknowledged: {report}"
-        );
-    }
-    report
-}
-
 /// Opens the app as the Shopify admin does for `shop`: the document load with an `id_token`.
 async fn embedded_load(stack: &TestStack, shop: &str) -> reqwest::Response {
     let token = mint_token(stack, json!({ "shop": shop })).await;
@@ -301,7 +271,9 @@ stack_test!(tampered_webhooks_are_refused_and_store_nothing, |stack| {
 
 stack_test!(a_duplicated_privacy_webhook_is_processed_once, |stack| {
     let payload = json!({ "shop_domain": DEMO, "customer": { "id": 1 }, "orders_to_redact": [] });
-    deliver(stack, DEMO, "customers/redact", payload, true).await;
+    stack
+        .deliver_webhook(DEMO, "customers/redact", payload, true)
+        .await;
     let db = connection(stack.db());
     eventually("the privacy request is recorded", || async {
         gdpr_requests::Entity::find().count(db).await.unwrap() >= 1
@@ -338,14 +310,9 @@ stack_test!(
             .await;
         assert_ne!(row_counts(stack.db()).await, before);
 
-        deliver(
-            stack,
-            "leaving.myshopify.com",
-            "shop/redact",
-            Value::Null,
-            false,
-        )
-        .await;
+        stack
+            .deliver_webhook("leaving.myshopify.com", "shop/redact", Value::Null, false)
+            .await;
         eventually("the store is deleted", || async {
             stores::find_by_shop(stack.db(), &shop("leaving.myshopify.com"))
                 .await
@@ -413,14 +380,14 @@ stack_test!(
 );
 
 stack_test!(shop_update_changes_the_store_currency, |stack| {
-    deliver(
-        stack,
-        DEMO,
-        "shop/update",
-        json!({ "domain": DEMO, "currency": "CAD" }),
-        false,
-    )
-    .await;
+    stack
+        .deliver_webhook(
+            DEMO,
+            "shop/update",
+            json!({ "domain": DEMO, "currency": "CAD" }),
+            false,
+        )
+        .await;
     eventually("the currency is updated", || async {
         let store = stores::find_by_shop(stack.db(), &shop(DEMO))
             .await

@@ -152,6 +152,39 @@ impl TestStack {
         assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
     }
 
+    /// The simulator delivers `topic` (with `payload`, or Shopify's example when it is null),
+    /// twice with the same ids when `duplicate`; every delivery must be acknowledged. Answers
+    /// the simulator's report; the webhook's job may still be running.
+    pub async fn deliver_webhook(
+        &self,
+        shop: &str,
+        topic: &str,
+        payload: serde_json::Value,
+        duplicate: bool,
+    ) -> serde_json::Value {
+        let mut body = serde_json::json!({ "shop": shop, "topic": topic, "duplicate": duplicate });
+        if !payload.is_null() {
+            body["payload"] = payload;
+        }
+        let report: serde_json::Value = self
+            .http
+            .post(self.sim("/_sim/webhooks"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        for delivery in report["deliveries"].as_array().unwrap() {
+            assert_eq!(
+                delivery["status"], 200,
+                "every delivery is acknowledged: {report}"
+            );
+        }
+        report
+    }
+
     /// Waits until every webhook delivered so far has been processed.
     pub async fn webhooks_processed(&self) {
         eventually("webhook jobs finished", || async {
