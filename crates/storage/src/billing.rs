@@ -99,10 +99,17 @@ pub async fn apply(work: &UnitOfWork<'_>, report: &Report<'_>) -> StorageResult<
             let activated_at = row
                 .activated_at
                 .or(becomes_active.then_some(report.status_at));
+            // Webhook payloads carry no period end: a live subscription keeps the one known.
+            let current_period_end = match report.status {
+                AppSubscriptionStatus::Active | AppSubscriptionStatus::Frozen => {
+                    report.current_period_end.or(row.current_period_end)
+                }
+                _ => None,
+            };
             let mut row = row.into_active_model();
             row.status = Set(report.status.as_str().to_owned());
             row.activated_at = Set(activated_at);
-            row.current_period_end = Set(report.current_period_end);
+            row.current_period_end = Set(current_period_end);
             row.status_at = Set(report.status_at);
             row.updated_at = Set(now);
             row.update(work.txn()).await?

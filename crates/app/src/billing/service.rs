@@ -185,11 +185,6 @@ async fn record(
     let Some(Applied { before, after }) = storage::apply(&work, &report).await? else {
         return Ok(());
     };
-    // The same status again (a merchant reloading the return, a repeated report): nothing to
-    // log, and nothing worth keeping.
-    if before == Some(after.status) {
-        return Ok(());
-    }
     let entry = AuditEntry::new(action, after.shopify_id)
         .before(&json!({ "status": before.map(AppSubscriptionStatus::as_str) }))
         .after(&json!({

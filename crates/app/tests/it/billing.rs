@@ -224,6 +224,7 @@ stack_test!(
         assert_eq!(pro["trialAvailable"], false);
         assert_eq!(pro["subscription"]["status"], "ACTIVE");
         assert_eq!(pro["subscription"]["test"], true);
+        assert!(pro["subscription"]["currentPeriodEnd"].is_string(), "{pro}");
         // Coming back twice changes nothing.
         plan_page(stack, &format!("?charge_id={charge}")).await;
         assert!(admin
@@ -372,10 +373,20 @@ stack_test!(
         );
         assert_eq!(shopper_price(stack).await, StatusCode::OK);
 
-        // Paid: active again.
+        // Paid: active again. The period end Shopify told at the return outlives webhooks, whose
+        // payload has none.
         answer(stack, DEMO, charge, "unfreeze").await;
         stack.webhooks_processed().await;
         assert_eq!(billing(&admin).await["plan"], "pro");
+        plan_page(stack, &format!("?charge_id={charge}")).await;
+        answer(stack, DEMO, charge, "freeze").await;
+        answer(stack, DEMO, charge, "unfreeze").await;
+        stack.webhooks_processed().await;
+        let active = billing(&admin).await;
+        assert!(
+            active["subscription"]["currentPeriodEnd"].is_string(),
+            "{active}"
+        );
 
         // A late delivery of an older status changes nothing; a duplicate is harmless.
         let stale = json!({ "app_subscription": {

@@ -69,6 +69,13 @@ stack_test!(
         // Back in the admin, on the Plan page, the charge confirmed with Shopify.
         enter_app(&browser).await;
         wait_in_app(&browser, "#confirmed").await;
+        // Checked once: a reload does not ask Shopify again.
+        browser
+            .wait_for_js(
+                "charge_id gone from the page's URL",
+                "return location.search.includes('charge_id') ? null : true",
+            )
+            .await;
         assert_eq!(text_of(&browser, "#plan-name").await, "Gridprice Pro");
         assert_eq!(text_of(&browser, "#plan-status").await, "Free trial");
         assert!(text_of(&browser, "#plan-summary")

@@ -45,6 +45,14 @@ async function cancelPlan(button) {
   }
 }
 
+// Shopify's `charge_id` has been checked by the server that rendered this page: a reload need
+// not check it again.
+if (new URLSearchParams(location.search).has('charge_id')) {
+  const url = new URL(location.href);
+  url.searchParams.delete('charge_id');
+  history.replaceState(history.state, '', url);
+}
+
 $('upgrade')?.addEventListener('click', (event) => upgrade(event.currentTarget));
 $('cancel-open')?.addEventListener('click', () => $('cancel-modal').showOverlay());
 $('cancel-keep')?.addEventListener('click', () => $('cancel-modal').hideOverlay());
