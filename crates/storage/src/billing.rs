@@ -19,8 +19,6 @@ use crate::{matrices, options, Database, StorageError, StorageResult, StoreId, U
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Subscription {
     pub shopify_id: AppSubscriptionGid,
-    /// The operator's plan it buys.
-    pub plan: String,
     pub name: String,
     pub status: AppSubscriptionStatus,
     pub test: bool,
@@ -30,7 +28,6 @@ pub struct Subscription {
     pub current_period_end: Option<DateTime<Utc>>,
     /// When its status was last true, as Shopify said.
     pub status_at: DateTime<Utc>,
-    pub created_at: DateTime<Utc>,
 }
 
 impl Subscription {
@@ -50,8 +47,6 @@ impl Subscription {
 #[derive(Debug, Clone)]
 pub struct Report<'a> {
     pub shopify_id: AppSubscriptionGid,
-    /// The plan it buys: kept from the row when it exists.
-    pub plan: &'a str,
     pub name: &'a str,
     pub status: AppSubscriptionStatus,
     pub test: bool,
@@ -118,7 +113,6 @@ pub async fn apply(work: &UnitOfWork<'_>, report: &Report<'_>) -> StorageResult<
             app_subscriptions::ActiveModel {
                 store_id: Set(work.store().get()),
                 shopify_id: Set(shopify_id),
-                plan: Set(report.plan.to_owned()),
                 name: Set(report.name.to_owned()),
                 status: Set(report.status.as_str().to_owned()),
                 test: Set(report.test),
@@ -239,7 +233,6 @@ fn from_row(row: app_subscriptions::Model) -> StorageResult<Subscription> {
         .ok_or_else(|| StorageError::corrupt(format!("subscription id {}", row.shopify_id)))?;
     Ok(Subscription {
         shopify_id,
-        plan: row.plan,
         name: row.name,
         status: AppSubscriptionStatus::from_name(&row.status),
         test: row.test,
@@ -247,6 +240,5 @@ fn from_row(row: app_subscriptions::Model) -> StorageResult<Subscription> {
         activated_at: row.activated_at,
         current_period_end: row.current_period_end,
         status_at: row.status_at,
-        created_at: row.created_at,
     })
 }

@@ -318,7 +318,6 @@ async fn seed_data(db: &Database, store: StoreId) {
     insert_key_and_audit_entry(db, store).await;
     let subscription = billing::Report {
         shopify_id: AppSubscriptionGid::from_numeric(1).expect("an id"),
-        plan: "pro",
         name: "Gridprice Pro",
         status: AppSubscriptionStatus::Active,
         test: true,

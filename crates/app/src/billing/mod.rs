@@ -74,6 +74,13 @@ impl Standing {
     }
 }
 
+/// Whether `usage` is past what `limits` allow (after a downgrade): what is there stays and
+/// prices; only new items wait.
+pub fn over_limit(limits: Limits, usage: Usage) -> bool {
+    let past = |allowance: Allowance, count: u64| allowance.number().is_some_and(|max| count > max);
+    past(limits.matrices, usage.matrices) || past(limits.option_groups, usage.option_groups)
+}
+
 /// What a store's plan lets it write, read once before a change starts.
 #[derive(Debug, Clone, Copy)]
 pub struct Entitlement {

@@ -15,9 +15,8 @@ use gridprice_storage::billing::{self as storage, Usage};
 use gridprice_storage::StoreId;
 use shopify::admin::billing::AppPricingInterval;
 
-use super::routes::over_limit;
 use super::service::{self, Confirmation};
-use super::{Allowance, Limits, PlanKey, Plans, Resource, Standing, PLAN_PAGE};
+use super::{over_limit, Allowance, Limits, PlanKey, Plans, Resource, Standing, PLAN_PAGE};
 use crate::error::ServiceError;
 use crate::http::error::ApiError;
 use crate::http::AppState;

@@ -289,12 +289,6 @@ fn parse_flag(source: &ConfigSource, setting: &'static str) -> Result<Option<boo
         .transpose()
 }
 
-impl fmt::Display for PlanKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// Something a plan limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Resource {

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use gridprice_storage::billing::{self as storage, Subscription, Usage};
 use serde::Serialize;
 
-use super::{service, Allowance, Limits, Plans, Standing};
+use super::{service, Limits, Plans, Standing};
 use crate::auth::AdminSession;
 use crate::http::error::ApiError;
 use crate::http::AppState;
@@ -134,13 +134,6 @@ impl BillingView {
         let usage = storage::usage(&state.db, store).await?;
         Ok(Self::new(&state.plans, &standing, usage, Utc::now()))
     }
-}
-
-/// Whether `usage` is past what `limits` allow (after a downgrade): what is there stays and
-/// prices; only new items wait.
-pub fn over_limit(limits: Limits, usage: Usage) -> bool {
-    let past = |allowance: Allowance, count: u64| allowance.number().is_some_and(|max| count > max);
-    past(limits.matrices, usage.matrices) || past(limits.option_groups, usage.option_groups)
 }
 
 async fn show(

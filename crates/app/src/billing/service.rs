@@ -163,7 +163,6 @@ pub async fn apply_update(
 ) -> Result<(), ServiceError> {
     let report = Report {
         shopify_id: update.id,
-        plan: PlanKey::Pro.as_str(),
         name: &update.name,
         status: update.status,
         test: false,
@@ -200,7 +199,6 @@ async fn record(
 fn report(subscription: &AppSubscription, status_at: DateTime<Utc>) -> Report<'_> {
     Report {
         shopify_id: subscription.id,
-        plan: PlanKey::Pro.as_str(),
         name: &subscription.name,
         status: subscription.status,
         test: subscription.test,

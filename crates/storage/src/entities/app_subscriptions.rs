@@ -9,7 +9,6 @@ pub struct Model {
     pub id: i64,
     pub store_id: i64,
     pub shopify_id: i64,
-    pub plan: String,
     pub name: String,
     pub status: String,
     pub test: bool,

@@ -1,5 +1,5 @@
 //! Billing (issue 16, DESIGN §14): `app_subscriptions`, every Shopify app subscription a store
-//! was offered, as Gridprice last learned it from Shopify. The rows outlive an uninstall (a
+//! was offered (each one buys the paid plan), as Gridprice last learned it from Shopify. The rows outlive an uninstall (a
 //! trial is granted once per shop, also across reinstalls) and go with the store on
 //! `shop/redact`.
 
@@ -24,7 +24,6 @@ impl MigrationTrait for Migration {
                     )
                     .col(big_integer(AppSubscriptions::StoreId))
                     .col(big_integer(AppSubscriptions::ShopifyId))
-                    .col(string(AppSubscriptions::Plan))
                     .col(string(AppSubscriptions::Name))
                     .col(string(AppSubscriptions::Status))
                     .col(boolean(AppSubscriptions::Test))
@@ -72,8 +71,6 @@ enum AppSubscriptions {
     StoreId,
     /// The number of Shopify's `gid://shopify/AppSubscription/<n>`.
     ShopifyId,
-    /// The operator's plan it buys (`pro`).
-    Plan,
     Name,
     /// Shopify's `AppSubscriptionStatus`.
     Status,
